@@ -1,0 +1,272 @@
+//! The pipeline, shared by `build` and (later) `check` and `serve`:
+//! config → theme → content → model → Markdown → values → templates → jobs → sink.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use jiff::Timestamp;
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::content::highlight::Highlighter;
+use crate::content::markdown::{self, MarkdownContext, Rendered};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::model::{self, DocLinks, LinkTables, PublishRules, Skipped};
+use crate::output::{self, DiskSink, Sink, Staging};
+use crate::render::{self, Shared, i18n::I18n, theme::Theme};
+
+/// What to build and how.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// The site's folder (with site.yaml).
+    pub root: PathBuf,
+    /// The output folder; `public/` in the site root when not given.
+    pub output: Option<PathBuf>,
+    /// Replaces `base_url` from site.yaml.
+    pub base_url: Option<String>,
+    /// Include drafts.
+    pub drafts: bool,
+    /// Include future-dated pages.
+    pub future: bool,
+    /// The clock, as a date in the site's zone or with an offset.
+    pub now: Option<String>,
+    /// Replace a non-empty output folder that fenjin did not create.
+    pub force: bool,
+}
+
+/// Why a build failed.
+#[derive(Debug)]
+pub enum BuildError {
+    /// The site's content or templates are wrong (exit 1).
+    Content(Diagnostics),
+    /// Bad usage, a refused output folder or an I/O failure (exit 2).
+    Usage(String),
+}
+
+/// What a successful build did.
+#[derive(Debug, Default)]
+pub struct BuildReport {
+    /// Warnings.
+    pub warnings: Diagnostics,
+    /// Pages left out, with the reason.
+    pub skipped: Vec<Skipped>,
+    /// Number of files written.
+    pub files: usize,
+    /// Number of documents (pages and sections, all languages) rendered.
+    pub documents: usize,
+    /// Time per stage.
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+struct Timer {
+    last: Instant,
+    timings: Vec<(&'static str, Duration)>,
+}
+
+impl Timer {
+    fn new() -> Self {
+        Timer {
+            last: Instant::now(),
+            timings: Vec::new(),
+        }
+    }
+    fn lap(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        self.timings.push((stage, now - self.last));
+        self.last = now;
+    }
+}
+
+fn fail_if_errors(ds: &Diagnostics) -> Result<(), BuildError> {
+    if ds.has_errors() {
+        Err(BuildError::Content(ds.clone()))
+    } else {
+        Ok(())
+    }
+}
+
+/// Runs the whole pipeline into `sink`. Nothing is written outside the sink.
+pub fn build_site(opts: &BuildOptions, sink: &dyn Sink) -> Result<BuildReport, BuildError> {
+    let mut timer = Timer::new();
+    let root = &opts.root;
+    let mut config =
+        Config::load(&root.join("site.yaml"), Path::new("site.yaml")).map_err(|ds| {
+            // A missing site.yaml is a usage error (wrong folder), not a content error.
+            if ds.iter().any(|d| d.code == "E0001") {
+                BuildError::Usage(format!(
+                    "no site.yaml in {} — run fenjin in a site's folder, or pass --root DIR",
+                    root.display()
+                ))
+            } else {
+                BuildError::Content(ds)
+            }
+        })?;
+    if let Some(url) = &opts.base_url {
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            return Err(BuildError::Usage(format!(
+                "--base-url must be an absolute URL such as https://example.org, not `{url}`"
+            )));
+        }
+        config.set_base_url(url);
+    }
+    let now = match &opts.now {
+        Some(s) => crate::dates::parse_date(s, &config.timezone)
+            .map_err(|e| BuildError::Usage(format!("--now `{s}` is not a date: {}", e.hint)))?
+            .timestamp(),
+        None => Timestamp::now(),
+    };
+    let rules = PublishRules {
+        drafts: opts.drafts,
+        future: opts.future,
+        now,
+    };
+    timer.lap("config");
+
+    let mut ds = Diagnostics::new();
+    let theme = match Theme::load(root, &config.theme) {
+        Ok(t) => Some(t),
+        Err(e) => {
+            ds.extend(e);
+            None
+        }
+    };
+    let i18n = theme
+        .as_ref()
+        .and_then(|t| match I18n::load(&t.i18n, &config) {
+            Ok(i) => Some(i),
+            Err(e) => {
+                ds.extend(e);
+                None
+            }
+        });
+    timer.lap("theme");
+
+    let content_dir = root.join("content");
+    if !content_dir.is_dir() {
+        ds.push(
+            Diagnostic::error("E0006", "the site has no content/ folder")
+                .file("content/")
+                .hint("create content/_index.md with a `title:`; every page lives under content/"),
+        );
+        return Err(BuildError::Content(ds));
+    }
+    let (loaded, load_ds) = crate::content::load(&content_dir, root, &config);
+    ds.extend(load_ds);
+    timer.lap("load");
+
+    let (mut site, model_ds) = model::build(config, loaded, &rules);
+    ds.extend(model_ds);
+    fail_if_errors(&ds)?;
+    timer.lap("model");
+
+    // Markdown, in parallel.
+    let tables = LinkTables::new(&site);
+    let highlighter = Highlighter::new();
+    let rendered: Vec<Rendered> = site
+        .docs
+        .par_iter()
+        .map(|doc| {
+            let Some(src) = doc.source.map(|s| &site.sources[s]) else {
+                return Rendered::default();
+            };
+            let links = DocLinks::new(&site, doc, &tables);
+            let cjk = doc.lang.starts_with("zh") || doc.fallback;
+            let cx = MarkdownContext {
+                file: &src.file,
+                file_text: &src.text,
+                body_line_offset: src.body_line_offset,
+                cjk,
+                highlighter: &highlighter,
+                resolver: &links,
+            };
+            markdown::render(src.body(), &cx)
+        })
+        .collect();
+    let mut warnings = Diagnostics::new();
+    for r in &rendered {
+        for d in &r.diagnostics {
+            if d.severity == crate::diagnostics::Severity::Error {
+                ds.push(d.clone());
+            } else {
+                warnings.push(d.clone());
+            }
+        }
+    }
+    site.rendered = rendered;
+    timer.lap("markdown");
+
+    let (Some(theme), Some(i18n)) = (theme, i18n) else {
+        return Err(BuildError::Content(ds));
+    };
+    let shared = Arc::new(Shared::with_tables(site, i18n, tables));
+    timer.lap("values");
+    let tera = render::make_tera(&theme, &shared);
+    let tera = match tera {
+        Ok(t) => Some(t),
+        Err(e) => {
+            ds.extend(e);
+            None
+        }
+    };
+    let (jobs, plan_ds) = render::plan(&shared.site, &theme);
+    ds.extend(plan_ds);
+    fail_if_errors(&ds)?;
+    let tera = tera.expect("no template errors");
+    timer.lap("templates");
+
+    let run_ds = render::run(&jobs, &shared, &tera, &theme, sink);
+    ds.extend(run_ds);
+    fail_if_errors(&ds)?;
+    timer.lap("render");
+
+    warnings.extend(
+        ds.into_iter()
+            .filter(|d| d.severity == crate::diagnostics::Severity::Warning),
+    );
+    Ok(BuildReport {
+        warnings,
+        skipped: shared.site.skipped.clone(),
+        files: jobs.len(),
+        documents: shared.site.docs.len(),
+        timings: timer.timings,
+    })
+}
+
+/// Builds into the output folder atomically: checks the folder, writes into a staging
+/// folder beside it, and swaps it in only when the build succeeded.
+pub fn build_to_disk(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
+    let cwd = std::env::current_dir()
+        .map_err(|e| BuildError::Usage(format!("cannot read the current folder: {e}")))?;
+    let root = output::normalize_path(&cwd.join(&opts.root));
+    if !root.is_dir() {
+        return Err(BuildError::Usage(format!(
+            "the site folder `{}` does not exist",
+            opts.root.display()
+        )));
+    }
+    let output = output::normalize_path(&match &opts.output {
+        Some(o) => cwd.join(o),
+        None => root.join("public"),
+    });
+    output::check_output_dir(&output, &root, opts.force).map_err(|r| BuildError::Usage(r.0))?;
+    let staging = Staging::new(&output).map_err(|e| {
+        BuildError::Usage(format!(
+            "cannot create a staging folder beside `{}`: {e}",
+            output.display()
+        ))
+    })?;
+    let opts = BuildOptions {
+        root,
+        ..opts.clone()
+    };
+    let sink = DiskSink::new(staging.path().to_path_buf());
+    let report = build_site(&opts, &sink)?; // on error `staging` is dropped and deleted
+    staging.commit().map_err(|e| {
+        BuildError::Usage(format!(
+            "cannot move the new site into `{}`: {e}",
+            output.display()
+        ))
+    })?;
+    Ok(report)
+}

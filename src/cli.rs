@@ -1,0 +1,126 @@
+//! The command line: clap definitions and what each command prints. Exit codes are
+//! decided in `main` only.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::build::{BuildError, BuildOptions, BuildReport, build_to_disk};
+use crate::diagnostics::Diagnostics;
+
+/// fenjin (奋进): a static site generator for bilingual, Chinese-first sites.
+#[derive(Debug, Parser)]
+#[command(name = "fenjin", version, about, long_about = None, after_help = "Run `fenjin build` in a site's folder (the one with site.yaml) to write the site to public/.\nExit codes: 0 success, 1 errors in content or templates, 2 usage or I/O errors.")]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into the output folder (public/ by default).
+    Build(BuildArgs),
+}
+
+/// `fenjin build`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// The site's folder, containing site.yaml, content/ and themes/.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+    /// Where to write the site. Replaced as a whole, only after a successful build.
+    /// [default: DIR/public]
+    #[arg(long, short, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Use this base URL instead of site.yaml's `base_url` (e.g. for a preview host).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Include pages marked `draft: true`.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Include pages dated in the future.
+    #[arg(long)]
+    pub future: bool,
+    /// Build as if it were this moment, for reproducible builds in CI
+    /// (e.g. 2022-07-19 or 2022-07-19T09:00:00+08:00; without an offset, in the site's time zone).
+    #[arg(long, value_name = "DATETIME")]
+    pub now: Option<String>,
+    /// Replace the output folder even if it is not empty and fenjin did not create it.
+    #[arg(long)]
+    pub force: bool,
+    /// Print each page left out and the time each stage took.
+    #[arg(long, short)]
+    pub verbose: bool,
+}
+
+impl BuildArgs {
+    /// Runs the build and prints its outcome. Returns the error for `main` to map to an
+    /// exit code.
+    pub fn run(&self) -> Result<(), BuildError> {
+        let opts = BuildOptions {
+            root: self.root.clone(),
+            output: self.output.clone(),
+            base_url: self.base_url.clone(),
+            drafts: self.drafts,
+            future: self.future,
+            now: self.now.clone(),
+            force: self.force,
+        };
+        let started = std::time::Instant::now();
+        let report = build_to_disk(&opts)?;
+        self.print_report(&report, started.elapsed());
+        Ok(())
+    }
+
+    fn print_report(&self, report: &BuildReport, elapsed: std::time::Duration) {
+        print_diagnostics(&report.warnings);
+        for s in &report.skipped {
+            eprintln!("left out: {}: {}", s.file.display(), s.reason);
+        }
+        if self.verbose {
+            for (stage, t) in &report.timings {
+                eprintln!("  {stage:<10} {:>8.1} ms", t.as_secs_f64() * 1000.0);
+            }
+        }
+        let out = self
+            .output
+            .clone()
+            .unwrap_or_else(|| self.root.join("public"));
+        eprintln!(
+            "built {} pages and sections into {} files in {} ({:.2} s)",
+            report.documents,
+            report.files,
+            out.display(),
+            elapsed.as_secs_f64()
+        );
+    }
+}
+
+/// Prints diagnostics for people, sorted by file, with a summary line.
+pub fn print_diagnostics(ds: &Diagnostics) {
+    if ds.is_empty() {
+        return;
+    }
+    let (errors, warnings) = (ds.error_count(), ds.warning_count());
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    for d in ds.clone().sorted() {
+        let text = d.render_human();
+        if color {
+            let (start, len) = (0, d.severity.as_str().len());
+            let code = if d.severity == crate::diagnostics::Severity::Error {
+                "\x1b[1;31m"
+            } else {
+                "\x1b[1;33m"
+            };
+            eprintln!("{code}{}\x1b[0m{}", &text[start..len], &text[len..]);
+        } else {
+            eprintln!("{text}");
+        }
+    }
+    if errors > 0 {
+        eprintln!("{errors} error(s), {warnings} warning(s); nothing was written");
+    }
+}

@@ -1,0 +1,278 @@
+//! Loading `content/`: walk the folder, tell pages, sections and assets apart, read each
+//! Markdown file's front matter. Files are read and parsed in parallel; every problem of
+//! every file is collected.
+//!
+//! Input: the content folder and the config. Output: [`Loaded`] (source documents and
+//! assets, sorted by path) and diagnostics. After this stage nothing reads the disk
+//! except the writer copying assets.
+
+pub mod front_matter;
+pub mod highlight;
+pub mod markdown;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use front_matter::{FrontMatter, SplitError};
+
+/// A Markdown file of `content/`, split and with its front matter parsed.
+#[derive(Debug, Clone)]
+pub struct SourceDoc {
+    /// Path relative to `content/`, `/`-separated: `cities/harbin.en.md`.
+    pub rel: String,
+    /// Path for messages, relative to the site root: `content/cities/harbin.en.md`.
+    pub file: PathBuf,
+    /// Language code.
+    pub lang: String,
+    /// `rel` without the language suffix; translations share it: `cities/harbin.md`.
+    pub canonical: String,
+    /// An `_index.md`.
+    pub is_section: bool,
+    /// The whole file, normalised (no BOM, LF line ends).
+    pub text: String,
+    /// Byte offset of the body in `text`.
+    pub body_start: usize,
+    /// Line of the file the body starts after.
+    pub body_line_offset: usize,
+    /// Line the front matter opens on.
+    pub front_matter_line: usize,
+    /// The front matter as written.
+    pub front_matter: FrontMatter,
+}
+
+impl SourceDoc {
+    /// The Markdown body.
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
+}
+
+/// A file of `content/` that is not Markdown: copied to the output.
+#[derive(Debug, Clone)]
+pub struct SourceAsset {
+    /// Path relative to `content/`, `/`-separated.
+    pub rel: String,
+    /// Absolute path on disk.
+    pub abs: PathBuf,
+}
+
+/// Everything read from `content/`.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// Markdown files, sorted by `rel`.
+    pub docs: Vec<SourceDoc>,
+    /// Other files, sorted by `rel`.
+    pub assets: Vec<SourceAsset>,
+}
+
+/// Files an editor or the OS leaves behind, never content.
+fn ignored(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || (name.starts_with('#') && name.ends_with('#'))
+        || name.ends_with(".swp")
+        || name == "Thumbs.db"
+}
+
+/// Reads `content_dir`. `root` is the site root, for message paths.
+pub fn load(content_dir: &Path, root: &Path, config: &Config) -> (Loaded, Diagnostics) {
+    let mut ds = Diagnostics::new();
+    let mut md_files = Vec::new();
+    let mut assets = Vec::new();
+    let walker = walkdir::WalkDir::new(content_dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !ignored(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().map(|p| crate::diagnostics::relative_to(p, root));
+                let mut d =
+                    Diagnostic::error("E0109", format!("cannot read the content folder: {e}"));
+                if let Some(p) = path {
+                    d = d.file(p);
+                }
+                ds.push(d);
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let abs = entry.path().to_path_buf();
+        let Some(rel) = abs
+            .strip_prefix(content_dir)
+            .ok()
+            .and_then(|r| r.to_str())
+            .map(|r| r.replace('\\', "/"))
+        else {
+            ds.push(
+                Diagnostic::error("E0109", "a file name is not valid UTF-8")
+                    .file(crate::diagnostics::relative_to(&abs, root))
+                    .hint("rename the file using UTF-8 characters"),
+            );
+            continue;
+        };
+        if rel.ends_with(".md") {
+            md_files.push((rel, abs));
+        } else {
+            assets.push(SourceAsset { rel, abs });
+        }
+    }
+
+    let langs: Vec<&str> = config.languages.iter().map(|l| l.code.as_str()).collect();
+    let taxonomies: Vec<&str> = config.taxonomies.iter().map(|t| t.name.as_str()).collect();
+    let results: Vec<Result<SourceDoc, Vec<Diagnostic>>> = md_files
+        .par_iter()
+        .map(|(rel, abs)| {
+            let file = crate::diagnostics::relative_to(abs, root);
+            read_doc(rel, abs, &file, config, &langs, &taxonomies)
+        })
+        .collect();
+    let mut docs = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(doc) => docs.push(doc),
+            Err(errs) => ds.extend(errs),
+        }
+    }
+    (Loaded { docs, assets }, ds)
+}
+
+/// Splits `name.en.md` into (`name.md`, `en`); `name.md` is the default language.
+fn language_of(rel: &str, default: &str, langs: &[&str]) -> Result<(String, String), String> {
+    let stem = rel.strip_suffix(".md").unwrap_or(rel);
+    let (dir, base) = match stem.rfind('/') {
+        Some(i) => (&stem[..=i], &stem[i + 1..]),
+        None => ("", stem),
+    };
+    if let Some((name, suffix)) = base.rsplit_once('.') {
+        if langs.contains(&suffix) {
+            return Ok((format!("{dir}{name}.md"), suffix.to_owned()));
+        }
+        let looks_like_lang =
+            (2..=3).contains(&suffix.len()) && suffix.chars().all(|c| c.is_ascii_lowercase());
+        if looks_like_lang {
+            return Err(suffix.to_owned());
+        }
+    }
+    Ok((rel.to_owned(), default.to_owned()))
+}
+
+fn read_doc(
+    rel: &str,
+    abs: &Path,
+    file: &Path,
+    config: &Config,
+    langs: &[&str],
+    taxonomies: &[&str],
+) -> Result<SourceDoc, Vec<Diagnostic>> {
+    let bytes = std::fs::read(abs).map_err(|e| {
+        vec![Diagnostic::error("E0109", format!("cannot read the file: {e}")).file(file)]
+    })?;
+    let raw = String::from_utf8(bytes).map_err(|e| {
+        let upto = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = upto.iter().filter(|b| **b == b'\n').count() + 1;
+        vec![
+            Diagnostic::error("E0109", "the file is not valid UTF-8 text")
+                .file(file)
+                .line(line)
+                .hint("save the file as UTF-8 (in most editors: Save with Encoding → UTF-8); GBK is not supported"),
+        ]
+    })?;
+    let (canonical, lang) = language_of(rel, &config.default_language, langs).map_err(|suffix| {
+        vec![
+            Diagnostic::error("E0108", format!("`.{suffix}.md` names a language that is not in site.yaml"))
+                .file(file)
+                .hint(format!(
+                    "add `{suffix}` under `languages:` in site.yaml, or rename the file (languages: {})",
+                    langs.join(", ")
+                )),
+        ]
+    })?;
+    let text = front_matter::normalize(&raw);
+    let split = match front_matter::split(&text) {
+        Ok(s) => s,
+        Err(SplitError::Missing) => {
+            return Err(vec![
+                Diagnostic::error("E0101", "the file has no front matter")
+                    .file(file)
+                    .at(&text, 1, 1)
+                    .hint("start the file with a `---` line, then `title: …`, then another `---` line"),
+            ]);
+        }
+        Err(SplitError::Unclosed(line)) => {
+            return Err(vec![
+                Diagnostic::error(
+                    "E0102",
+                    format!("the front matter that begins on line {line} is never closed"),
+                )
+                .file(file)
+                .at(&text, line, 1)
+                .hint("add a line containing only `---` after the last front-matter field"),
+            ]);
+        }
+    };
+    let base = canonical.rsplit('/').next().unwrap_or(&canonical);
+    let is_section = base == "_index.md";
+    let fm = FrontMatter::parse(&split, &text, file, taxonomies, is_section)?;
+    let body_start = text.len() - split.body.len();
+    let body_line_offset = split.body_line_offset;
+    let front_matter_line = split.yaml_line_offset;
+    Ok(SourceDoc {
+        rel: rel.to_owned(),
+        file: file.to_path_buf(),
+        lang,
+        canonical,
+        is_section,
+        text,
+        body_start,
+        body_line_offset,
+        front_matter_line,
+        front_matter: fm,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn language_from_file_name() {
+        let langs = ["zh", "en"];
+        assert_eq!(
+            language_of("cities/harbin.md", "zh", &langs),
+            Ok(("cities/harbin.md".into(), "zh".into()))
+        );
+        assert_eq!(
+            language_of("cities/harbin.en.md", "zh", &langs),
+            Ok(("cities/harbin.md".into(), "en".into()))
+        );
+        assert_eq!(
+            language_of("_index.en.md", "zh", &langs),
+            Ok(("_index.md".into(), "en".into()))
+        );
+        assert_eq!(
+            language_of("a/b/index.en.md", "zh", &langs),
+            Ok(("a/b/index.md".into(), "en".into()))
+        );
+        assert_eq!(
+            language_of("a/v1.2.md", "zh", &langs),
+            Ok(("a/v1.2.md".into(), "zh".into()))
+        );
+        assert_eq!(language_of("a/x.fr.md", "zh", &langs), Err("fr".into()));
+    }
+
+    #[test]
+    fn ignored_files() {
+        assert!(ignored(".DS_Store"));
+        assert!(ignored("harbin.md~"));
+        assert!(ignored("#harbin.md#"));
+        assert!(!ignored("harbin.md"));
+    }
+}

@@ -1,0 +1,17 @@
+//! fenjin (奋进): a static site generator for bilingual, Chinese-first sites.
+//!
+//! The pipeline runs one way — config → content → model → render → output — and every
+//! stage is a module here. `build::build_site` runs it into any [`output::Sink`];
+//! `build::build_to_disk` adds the output-folder checks and the atomic swap.
+
+pub mod build;
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod dates;
+pub mod diagnostics;
+pub mod model;
+pub mod output;
+pub mod render;
+pub mod slug;
+mod yaml;

@@ -1,0 +1,33 @@
+//! The `fenjin` binary: parses arguments, runs a command, maps the outcome to an exit
+//! code (0 success, 1 content or template errors, 2 usage or I/O errors).
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use fenjin::build::BuildError;
+use fenjin::cli::{Cli, Command, print_diagnostics};
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let result = match &cli.command {
+        Command::Build(args) => args.run(),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(BuildError::Content(ds)) => {
+            print_diagnostics(&ds);
+            ExitCode::from(1)
+        }
+        Err(BuildError::Usage(msg)) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,794 @@
+//! The model: the [`Site`] every later stage reads.
+//!
+//! Input: the config and the loaded sources. Output: documents (pages and sections) in
+//! every language they are published in, with URLs, parent sections, sorted page lists,
+//! translations, taxonomies and assets. Links between items are indices into
+//! `Site::docs`, never pointers; translations are grouped by the canonical path (the
+//! path minus the language suffix). Built once, then only read.
+
+mod links;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::PathBuf;
+
+use jiff::{Timestamp, Zoned};
+
+use crate::config::{Config, TranslationPolicy};
+use crate::content::front_matter::{FrontMatter, SortBy};
+use crate::content::markdown::Rendered;
+use crate::content::{Loaded, SourceAsset, SourceDoc};
+use crate::dates::parse_date;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::slug::{path_segment, slugify};
+
+pub use links::{DocLinks, LinkTables};
+
+/// Index of a document in [`Site::docs`].
+pub type DocId = usize;
+
+/// Which publishing switches are on, and the clock.
+#[derive(Debug, Clone)]
+pub struct PublishRules {
+    /// Include drafts.
+    pub drafts: bool,
+    /// Include future-dated pages.
+    pub future: bool,
+    /// The build's "now".
+    pub now: Timestamp,
+}
+
+/// A page or a section in one language.
+#[derive(Debug, Clone)]
+pub struct Doc {
+    /// Its index.
+    pub id: DocId,
+    /// Index into `Site::sources` of the text shown (for a fallback, the original's).
+    /// `None` for a section fenjin made up (a home page without `_index.md`).
+    pub source: Option<usize>,
+    /// Canonical path shared by translations: `cities/harbin.md`.
+    pub canonical: String,
+    /// Language code.
+    pub lang: String,
+    /// Whether it is a section (`_index.md`).
+    pub is_section: bool,
+    /// Default-language content shown in another language, with a notice.
+    pub fallback: bool,
+    /// Title.
+    pub title: String,
+    /// Description.
+    pub description: Option<String>,
+    /// Publication date.
+    pub date: Option<Zoned>,
+    /// Last update.
+    pub updated: Option<Zoned>,
+    /// Weight for sorting.
+    pub weight: Option<i64>,
+    /// Whether it is a draft (only present with `--drafts`).
+    pub draft: bool,
+    /// Placeholder content.
+    pub sample: bool,
+    /// Cover image as written.
+    pub image: Option<String>,
+    /// Old URLs that redirect here, as root-relative paths.
+    pub aliases: Vec<String>,
+    /// Template override.
+    pub template: Option<String>,
+    /// `extra:` values.
+    pub extra: serde_yaml::Mapping,
+    /// Taxonomy terms by taxonomy name.
+    pub taxonomies: BTreeMap<String, Vec<String>>,
+    /// Root-relative URL path, ending in `/`: `/en/cities/harbin/`.
+    pub path: String,
+    /// Parent section in the same language.
+    pub parent: Option<DocId>,
+    /// Section data (empty for pages).
+    pub section: SectionData,
+}
+
+/// What a section adds to a document.
+#[derive(Debug, Clone, Default)]
+pub struct SectionData {
+    /// Its pages, sorted.
+    pub pages: Vec<DocId>,
+    /// Its direct subsections, sorted by weight then title.
+    pub subsections: Vec<DocId>,
+    /// How pages are sorted.
+    pub sort_by: SortBy,
+    /// Pages per listing page (0 = all).
+    pub paginate_by: usize,
+    /// Template for its pages.
+    pub page_template: Option<String>,
+    /// Content kind of its pages.
+    pub kind: Option<String>,
+}
+
+/// A term of a taxonomy in one language.
+#[derive(Debug, Clone)]
+pub struct Term {
+    /// As written (the most frequent spelling when several slugify alike).
+    pub name: String,
+    /// URL segment, Chinese kept.
+    pub slug: String,
+    /// Root-relative path.
+    pub path: String,
+    /// Pages, newest first.
+    pub pages: Vec<DocId>,
+}
+
+/// A taxonomy in one language.
+#[derive(Debug, Clone)]
+pub struct Taxonomy {
+    /// Its name (`tags`).
+    pub name: String,
+    /// Language code.
+    pub lang: String,
+    /// Root-relative path of the list page.
+    pub path: String,
+    /// Whether term pages get feeds.
+    pub feed: bool,
+    /// Terms sorted by slug.
+    pub terms: Vec<Term>,
+}
+
+/// A file copied from `content/`.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    /// Path relative to `content/`.
+    pub rel: String,
+    /// Absolute source path.
+    pub abs: PathBuf,
+    /// Root-relative output path (URL-style, no leading `/`): `cities/harbin/cover.jpg`.
+    pub out: String,
+}
+
+/// A page left out of the build, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    /// The file.
+    pub file: PathBuf,
+    /// The reason: draft, future or expired.
+    pub reason: String,
+}
+
+/// The whole site.
+#[derive(Debug)]
+pub struct Site {
+    /// The configuration.
+    pub config: Config,
+    /// Loaded source files.
+    pub sources: Vec<SourceDoc>,
+    /// Every published document in every language.
+    pub docs: Vec<Doc>,
+    /// (canonical, lang) → document.
+    pub by_key: HashMap<(String, String), DocId>,
+    /// Taxonomies, per language in config order.
+    pub taxonomies: Vec<Taxonomy>,
+    /// Files copied from `content/`.
+    pub assets: Vec<Asset>,
+    /// Pages left out, for the build log.
+    pub skipped: Vec<Skipped>,
+    /// Rendered Markdown per document (same index as `docs`).
+    pub rendered: Vec<Rendered>,
+    /// Newest-first list of all pages (not sections) per language.
+    pub latest: BTreeMap<String, Vec<DocId>>,
+}
+
+impl Site {
+    /// The document with this canonical path in this language.
+    pub fn get(&self, canonical: &str, lang: &str) -> Option<&Doc> {
+        self.by_key
+            .get(&(canonical.to_owned(), lang.to_owned()))
+            .map(|&id| &self.docs[id])
+    }
+
+    /// The absolute URL of a document.
+    pub fn permalink(&self, doc: &Doc) -> String {
+        self.config.permalink(&doc.path)
+    }
+
+    /// The file a document's text comes from, for messages.
+    pub fn file_of(&self, doc: &Doc) -> PathBuf {
+        doc.source
+            .map(|s| self.sources[s].file.clone())
+            .unwrap_or_else(|| PathBuf::from("content/_index.md"))
+    }
+
+    /// The versions of a document in the other languages (real translations only).
+    pub fn translations(&self, doc: &Doc) -> Vec<&Doc> {
+        self.config
+            .languages
+            .iter()
+            .filter(|l| l.code != doc.lang)
+            .filter_map(|l| self.get(&doc.canonical, &l.code))
+            .filter(|d| !d.fallback)
+            .collect()
+    }
+
+    /// Where the language switch leads from `doc` to `lang`: the translation, else the
+    /// nearest ancestor section that exists in `lang`, else that language's home.
+    pub fn switch_target(&self, doc: &Doc, lang: &str) -> Option<&Doc> {
+        if let Some(d) = self.get(&doc.canonical, lang) {
+            return Some(d);
+        }
+        let mut dir = parent_dir_of(&doc.canonical, doc.is_section);
+        loop {
+            let key = if dir.is_empty() {
+                "_index.md".to_owned()
+            } else {
+                format!("{dir}/_index.md")
+            };
+            if let Some(d) = self.get(&key, lang) {
+                return Some(d);
+            }
+            if dir.is_empty() {
+                return None;
+            }
+            dir = dir
+                .rsplit_once('/')
+                .map(|(a, _)| a.to_owned())
+                .unwrap_or_default();
+        }
+    }
+}
+
+/// The folder a document lives in for parent lookup: `cities` for `cities/harbin.md`,
+/// `cities/harbin/index.md` and (for a section) `cities/_index.md` → its parent's folder.
+fn parent_dir_of(canonical: &str, is_section: bool) -> String {
+    let dir = canonical.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+    let base = canonical.rsplit('/').next().unwrap_or("");
+    let dir = if is_section || base == "index.md" {
+        dir.rsplit_once('/').map(|(d, _)| d).unwrap_or("")
+    } else {
+        dir
+    };
+    dir.to_owned()
+}
+
+/// The folder a section stands for: `cities` for `cities/_index.md`, `` for the root.
+fn section_dir(canonical: &str) -> &str {
+    canonical
+        .strip_suffix("_index.md")
+        .map(|d| d.trim_end_matches('/'))
+        .unwrap_or("")
+}
+
+/// Builds the model.
+pub fn build(config: Config, loaded: Loaded, rules: &PublishRules) -> (Site, Diagnostics) {
+    let mut ds = Diagnostics::new();
+    let Loaded {
+        docs: sources,
+        assets: source_assets,
+    } = loaded;
+    let default = config.default_language.clone();
+
+    // Default-language front matter by canonical path, for inheritance.
+    let originals: HashMap<&str, &FrontMatter> = sources
+        .iter()
+        .filter(|s| s.lang == default)
+        .map(|s| (s.canonical.as_str(), &s.front_matter))
+        .collect();
+
+    let mut docs: Vec<Doc> = Vec::new();
+    let mut skipped = Vec::new();
+    for (i, src) in sources.iter().enumerate() {
+        let mut fm = src.front_matter.clone();
+        if src.lang != default {
+            if let Some(orig) = originals.get(src.canonical.as_str()) {
+                fm.inherit_from(orig);
+            }
+        }
+        let Some(doc) = make_doc(&config, src, i, fm, &mut ds) else {
+            continue;
+        };
+        if let Some(reason) = unpublished(&doc, src, rules, &config) {
+            skipped.push(Skipped {
+                file: src.file.clone(),
+                reason,
+            });
+            continue;
+        }
+        docs.push(doc);
+    }
+
+    // Fallback: the default-language text wherever a translation is missing.
+    if config.translations == TranslationPolicy::Fallback {
+        let present: HashSet<(String, String)> = docs
+            .iter()
+            .map(|d| (d.canonical.clone(), d.lang.clone()))
+            .collect();
+        let mut extra = Vec::new();
+        for d in docs.iter().filter(|d| d.lang == default) {
+            for l in config.languages.iter().filter(|l| l.code != default) {
+                if !present.contains(&(d.canonical.clone(), l.code.clone())) {
+                    let mut f = d.clone();
+                    f.lang = l.code.clone();
+                    f.fallback = true;
+                    f.aliases.clear();
+                    f.path = format!("{}{}", config.lang_prefix(&l.code), d.path);
+                    extra.push(f);
+                }
+            }
+        }
+        docs.extend(extra);
+    }
+
+    // Every language has a home, even without an `_index.md`.
+    for l in &config.languages {
+        if !docs
+            .iter()
+            .any(|d| d.canonical == "_index.md" && d.lang == l.code)
+        {
+            docs.push(Doc {
+                id: 0,
+                source: None,
+                canonical: "_index.md".into(),
+                lang: l.code.clone(),
+                is_section: true,
+                fallback: false,
+                title: l.title.clone(),
+                description: Some(l.description.clone()),
+                date: None,
+                updated: None,
+                weight: None,
+                draft: false,
+                sample: false,
+                image: None,
+                aliases: Vec::new(),
+                template: None,
+                extra: serde_yaml::Mapping::new(),
+                taxonomies: BTreeMap::new(),
+                path: format!("{}/", config.lang_prefix(&l.code)),
+                parent: None,
+                section: SectionData {
+                    paginate_by: config.paginate_by,
+                    ..SectionData::default()
+                },
+            });
+        }
+    }
+
+    // Stable order: by language (config order), then canonical path.
+    let lang_rank: HashMap<&str, usize> = config
+        .languages
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.code.as_str(), i))
+        .collect();
+    docs.sort_by(|a, b| {
+        (lang_rank[a.lang.as_str()], &a.canonical).cmp(&(lang_rank[b.lang.as_str()], &b.canonical))
+    });
+    let mut by_key = HashMap::with_capacity(docs.len());
+    for (i, d) in docs.iter_mut().enumerate() {
+        d.id = i;
+        by_key.insert((d.canonical.clone(), d.lang.clone()), i);
+    }
+
+    // Parents.
+    for i in 0..docs.len() {
+        if docs[i].canonical == "_index.md" {
+            continue;
+        }
+        let mut dir = parent_dir_of(&docs[i].canonical, docs[i].is_section);
+        let lang = docs[i].lang.clone();
+        let parent = loop {
+            let key = if dir.is_empty() {
+                "_index.md".to_owned()
+            } else {
+                format!("{dir}/_index.md")
+            };
+            if let Some(&p) = by_key.get(&(key, lang.clone())) {
+                break Some(p);
+            }
+            if dir.is_empty() {
+                break None;
+            }
+            dir = dir
+                .rsplit_once('/')
+                .map(|(a, _)| a.to_owned())
+                .unwrap_or_default();
+        };
+        docs[i].parent = parent;
+    }
+    let mut children: BTreeMap<DocId, (Vec<DocId>, Vec<DocId>)> = BTreeMap::new();
+    for d in &docs {
+        if let Some(p) = d.parent {
+            let entry = children.entry(p).or_default();
+            if d.is_section {
+                entry.1.push(d.id)
+            } else {
+                entry.0.push(d.id)
+            }
+        }
+    }
+    for (section, (mut pages, mut subs)) in children {
+        let sort_by = docs[section].section.sort_by;
+        sort_pages(&mut pages, &docs, sort_by);
+        subs.sort_by(|a, b| {
+            let (x, y) = (&docs[*a], &docs[*b]);
+            (x.weight.unwrap_or(i64::MAX), &x.title, &x.canonical).cmp(&(
+                y.weight.unwrap_or(i64::MAX),
+                &y.title,
+                &y.canonical,
+            ))
+        });
+        docs[section].section.pages = pages;
+        docs[section].section.subsections = subs;
+    }
+
+    let mut latest: BTreeMap<String, Vec<DocId>> = BTreeMap::new();
+    for l in &config.languages {
+        let mut pages: Vec<DocId> = docs
+            .iter()
+            .filter(|d| !d.is_section && d.lang == l.code)
+            .map(|d| d.id)
+            .collect();
+        sort_pages(&mut pages, &docs, SortBy::Date);
+        latest.insert(l.code.clone(), pages);
+    }
+
+    let taxonomies = build_taxonomies(&config, &docs);
+    let assets = place_assets(&source_assets, &sources, &docs, &by_key, &default);
+
+    let site = Site {
+        config,
+        sources,
+        docs,
+        by_key,
+        taxonomies,
+        assets,
+        skipped,
+        rendered: Vec::new(),
+        latest,
+    };
+    (site, ds)
+}
+
+fn sort_pages(pages: &mut [DocId], docs: &[Doc], sort_by: SortBy) {
+    match sort_by {
+        SortBy::Date => pages.sort_by(|a, b| {
+            let (x, y) = (&docs[*a], &docs[*b]);
+            // Newest first; undated pages last; ties by path for determinism.
+            let xd = x.date.as_ref().map(|d| d.timestamp());
+            let yd = y.date.as_ref().map(|d| d.timestamp());
+            yd.cmp(&xd).then_with(|| x.canonical.cmp(&y.canonical))
+        }),
+        SortBy::Weight => pages.sort_by(|a, b| {
+            let (x, y) = (&docs[*a], &docs[*b]);
+            (x.weight.unwrap_or(i64::MAX), &x.canonical)
+                .cmp(&(y.weight.unwrap_or(i64::MAX), &y.canonical))
+        }),
+        SortBy::Title => pages.sort_by(|a, b| {
+            let (x, y) = (&docs[*a], &docs[*b]);
+            (&x.title, &x.canonical).cmp(&(&y.title, &y.canonical))
+        }),
+        SortBy::None => pages.sort_by(|a, b| docs[*a].canonical.cmp(&docs[*b].canonical)),
+    }
+}
+
+fn make_doc(
+    config: &Config,
+    src: &SourceDoc,
+    source: usize,
+    fm: FrontMatter,
+    ds: &mut Diagnostics,
+) -> Option<Doc> {
+    let file = &src.file;
+    let locate = |key: &str| {
+        let yaml_start = src.front_matter_line;
+        let yaml: String = src
+            .text
+            .lines()
+            .skip(yaml_start)
+            .take_while(|l| l.trim_end() != "---")
+            .collect::<Vec<_>>()
+            .join("\n");
+        crate::yaml::locate_key(&yaml, key)
+            .map(|(l, c)| (l + yaml_start, c))
+            .unwrap_or((yaml_start, 1))
+    };
+    let mut ok = true;
+    let title = match fm
+        .title
+        .clone()
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty())
+    {
+        Some(t) => t,
+        None => {
+            ds.push(
+                Diagnostic::error("E0107", "the required field `title` is missing")
+                    .file(file)
+                    .at(&src.text, src.front_matter_line, 1)
+                    .hint("add a line `title: …` to the front matter"),
+            );
+            ok = false;
+            String::new()
+        }
+    };
+    let mut date_of = |key: &str, value: &Option<String>| -> Option<Zoned> {
+        let v = value.as_ref()?;
+        match parse_date(v, &config.timezone) {
+            Ok(z) => Some(z),
+            Err(e) => {
+                let (l, c) = locate(key);
+                ds.push(
+                    Diagnostic::error("E0106", format!("`{key}: {}` is not a date", e.input))
+                        .file(file)
+                        .at(&src.text, l, c)
+                        .hint(e.hint),
+                );
+                ok = false;
+                None
+            }
+        }
+    };
+    let date = date_of("date", &fm.date);
+    let updated = date_of("updated", &fm.updated);
+    let _ = date_of("expires", &fm.expires);
+
+    // URL path.
+    let prefix = config.lang_prefix(&src.lang);
+    let path = if let Some(p) = &fm.path {
+        let segments: Vec<String> = p
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(path_segment)
+            .collect();
+        if segments.iter().any(|s| s == "..") {
+            let (l, c) = locate("path");
+            ds.push(
+                Diagnostic::error("E0203", format!("`path: {p}` leaves the site"))
+                    .file(file)
+                    .at(&src.text, l, c)
+                    .hint("write a path below the site root, such as `path: about-us`"),
+            );
+            ok = false;
+        }
+        if segments.is_empty() {
+            format!("{prefix}/")
+        } else {
+            format!("{prefix}/{}/", segments.join("/"))
+        }
+    } else {
+        let mut segments: Vec<String> = src.canonical.split('/').map(str::to_owned).collect();
+        let last = segments.pop().unwrap_or_default();
+        if src.is_section {
+            // `cities/_index.md` → /cities/
+        } else if last == "index.md" {
+            // bundle: `cities/harbin/index.md` → /cities/harbin/
+        } else {
+            segments.push(last.trim_end_matches(".md").to_owned());
+        }
+        if let (Some(slug), false) = (&fm.slug, src.is_section) {
+            let s = slugify(slug);
+            if s.is_empty() {
+                let (l, c) = locate("slug");
+                ds.push(
+                    Diagnostic::error("E0203", format!("`slug: {slug}` has no letters or digits"))
+                        .file(file)
+                        .at(&src.text, l, c)
+                        .hint("use letters, digits or Chinese characters"),
+                );
+                ok = false;
+            } else if let Some(last) = segments.last_mut() {
+                *last = s;
+            }
+        }
+        let segments: Vec<String> = segments.iter().map(|s| path_segment(s)).collect();
+        if segments.is_empty() {
+            format!("{prefix}/")
+        } else {
+            format!("{prefix}/{}/", segments.join("/"))
+        }
+    };
+
+    let aliases = fm
+        .aliases
+        .clone()
+        .map(|a| a.into_vec())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|a| {
+            let a = a.trim().trim_start_matches('/').to_owned();
+            format!("/{a}")
+        })
+        .collect();
+
+    if !ok {
+        return None;
+    }
+    Some(Doc {
+        id: 0,
+        source: Some(source),
+        canonical: src.canonical.clone(),
+        lang: src.lang.clone(),
+        is_section: src.is_section,
+        fallback: false,
+        title,
+        description: fm
+            .description
+            .clone()
+            .map(|d| d.trim().to_owned())
+            .filter(|d| !d.is_empty()),
+        date,
+        updated,
+        weight: fm.weight,
+        draft: fm.draft.unwrap_or(false),
+        sample: fm.sample.unwrap_or(false),
+        image: fm.image.clone(),
+        aliases,
+        template: fm.template.clone(),
+        extra: fm.extra.clone().unwrap_or_default(),
+        taxonomies: fm.taxonomies.clone(),
+        path,
+        parent: None,
+        section: SectionData {
+            pages: Vec::new(),
+            subsections: Vec::new(),
+            sort_by: fm.sort_by.unwrap_or_default(),
+            paginate_by: fm.paginate_by.unwrap_or(config.paginate_by),
+            page_template: fm.page_template.clone(),
+            kind: fm.kind.clone(),
+        },
+    })
+}
+
+/// Why a document is left out, if it is.
+fn unpublished(
+    doc: &Doc,
+    src: &SourceDoc,
+    rules: &PublishRules,
+    config: &Config,
+) -> Option<String> {
+    if doc.draft && !rules.drafts {
+        return Some("draft (build with --drafts to include it)".into());
+    }
+    if let Some(date) = &doc.date {
+        if date.timestamp() > rules.now && !rules.future {
+            return Some(format!(
+                "dated in the future ({}; build with --future to include it)",
+                crate::dates::rfc3339(date)
+            ));
+        }
+    }
+    if let Some(expires) = src
+        .front_matter
+        .expires
+        .as_ref()
+        .and_then(|e| parse_date(e, &config.timezone).ok())
+    {
+        if expires.timestamp() <= rules.now {
+            return Some(format!("expired on {}", crate::dates::rfc3339(&expires)));
+        }
+    }
+    None
+}
+
+fn build_taxonomies(config: &Config, docs: &[Doc]) -> Vec<Taxonomy> {
+    let mut out = Vec::new();
+    for l in &config.languages {
+        let prefix = config.lang_prefix(&l.code);
+        for tc in &config.taxonomies {
+            // slug → (spelling counts, pages)
+            let mut terms: BTreeMap<String, (BTreeMap<String, usize>, Vec<DocId>)> =
+                BTreeMap::new();
+            for d in docs.iter().filter(|d| d.lang == l.code && !d.is_section) {
+                let Some(names) = d.taxonomies.get(&tc.name) else {
+                    continue;
+                };
+                let mut seen = HashSet::new();
+                for name in names {
+                    let slug = slugify(name);
+                    if slug.is_empty() || !seen.insert(slug.clone()) {
+                        continue;
+                    }
+                    let entry = terms.entry(slug).or_default();
+                    *entry.0.entry(name.clone()).or_default() += 1;
+                    entry.1.push(d.id);
+                }
+            }
+            let terms = terms
+                .into_iter()
+                .map(|(slug, (spellings, mut pages))| {
+                    let name = spellings
+                        .iter()
+                        .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
+                        .map(|(n, _)| n.clone())
+                        .unwrap_or_default();
+                    sort_pages(&mut pages, docs, SortBy::Date);
+                    Term {
+                        path: format!("{prefix}/{}/{slug}/", tc.name),
+                        name,
+                        slug,
+                        pages,
+                    }
+                })
+                .collect();
+            out.push(Taxonomy {
+                name: tc.name.clone(),
+                lang: l.code.clone(),
+                path: format!("{prefix}/{}/", tc.name),
+                feed: tc.feed,
+                terms,
+            });
+        }
+    }
+    out
+}
+
+/// Where each content asset goes: next to its page when it belongs to one (inside a page
+/// bundle folder, or named after a page file: `harbin.jpg` beside `harbin.md`), else at
+/// its own path.
+fn place_assets(
+    assets: &[SourceAsset],
+    sources: &[SourceDoc],
+    docs: &[Doc],
+    by_key: &HashMap<(String, String), DocId>,
+    default: &str,
+) -> Vec<Asset> {
+    // Bundle folders and plain page stems, each with the default-language URL (or any).
+    let mut owners: BTreeMap<String, String> = BTreeMap::new(); // prefix → out dir
+    let mut stems: HashMap<String, String> = HashMap::new(); // "cities/harbin" → out dir
+    for s in sources.iter().filter(|s| !s.is_section) {
+        let doc = by_key
+            .get(&(s.canonical.clone(), default.to_owned()))
+            .or_else(|| by_key.get(&(s.canonical.clone(), s.lang.clone())));
+        let Some(&id) = doc else { continue };
+        let out_dir = docs[id].path.trim_start_matches('/').to_owned();
+        if let Some(dir) = s.canonical.strip_suffix("/index.md") {
+            owners.insert(format!("{dir}/"), out_dir);
+        } else if let Some(stem) = s.canonical.strip_suffix(".md") {
+            stems.insert(stem.to_owned(), out_dir);
+        }
+    }
+    assets
+        .iter()
+        .map(|a| {
+            let bundle = owners
+                .range(..=a.rel.clone())
+                .rev()
+                .find(|(prefix, _)| a.rel.starts_with(prefix.as_str()));
+            let out = if let Some((prefix, dir)) = bundle {
+                format!("{dir}{}", &a.rel[prefix.len()..])
+            } else {
+                let (dir, name) = a.rel.rsplit_once('/').unwrap_or(("", &a.rel));
+                let stem = name.split('.').next().unwrap_or(name);
+                let key = if dir.is_empty() {
+                    stem.to_owned()
+                } else {
+                    format!("{dir}/{stem}")
+                };
+                match stems.get(&key) {
+                    Some(out_dir) => format!("{out_dir}{name}"),
+                    None => a.rel.clone(),
+                }
+            };
+            Asset {
+                rel: a.rel.clone(),
+                abs: a.abs.clone(),
+                out,
+            }
+        })
+        .collect()
+}
+
+/// Section directory of a section canonical path (re-exported for the render stage).
+pub fn section_folder(canonical: &str) -> &str {
+    section_dir(canonical)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parent_dirs() {
+        assert_eq!(parent_dir_of("cities/harbin.md", false), "cities");
+        assert_eq!(parent_dir_of("cities/harbin/index.md", false), "cities");
+        assert_eq!(parent_dir_of("cities/_index.md", true), "");
+        assert_eq!(parent_dir_of("a/b/_index.md", true), "a");
+        assert_eq!(parent_dir_of("about.md", false), "");
+        assert_eq!(section_dir("cities/_index.md"), "cities");
+        assert_eq!(section_dir("_index.md"), "");
+    }
+}

@@ -1,0 +1,950 @@
+//! Rendering: the frozen model into output files.
+//!
+//! Input: the [`Site`] (with rendered Markdown), the [`Theme`] and the interface strings.
+//! Output: a flat list of [`Job`]s — every file the build writes, with where it comes
+//! from, checked for collisions — rendered in parallel with rayon into a [`Sink`].
+//! Templates see values built once per document.
+
+pub mod i18n;
+pub mod theme;
+pub mod values;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use tera::{Context, Kwargs, State, Tera, TeraResult, Value};
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::model::{DocId, LinkTables, Site};
+use crate::output::{self, Sink};
+use i18n::I18n;
+use theme::Theme;
+
+/// What templates' functions read: the site and its values.
+pub struct Shared {
+    /// The model.
+    pub site: Site,
+    /// One value per document.
+    pub values: Vec<Value>,
+    /// `site` values per language.
+    pub site_values: BTreeMap<String, Value>,
+    /// Interface strings.
+    pub i18n: I18n,
+    /// Link tables (assets, sources).
+    pub tables: LinkTables,
+}
+
+impl Shared {
+    /// Builds the values (in parallel).
+    pub fn with_tables(site: Site, i18n: I18n, tables: LinkTables) -> Shared {
+        let values: Vec<Value> = site
+            .docs
+            .par_iter()
+            .map(|d| values::doc_value(&site, d, &tables))
+            .collect();
+        let site_values = site
+            .config
+            .languages
+            .iter()
+            .map(|l| (l.code.clone(), values::site_value(&site, &l.code)))
+            .collect();
+        Shared {
+            site,
+            values,
+            site_values,
+            i18n,
+            tables,
+        }
+    }
+
+    fn lang_arg(&self, kwargs: &Kwargs, state: &State) -> TeraResult<String> {
+        if let Some(l) = kwargs.get::<&str>("lang")? {
+            if self.site.config.language(l).is_none() {
+                return Err(tera::Error::message(format!(
+                    "`lang=\"{l}\"` is not a language of this site"
+                )));
+            }
+            return Ok(l.to_owned());
+        }
+        Ok(state
+            .get::<String>("lang")?
+            .unwrap_or_else(|| self.site.config.default_language.clone()))
+    }
+
+    fn find(&self, path: &str, lang: &str) -> TeraResult<DocId> {
+        let canonical = path.trim_start_matches("@/").trim_start_matches('/');
+        self.site
+            .by_key
+            .get(&(canonical.to_owned(), lang.to_owned()))
+            .or_else(|| self.site.by_key.get(&(format!("{}/index.md", canonical.trim_end_matches(".md")), lang.to_owned())))
+            .copied()
+            .ok_or_else(|| {
+                tera::Error::message(format!(
+                    "no published content file `{canonical}` in language `{lang}` (paths are relative to content/, such as `cities/_index.md`)"
+                ))
+            })
+    }
+}
+
+/// Builds the Tera instance: tera-contrib's filters, fenjin's functions, the templates.
+pub fn make_tera(theme: &Theme, shared: &Arc<Shared>) -> Result<Tera, Diagnostics> {
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html", ".xml", ".htm"]);
+    tera.register_filter("date", tera_contrib::dates::date);
+    tera.register_test("before", tera_contrib::dates::is_before);
+    tera.register_test("after", tera_contrib::dates::is_after);
+    tera.register_filter("urlencode", tera_contrib::urlencode::urlencode);
+    tera.register_filter(
+        "urlencode_strict",
+        tera_contrib::urlencode::urlencode_strict,
+    );
+
+    let s = shared.clone();
+    tera.register_function(
+        "t",
+        move |kwargs: Kwargs, state: &State| -> TeraResult<String> {
+            let key = kwargs.must_get::<&str>("key")?;
+            let lang = s.lang_arg(&kwargs, state)?;
+            match (s.i18n.get(key, &lang), kwargs.get::<&str>("default")?) {
+                (Ok(text), _) => Ok(text.to_owned()),
+                (Err(_), Some(default)) => Ok(default.to_owned()),
+                (Err(e), None) => Err(tera::Error::message(e)),
+            }
+        },
+    );
+    let s = shared.clone();
+    tera.register_function(
+        "url",
+        move |kwargs: Kwargs, state: &State| -> TeraResult<String> {
+            let path = kwargs.must_get::<&str>("path")?;
+            let lang = s.lang_arg(&kwargs, state)?;
+            if path.starts_with("@/") {
+                let id = s.find(path, &lang)?;
+                return Ok(s.site.permalink(&s.site.docs[id]));
+            }
+            let explicit = kwargs.get::<&str>("lang")?.is_some();
+            let prefix = if explicit {
+                s.site.config.lang_prefix(&lang)
+            } else {
+                String::new()
+            };
+            Ok(s.site
+                .config
+                .permalink(&format!("{prefix}/{}", path.trim_start_matches('/'))))
+        },
+    );
+    let s = shared.clone();
+    tera.register_function(
+        "get_page",
+        move |kwargs: Kwargs, state: &State| -> TeraResult<Value> {
+            let path = kwargs.must_get::<&str>("path")?;
+            let lang = s.lang_arg(&kwargs, state)?;
+            Ok(s.values[s.find(path, &lang)?].clone())
+        },
+    );
+    let s = shared.clone();
+    tera.register_function(
+        "get_section",
+        move |kwargs: Kwargs, state: &State| -> TeraResult<Value> {
+            let path = kwargs.must_get::<&str>("path")?;
+            let lang = s.lang_arg(&kwargs, state)?;
+            let id = s.find(path, &lang)?;
+            if kwargs.get::<bool>("pages")?.unwrap_or(false) {
+                Ok(values::section_value(&s.site, id, &s.values))
+            } else {
+                Ok(s.values[id].clone())
+            }
+        },
+    );
+    let s = shared.clone();
+    tera.register_function(
+        "latest",
+        move |kwargs: Kwargs, state: &State| -> TeraResult<Value> {
+            // Costs `n` pages: the lists are sorted once when the model is built.
+            let n = kwargs.get::<usize>("n")?.unwrap_or(10);
+            let lang = s.lang_arg(&kwargs, state)?;
+            let ids: &[DocId] = match kwargs.get::<&str>("section")? {
+                Some(path) => &s.site.docs[s.find(path, &lang)?].section.pages,
+                None => s.site.latest.get(&lang).map(Vec::as_slice).unwrap_or(&[]),
+            };
+            Ok(Value::from(
+                ids.iter()
+                    .take(n)
+                    .map(|&i| s.values[i].clone())
+                    .collect::<Vec<_>>(),
+            ))
+        },
+    );
+
+    let mut ds = Diagnostics::new();
+    check_i18n_keys(theme, &shared.i18n, &mut ds);
+    let sources: Vec<(&str, &str)> = theme
+        .templates
+        .values()
+        .map(|t| (t.name.as_str(), t.text.as_str()))
+        .collect();
+    if let Err(e) = tera.add_raw_templates(sources) {
+        ds.push(template_error(&e, theme, None));
+    }
+    for required in [
+        "page.html",
+        "section.html",
+        "index.html",
+        "taxonomy.html",
+        "term.html",
+        "404.html",
+    ] {
+        if !theme.templates.contains_key(required) {
+            ds.push(
+                Diagnostic::error("E0301", format!("the template `{required}` is missing")).hint(
+                    format!("add templates/{required}, or remove the theme override that hides it"),
+                ),
+            );
+        }
+    }
+    if ds.has_errors() { Err(ds) } else { Ok(tera) }
+}
+
+/// Every literal `t(key="…")` in the templates must name a defined string.
+fn check_i18n_keys(theme: &Theme, i18n: &I18n, ds: &mut Diagnostics) {
+    for t in theme.templates.values() {
+        for (n, line) in t.text.lines().enumerate() {
+            let mut rest = line;
+            while let Some(pos) = rest.find("t(key=") {
+                let after = &rest[pos + 6..];
+                let quote = after.chars().next();
+                if let Some(q @ ('"' | '\'')) = quote {
+                    if let Some(end) = after[1..].find(q) {
+                        let key = &after[1..1 + end];
+                        // Only whole literal keys: `t(key="a_" ~ x)` is built at render time.
+                        let next = after[2 + end..].trim_start().chars().next();
+                        if !matches!(next, Some(')' | ',')) {
+                            rest = &after[1..];
+                            continue;
+                        }
+                        let boundary = pos == 0
+                            || !rest[..pos].ends_with(|c: char| c.is_alphanumeric() || c == '_');
+                        if boundary && !i18n.contains(key) {
+                            let col = line.len() - rest.len() + pos;
+                            ds.push(
+                                Diagnostic::error("E0303", format!("the template uses the interface string `{key}`, which is not defined"))
+                                    .file(&t.display)
+                                    .at(&t.text, n + 1, line[..col].chars().count() + 1)
+                                    .hint(format!("add `{key}: …` to every i18n/<lang>.yaml ({} and the others)", i18n.file_of("zh"))),
+                            );
+                        }
+                    }
+                }
+                rest = &after[1.min(after.len())..];
+            }
+        }
+    }
+}
+
+/// A Tera error as a diagnostic naming the template, its line, and the page.
+fn template_error(e: &tera::Error, theme: &Theme, rendering: Option<&str>) -> Diagnostic {
+    use std::error::Error as _;
+    let (code, report) = match e.kind() {
+        tera::ErrorKind::SyntaxError(r) => ("E0301", Some(r)),
+        tera::ErrorKind::RenderingError(r) => ("E0302", Some(r)),
+        _ => (
+            if rendering.is_some() {
+                "E0302"
+            } else {
+                "E0301"
+            },
+            None,
+        ),
+    };
+    let mut message = match report {
+        Some(r) => r.message().to_owned(),
+        None => e.kind().to_string().lines().next().unwrap_or("").to_owned(),
+    };
+    let mut source = e.source();
+    while let Some(s) = source {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        source = s.source();
+    }
+    let mut d = Diagnostic::error(code, format!("template error: {message}"));
+    if let Some(r) = report {
+        let file = theme.templates.get(r.filename());
+        match file {
+            Some(t) => {
+                d = d
+                    .file(&t.display)
+                    .at(&t.text, r.span().start_line, r.span().start_col + 1)
+            }
+            None if !r.filename().is_empty() => d = d.file(r.filename()).line(r.span().start_line),
+            None => {}
+        }
+    }
+    if let Some(page) = rendering {
+        d = d.note(format!("while rendering {page}"));
+    }
+    d.hint("see docs/templates.md for the variables and functions templates can use")
+}
+
+/// What kind of output a job makes.
+#[derive(Debug, Clone)]
+pub enum JobKind {
+    /// A page, or a section's first listing page.
+    Doc(DocId),
+    /// Listing page `n` (1-based, n ≥ 2) of a section.
+    Pager(DocId, usize),
+    /// The list of terms of a taxonomy (index into `Site::taxonomies`).
+    Taxonomy(usize),
+    /// A term page (taxonomy index, term index).
+    Term(usize, usize),
+    /// The 404 page of a language.
+    NotFound(String),
+    /// A redirect page for an alias of a document.
+    Alias(DocId, String),
+    /// An Atom feed: site (None), section or term, per language.
+    Feed(output::feeds::FeedSource),
+    /// sitemap.xml.
+    Sitemap,
+    /// robots.txt.
+    Robots,
+    /// A theme or site static file.
+    Static(theme::FileSource),
+    /// A file of content/.
+    Asset(PathBuf),
+}
+
+/// One output file.
+#[derive(Debug, Clone)]
+pub struct Job {
+    /// Output path relative to the output folder, `/`-separated.
+    pub out: String,
+    /// Where it comes from, for collision messages.
+    pub origin: String,
+    /// What to make.
+    pub kind: JobKind,
+}
+
+fn index_path(url_path: &str) -> String {
+    format!("{}index.html", url_path.trim_start_matches('/'))
+}
+
+/// Pager URL path: page 1 is the section itself, page n is `…/page/n/`.
+pub fn pager_path(section_path: &str, n: usize) -> String {
+    if n <= 1 {
+        section_path.to_owned()
+    } else {
+        format!("{section_path}page/{n}/")
+    }
+}
+
+fn pager_count(site: &Site, id: DocId) -> usize {
+    let d = &site.docs[id];
+    let per = d.section.paginate_by;
+    if per == 0 {
+        1
+    } else {
+        d.section.pages.len().div_ceil(per).max(1)
+    }
+}
+
+/// Lists every output file; two jobs claiming one path is an error naming both.
+pub fn plan(site: &Site, theme: &Theme) -> (Vec<Job>, Diagnostics) {
+    let mut jobs = Vec::new();
+    let origin_of = |id: DocId| {
+        let d = &site.docs[id];
+        let f = site.file_of(d).display().to_string();
+        if d.fallback {
+            format!("{f} (shown untranslated in `{}`)", d.lang)
+        } else {
+            f
+        }
+    };
+    for d in &site.docs {
+        jobs.push(Job {
+            out: index_path(&d.path),
+            origin: origin_of(d.id),
+            kind: JobKind::Doc(d.id),
+        });
+        if d.is_section {
+            for n in 2..=pager_count(site, d.id) {
+                jobs.push(Job {
+                    out: index_path(&pager_path(&d.path, n)),
+                    origin: format!("page {n} of the list of {}", origin_of(d.id)),
+                    kind: JobKind::Pager(d.id, n),
+                });
+            }
+            let feed = if d.canonical == "_index.md" {
+                output::feeds::FeedSource::Site(d.lang.clone())
+            } else {
+                output::feeds::FeedSource::Section(d.id)
+            };
+            jobs.push(Job {
+                out: format!("{}atom.xml", d.path.trim_start_matches('/')),
+                origin: format!("the feed of {}", origin_of(d.id)),
+                kind: JobKind::Feed(feed),
+            });
+        }
+        for a in &d.aliases {
+            let out = if a.ends_with(".html") || a.ends_with(".htm") {
+                a.trim_start_matches('/').to_owned()
+            } else {
+                index_path(&format!("{}/", a.trim_end_matches('/')))
+            };
+            jobs.push(Job {
+                out,
+                origin: format!("alias `{a}` in {}", origin_of(d.id)),
+                kind: JobKind::Alias(d.id, a.clone()),
+            });
+        }
+    }
+    for (ti, t) in site.taxonomies.iter().enumerate() {
+        let origin = format!(
+            "the taxonomy `{}` (site.yaml, language `{}`)",
+            t.name, t.lang
+        );
+        jobs.push(Job {
+            out: index_path(&t.path),
+            origin: origin.clone(),
+            kind: JobKind::Taxonomy(ti),
+        });
+        for (i, term) in t.terms.iter().enumerate() {
+            jobs.push(Job {
+                out: index_path(&term.path),
+                origin: format!("the term `{}` of {origin}", term.name),
+                kind: JobKind::Term(ti, i),
+            });
+            if t.feed {
+                jobs.push(Job {
+                    out: format!("{}atom.xml", term.path.trim_start_matches('/')),
+                    origin: format!("the feed of the term `{}` of {origin}", term.name),
+                    kind: JobKind::Feed(output::feeds::FeedSource::Term(ti, i)),
+                });
+            }
+        }
+    }
+    for l in &site.config.languages {
+        let prefix = site.config.lang_prefix(&l.code);
+        jobs.push(Job {
+            out: format!("{}404.html", format!("{prefix}/").trim_start_matches('/')),
+            origin: "the 404 page".into(),
+            kind: JobKind::NotFound(l.code.clone()),
+        });
+    }
+    jobs.push(Job {
+        out: "sitemap.xml".into(),
+        origin: "the sitemap".into(),
+        kind: JobKind::Sitemap,
+    });
+    jobs.push(Job {
+        out: "robots.txt".into(),
+        origin: "robots.txt".into(),
+        kind: JobKind::Robots,
+    });
+    for (rel, (src, display)) in &theme.statics {
+        jobs.push(Job {
+            out: rel.clone(),
+            origin: display.display().to_string(),
+            kind: JobKind::Static(src.clone()),
+        });
+    }
+    for a in &site.assets {
+        jobs.push(Job {
+            out: a.out.clone(),
+            origin: format!("content/{}", a.rel),
+            kind: JobKind::Asset(a.abs.clone()),
+        });
+    }
+
+    // Collisions. The site's static files may shadow robots.txt on purpose.
+    let mut ds = Diagnostics::new();
+    let mut seen: HashMap<String, usize> = HashMap::with_capacity(jobs.len());
+    let mut keep = vec![true; jobs.len()];
+    for (i, j) in jobs.iter().enumerate() {
+        let key = j.out.to_lowercase();
+        if let Some(&first) = seen.get(&key) {
+            let is_override =
+                matches!(jobs[first].kind, JobKind::Robots) && matches!(j.kind, JobKind::Static(_));
+            if is_override {
+                keep[first] = false;
+                continue;
+            }
+            ds.push(
+                Diagnostic::error("E0201", format!("two sources claim the output `/{}`", j.out))
+                    .note(format!("first: {}", jobs[first].origin))
+                    .note(format!("second: {}", j.origin))
+                    .hint("give one of them another `slug:` or `path:`, rename the file, or rename the taxonomy"),
+            );
+        } else {
+            seen.insert(key, i);
+        }
+    }
+    let jobs = jobs
+        .into_iter()
+        .zip(keep)
+        .filter(|(_, k)| *k)
+        .map(|(j, _)| j)
+        .collect();
+    (jobs, ds)
+}
+
+/// Everything the HTML of one document or listing needs besides its own value.
+fn base_context(
+    shared: &Shared,
+    lang: &str,
+    current: &str,
+    alternates: &[(String, String)],
+) -> Context {
+    let site = &shared.site;
+    let mut cx = Context::new();
+    cx.insert_value("site", shared.site_values[lang].clone());
+    cx.insert("lang", lang);
+    cx.insert(
+        "hreflang",
+        &site
+            .config
+            .language(lang)
+            .map(|l| l.hreflang.clone())
+            .unwrap_or_default(),
+    );
+    cx.insert("current_url", &site.config.permalink(current));
+    cx.insert("current_path", current);
+    cx.insert("canonical", &site.config.permalink(current));
+    #[derive(serde::Serialize)]
+    struct Alt<'a> {
+        hreflang: &'a str,
+        permalink: &'a str,
+    }
+    let alts: Vec<Alt<'_>> = alternates
+        .iter()
+        .map(|(h, p)| Alt {
+            hreflang: h,
+            permalink: p,
+        })
+        .collect();
+    cx.insert("alternates", &alts);
+    let x_default = alternates
+        .iter()
+        .find(|(h, _)| {
+            site.config
+                .language(&site.config.default_language)
+                .is_some_and(|l| &l.hreflang == h)
+        })
+        .or(alternates.first())
+        .map(|(_, p)| p.clone());
+    cx.insert("x_default", &x_default);
+    if let Some(c) = &site.config.campaign {
+        cx.insert("campaign", c);
+    }
+    cx
+}
+
+/// (hreflang, permalink) of every real version of a document, in language order.
+fn doc_alternates(site: &Site, id: DocId, pager: usize) -> Vec<(String, String)> {
+    let doc = &site.docs[id];
+    let original = if doc.fallback {
+        site.get(&doc.canonical, &site.config.default_language)
+            .unwrap_or(doc)
+    } else {
+        doc
+    };
+    let mut out = Vec::new();
+    for l in &site.config.languages {
+        if let Some(v) = site
+            .get(&original.canonical, &l.code)
+            .filter(|v| !v.fallback)
+        {
+            if pager <= pager_count(site, v.id) {
+                out.push((
+                    l.hreflang.clone(),
+                    site.config.permalink(&pager_path(&v.path, pager)),
+                ));
+            }
+        }
+    }
+    out
+}
+
+fn lang_switch(site: &Site, id: DocId) -> Vec<Value> {
+    #[derive(serde::Serialize)]
+    struct Switch<'a> {
+        lang: &'a str,
+        hreflang: &'a str,
+        permalink: String,
+        exact: bool,
+    }
+    let doc = &site.docs[id];
+    site.config
+        .languages
+        .iter()
+        .filter(|l| l.code != doc.lang)
+        .map(|l| {
+            let target = site.switch_target(doc, &l.code);
+            let (permalink, exact) = match target {
+                Some(t) => (
+                    site.permalink(t),
+                    t.canonical == doc.canonical && !t.fallback,
+                ),
+                None => (
+                    site.config
+                        .permalink(&format!("{}/", site.config.lang_prefix(&l.code))),
+                    false,
+                ),
+            };
+            Value::from_serializable(&Switch {
+                lang: &l.code,
+                hreflang: &l.hreflang,
+                permalink,
+                exact,
+            })
+        })
+        .collect()
+}
+
+fn simple_switch(site: &Site, lang: &str, path_for: &dyn Fn(&str) -> Option<String>) -> Vec<Value> {
+    site.config
+        .languages
+        .iter()
+        .filter(|l| l.code != lang)
+        .map(|l| {
+            let (permalink, exact) = match path_for(&l.code) {
+                Some(p) => (site.config.permalink(&p), true),
+                None => (
+                    site.config
+                        .permalink(&format!("{}/", site.config.lang_prefix(&l.code))),
+                    false,
+                ),
+            };
+            let mut m = tera::Map::new();
+            m.insert("lang".into(), Value::from(l.code.as_str()));
+            m.insert("hreflang".into(), Value::from(l.hreflang.as_str()));
+            m.insert("permalink".into(), Value::from(permalink));
+            m.insert("exact".into(), Value::from(exact));
+            Value::from(m)
+        })
+        .collect()
+}
+
+/// Renders one job into bytes.
+fn render_job(
+    job: &Job,
+    shared: &Shared,
+    tera: &Tera,
+    section_values: &HashMap<DocId, Value>,
+    theme: &Theme,
+) -> Result<Option<Vec<u8>>, Diagnostic> {
+    let site = &shared.site;
+    let render =
+        |template: &str, cx: &Context, what: &str| -> Result<Option<Vec<u8>>, Diagnostic> {
+            tera.render(template, cx)
+                .map(|s| Some(s.into_bytes()))
+                .map_err(|e| template_error(&e, theme, Some(what)))
+        };
+    match &job.kind {
+        JobKind::Doc(id) | JobKind::Pager(id, _) => {
+            let doc = &site.docs[*id];
+            let n = if let JobKind::Pager(_, n) = job.kind {
+                n
+            } else {
+                1
+            };
+            let current = pager_path(&doc.path, n);
+            let mut cx = base_context(shared, &doc.lang, &current, &doc_alternates(site, *id, n));
+            if doc.fallback {
+                let orig = site
+                    .get(&doc.canonical, &site.config.default_language)
+                    .unwrap_or(doc);
+                cx.insert("canonical", &site.permalink(orig));
+            }
+            let content_lang = if doc.fallback {
+                &site.config.default_language
+            } else {
+                &doc.lang
+            };
+            cx.insert(
+                "content_lang",
+                &site
+                    .config
+                    .language(content_lang)
+                    .map(|l| l.hreflang.clone())
+                    .unwrap_or_default(),
+            );
+            cx.insert("fallback", &doc.fallback);
+            cx.insert_value("lang_switch", Value::from(lang_switch(site, *id)));
+            cx.insert_value(
+                "translations",
+                shared.values[*id]
+                    .get_from_path("translations")
+                    .cloned()
+                    .unwrap_or_else(Value::none),
+            );
+            let what = format!("{} ({})", site.file_of(doc).display(), doc.lang);
+            if doc.is_section {
+                let value = section_values
+                    .get(id)
+                    .cloned()
+                    .unwrap_or_else(|| shared.values[*id].clone());
+                cx.insert_value("section", value.clone());
+                cx.insert(
+                    "feed_url",
+                    &site.config.permalink(&format!("{}atom.xml", doc.path)),
+                );
+                cx.insert_value("paginator", paginator(site, *id, n, &value));
+                let template = doc.template.clone().unwrap_or_else(|| {
+                    if doc.canonical == "_index.md" {
+                        "index.html".into()
+                    } else {
+                        "section.html".into()
+                    }
+                });
+                render(&template, &cx, &what)
+            } else {
+                cx.insert_value("page", shared.values[*id].clone());
+                cx.insert(
+                    "feed_url",
+                    &site
+                        .config
+                        .permalink(&format!("{}/atom.xml", site.config.lang_prefix(&doc.lang))),
+                );
+                let parent = doc.parent.map(|p| &site.docs[p]);
+                let kind_template = parent
+                    .and_then(|p| p.section.kind.as_ref())
+                    .map(|k| format!("{k}.html"))
+                    .filter(|t| theme.templates.contains_key(t));
+                let template = doc
+                    .template
+                    .clone()
+                    .or_else(|| parent.and_then(|p| p.section.page_template.clone()))
+                    .or(kind_template)
+                    .unwrap_or_else(|| "page.html".into());
+                render(&template, &cx, &what)
+            }
+        }
+        JobKind::Taxonomy(ti) => {
+            let t = &site.taxonomies[*ti];
+            let alts = taxonomy_alternates(site, &t.name, None);
+            let mut cx = base_context(shared, &t.lang, &t.path, &alts);
+            let name = t.name.clone();
+            cx.insert_value(
+                "lang_switch",
+                Value::from(simple_switch(site, &t.lang, &|l| {
+                    Some(format!("{}/{}/", site.config.lang_prefix(l), name))
+                })),
+            );
+            cx.insert(
+                "taxonomy",
+                &TaxonomyValue {
+                    name: &t.name,
+                    permalink: site.config.permalink(&t.path),
+                },
+            );
+            let terms: Vec<TermValue<'_>> = t
+                .terms
+                .iter()
+                .map(|term| TermValue::of(site, term))
+                .collect();
+            cx.insert("terms", &terms);
+            render(
+                "taxonomy.html",
+                &cx,
+                &format!("the taxonomy `{}` ({})", t.name, t.lang),
+            )
+        }
+        JobKind::Term(ti, i) => {
+            let t = &site.taxonomies[*ti];
+            let term = &t.terms[*i];
+            let alts = taxonomy_alternates(site, &t.name, Some(&term.slug));
+            let mut cx = base_context(shared, &t.lang, &term.path, &alts);
+            let (name, slug) = (t.name.clone(), term.slug.clone());
+            cx.insert_value(
+                "lang_switch",
+                Value::from(simple_switch(site, &t.lang, &|l| {
+                    site.taxonomies
+                        .iter()
+                        .find(|x| x.name == name && x.lang == l)
+                        .and_then(|x| x.terms.iter().find(|y| y.slug == slug))
+                        .map(|y| y.path.clone())
+                        .or_else(|| Some(format!("{}/{}/", site.config.lang_prefix(l), name)))
+                })),
+            );
+            cx.insert(
+                "taxonomy",
+                &TaxonomyValue {
+                    name: &t.name,
+                    permalink: site.config.permalink(&t.path),
+                },
+            );
+            cx.insert(
+                "feed_url",
+                &site.config.permalink(&format!("{}atom.xml", term.path)),
+            );
+            let mut m = Value::from_serializable(&TermValue::of(site, term))
+                .into_map()
+                .unwrap_or_default();
+            m.insert(
+                "pages".into(),
+                Value::from(
+                    term.pages
+                        .iter()
+                        .map(|&p| shared.values[p].clone())
+                        .collect::<Vec<_>>(),
+                ),
+            );
+            cx.insert_value("term", Value::from(m));
+            render(
+                "term.html",
+                &cx,
+                &format!("the term `{}` of `{}` ({})", term.name, t.name, t.lang),
+            )
+        }
+        JobKind::NotFound(lang) => {
+            let path = format!("{}/404.html", site.config.lang_prefix(lang));
+            let mut cx = base_context(shared, lang, &path, &[]);
+            cx.insert_value(
+                "lang_switch",
+                Value::from(simple_switch(site, lang, &|l| {
+                    Some(format!("{}/", site.config.lang_prefix(l)))
+                })),
+            );
+            render("404.html", &cx, &format!("the 404 page ({lang})"))
+        }
+        JobKind::Alias(id, _) => Ok(Some(
+            output::alias_page(&site.permalink(&site.docs[*id])).into_bytes(),
+        )),
+        JobKind::Feed(src) => Ok(Some(output::feeds::atom(site, shared, src).into_bytes())),
+        JobKind::Sitemap => Ok(Some(output::sitemap::sitemap(site).into_bytes())),
+        JobKind::Robots => Ok(Some(
+            format!(
+                "User-agent: *\nAllow: /\n\nSitemap: {}\n",
+                site.config.permalink("/sitemap.xml")
+            )
+            .into_bytes(),
+        )),
+        JobKind::Static(_) | JobKind::Asset(_) => Ok(None),
+    }
+}
+
+#[derive(serde::Serialize)]
+struct TaxonomyValue<'a> {
+    name: &'a str,
+    permalink: String,
+}
+
+#[derive(serde::Serialize)]
+struct TermValue<'a> {
+    name: &'a str,
+    slug: &'a str,
+    permalink: String,
+    page_count: usize,
+}
+
+impl<'a> TermValue<'a> {
+    fn of(site: &Site, term: &'a crate::model::Term) -> Self {
+        TermValue {
+            name: &term.name,
+            slug: &term.slug,
+            permalink: site.config.permalink(&term.path),
+            page_count: term.pages.len(),
+        }
+    }
+}
+
+fn taxonomy_alternates(site: &Site, name: &str, slug: Option<&str>) -> Vec<(String, String)> {
+    site.config
+        .languages
+        .iter()
+        .filter_map(|l| {
+            let t = site
+                .taxonomies
+                .iter()
+                .find(|t| t.name == name && t.lang == l.code)?;
+            let path = match slug {
+                Some(s) => t.terms.iter().find(|x| x.slug == s)?.path.clone(),
+                None => t.path.clone(),
+            };
+            Some((l.hreflang.clone(), site.config.permalink(&path)))
+        })
+        .collect()
+}
+
+fn paginator(site: &Site, id: DocId, n: usize, section: &Value) -> Value {
+    let doc = &site.docs[id];
+    let total = pager_count(site, id);
+    let per = doc.section.paginate_by;
+    let all = section
+        .get_from_path("pages")
+        .cloned()
+        .unwrap_or_else(|| Value::from(Vec::<Value>::new()));
+    let pages: Vec<Value> = match all.as_array() {
+        Some(list) if per > 0 => list.iter().skip((n - 1) * per).take(per).cloned().collect(),
+        Some(list) => list.to_vec(),
+        None => Vec::new(),
+    };
+    let link = |k: usize| site.config.permalink(&pager_path(&doc.path, k));
+    let mut m = tera::Map::new();
+    m.insert("pages".into(), Value::from(pages));
+    m.insert("current_index".into(), Value::from(n));
+    m.insert("number_pagers".into(), Value::from(total));
+    m.insert("paginate_by".into(), Value::from(per));
+    m.insert("total_pages".into(), Value::from(doc.section.pages.len()));
+    m.insert("first".into(), Value::from(link(1)));
+    m.insert("last".into(), Value::from(link(total)));
+    m.insert(
+        "previous".into(),
+        if n > 1 {
+            Value::from(link(n - 1))
+        } else {
+            Value::none()
+        },
+    );
+    m.insert(
+        "next".into(),
+        if n < total {
+            Value::from(link(n + 1))
+        } else {
+            Value::none()
+        },
+    );
+    Value::from(m)
+}
+
+/// Renders every job in parallel into the sink; results are independent of thread
+/// scheduling because each job writes only its own path.
+pub fn run(
+    jobs: &[Job],
+    shared: &Shared,
+    tera: &Tera,
+    theme: &Theme,
+    sink: &dyn Sink,
+) -> Diagnostics {
+    let site = &shared.site;
+    let section_values: HashMap<DocId, Value> = site
+        .docs
+        .par_iter()
+        .filter(|d| d.is_section)
+        .map(|d| (d.id, values::section_value(site, d.id, &shared.values)))
+        .collect();
+    let results: Vec<Option<Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| {
+            let result = match &job.kind {
+                JobKind::Static(theme::FileSource::Disk(p)) | JobKind::Asset(p) => {
+                    sink.copy(&job.out, p)
+                }
+                JobKind::Static(theme::FileSource::Embedded(bytes)) => sink.write(&job.out, bytes),
+                _ => match render_job(job, shared, tera, &section_values, theme) {
+                    Ok(Some(bytes)) => sink.write(&job.out, &bytes),
+                    Ok(None) => Ok(()),
+                    Err(d) => return Some(d),
+                },
+            };
+            result.err().map(|e| {
+                Diagnostic::error("E0010", format!("cannot write `{}`: {e}", job.out))
+                    .note(format!("from {}", job.origin))
+            })
+        })
+        .collect();
+    let mut ds = Diagnostics::new();
+    ds.extend(results.into_iter().flatten());
+    ds
+}

@@ -1,0 +1,227 @@
+//! The theme: templates, interface strings and static files, from `themes/<name>/` on
+//! disk or, for `default` when the site has no such folder, from the copy embedded in
+//! the binary. A site's own `templates/`, `i18n/` and `static/` override the theme's
+//! file by file.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use include_dir::{Dir, include_dir};
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+
+/// The default theme, embedded so that `fenjin init` and sites without a theme folder
+/// work with only the binary.
+pub static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+/// Where a theme file's bytes come from.
+#[derive(Debug, Clone)]
+pub enum FileSource {
+    /// A file on disk.
+    Disk(PathBuf),
+    /// Bytes embedded in the binary.
+    Embedded(&'static [u8]),
+}
+
+/// A text file of the theme or site with the name to show in messages.
+#[derive(Debug, Clone)]
+pub struct TextFile {
+    /// Name: a template name (`page.html`) or a language code.
+    pub name: String,
+    /// Path shown in messages (`themes/default/templates/page.html`).
+    pub display: PathBuf,
+    /// Contents.
+    pub text: String,
+}
+
+/// Templates, strings and static files, overrides applied.
+#[derive(Debug, Default)]
+pub struct Theme {
+    /// Templates by name.
+    pub templates: BTreeMap<String, TextFile>,
+    /// Interface-string files by language code; the site's file (if any) comes second.
+    pub i18n: BTreeMap<String, Vec<TextFile>>,
+    /// Static files by output path.
+    pub statics: BTreeMap<String, (FileSource, PathBuf)>,
+}
+
+impl Theme {
+    /// Loads the theme `name` for the site at `root`.
+    pub fn load(root: &Path, name: &str) -> Result<Theme, Diagnostics> {
+        let mut ds = Diagnostics::new();
+        let mut theme = Theme::default();
+        let dir = root.join("themes").join(name);
+        if dir.is_dir() {
+            let display = PathBuf::from("themes").join(name);
+            read_dir_into(
+                &dir.join("templates"),
+                &display.join("templates"),
+                &mut |rel, disp, src| {
+                    theme.add_template(rel, disp, src, &mut ds);
+                },
+            );
+            read_dir_into(
+                &dir.join("i18n"),
+                &display.join("i18n"),
+                &mut |rel, disp, src| {
+                    theme.add_i18n(rel, disp, src, &mut ds);
+                },
+            );
+            read_dir_into(
+                &dir.join("static"),
+                &display.join("static"),
+                &mut |rel, disp, src| {
+                    theme.statics.insert(rel.to_owned(), (src, disp));
+                },
+            );
+        } else if name == "default" {
+            let display = PathBuf::from("(embedded default theme)");
+            for (rel, bytes) in embedded_files(&DEFAULT_THEME) {
+                let src = FileSource::Embedded(bytes);
+                if let Some(r) = rel.strip_prefix("templates/") {
+                    theme.add_template(r, display.join(&rel), src, &mut ds);
+                } else if let Some(r) = rel.strip_prefix("i18n/") {
+                    theme.add_i18n(r, display.join(&rel), src, &mut ds);
+                } else if let Some(r) = rel.strip_prefix("static/") {
+                    theme
+                        .statics
+                        .insert(r.to_owned(), (src, display.join(&rel)));
+                }
+            }
+        } else {
+            ds.push(
+                Diagnostic::error("E0005", format!("the theme `{name}` does not exist"))
+                    .file("site.yaml")
+                    .hint(format!("create themes/{name}/, or use `theme: default`")),
+            );
+            return Err(ds);
+        }
+        // The site's own overrides.
+        read_dir_into(
+            &root.join("templates"),
+            Path::new("templates"),
+            &mut |rel, disp, src| {
+                theme.add_template(rel, disp, src, &mut ds);
+            },
+        );
+        read_dir_into(
+            &root.join("i18n"),
+            Path::new("i18n"),
+            &mut |rel, disp, src| {
+                theme.add_i18n(rel, disp, src, &mut ds);
+            },
+        );
+        read_dir_into(
+            &root.join("static"),
+            Path::new("static"),
+            &mut |rel, disp, src| {
+                theme.statics.insert(rel.to_owned(), (src, disp));
+            },
+        );
+        if ds.has_errors() { Err(ds) } else { Ok(theme) }
+    }
+
+    fn add_template(&mut self, rel: &str, display: PathBuf, src: FileSource, ds: &mut Diagnostics) {
+        if let Some(text) = read_text(&src, &display, ds) {
+            self.templates.insert(
+                rel.to_owned(),
+                TextFile {
+                    name: rel.to_owned(),
+                    display,
+                    text,
+                },
+            );
+        }
+    }
+
+    fn add_i18n(&mut self, rel: &str, display: PathBuf, src: FileSource, ds: &mut Diagnostics) {
+        let Some(lang) = rel
+            .strip_suffix(".yaml")
+            .or_else(|| rel.strip_suffix(".yml"))
+        else {
+            return;
+        };
+        if let Some(text) = read_text(&src, &display, ds) {
+            self.i18n
+                .entry(lang.to_owned())
+                .or_default()
+                .push(TextFile {
+                    name: lang.to_owned(),
+                    display,
+                    text,
+                });
+        }
+    }
+}
+
+fn read_text(src: &FileSource, display: &Path, ds: &mut Diagnostics) -> Option<String> {
+    let bytes = match src {
+        FileSource::Disk(p) => match std::fs::read(p) {
+            Ok(b) => b,
+            Err(e) => {
+                ds.push(
+                    Diagnostic::error("E0109", format!("cannot read the file: {e}")).file(display),
+                );
+                return None;
+            }
+        },
+        FileSource::Embedded(b) => b.to_vec(),
+    };
+    match String::from_utf8(bytes) {
+        Ok(s) => Some(
+            s.strip_prefix('\u{feff}')
+                .map(str::to_owned)
+                .unwrap_or(s)
+                .replace("\r\n", "\n"),
+        ),
+        Err(_) => {
+            ds.push(Diagnostic::error("E0109", "the file is not valid UTF-8 text").file(display));
+            None
+        }
+    }
+}
+
+/// Calls `f(relative path, display path, source)` for every file under `dir`, if it
+/// exists, in path order.
+fn read_dir_into(dir: &Path, display: &Path, f: &mut dyn FnMut(&str, PathBuf, FileSource)) {
+    if !dir.is_dir() {
+        return;
+    }
+    for entry in walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy();
+        if name.starts_with('.') || name.ends_with('~') {
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(dir) else {
+            continue;
+        };
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        f(
+            &rel,
+            display.join(&rel),
+            FileSource::Disk(entry.path().to_path_buf()),
+        );
+    }
+}
+
+/// Every file of an embedded folder, with its path, in path order.
+pub fn embedded_files(dir: &'static Dir<'static>) -> Vec<(String, &'static [u8])> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir];
+    while let Some(d) = stack.pop() {
+        for f in d.files() {
+            out.push((f.path().to_string_lossy().replace('\\', "/"), f.contents()));
+        }
+        stack.extend(d.dirs());
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}

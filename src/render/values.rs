@@ -1,0 +1,260 @@
+//! Template values, built once per document and shared (tera values are reference
+//! counted, so a list of 10,000 pages is 10,000 pointer copies, not 10,000 pages).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use tera::{Map, Value};
+
+use crate::content::markdown::TocEntry;
+use crate::dates::rfc3339;
+use crate::model::{Doc, DocId, Site};
+
+#[derive(Serialize)]
+struct TermRef<'a> {
+    name: &'a str,
+    slug: &'a str,
+    permalink: String,
+}
+
+#[derive(Serialize)]
+struct Link<'a> {
+    lang: &'a str,
+    hreflang: &'a str,
+    title: &'a str,
+    permalink: String,
+}
+
+#[derive(Serialize)]
+struct Crumb<'a> {
+    title: &'a str,
+    permalink: String,
+}
+
+#[derive(Serialize)]
+struct DocValue<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    date: Option<String>,
+    updated: Option<String>,
+    permalink: String,
+    path: &'a str,
+    lang: &'a str,
+    hreflang: &'a str,
+    canonical: &'a str,
+    relative_path: &'a str,
+    is_section: bool,
+    fallback: bool,
+    draft: bool,
+    sample: bool,
+    weight: Option<i64>,
+    image: Option<String>,
+    extra: &'a serde_yaml::Mapping,
+    taxonomies: BTreeMap<&'a str, Vec<TermRef<'a>>>,
+    translations: Vec<Link<'a>>,
+    ancestors: Vec<Crumb<'a>>,
+    toc: &'a [TocEntry],
+    word_count: usize,
+    reading_time: usize,
+    kind: Option<&'a str>,
+    section_kind: Option<&'a str>,
+    page_count: usize,
+}
+
+/// The value of one document, without its section's page lists.
+pub fn doc_value(site: &Site, doc: &Doc, tables: &crate::model::LinkTables) -> Value {
+    let hreflang = site
+        .config
+        .language(&doc.lang)
+        .map(|l| l.hreflang.as_str())
+        .unwrap_or(&doc.lang);
+    let taxonomies = doc
+        .taxonomies
+        .iter()
+        .filter(|(name, _)| site.config.taxonomies.iter().any(|t| &t.name == *name))
+        .map(|(name, terms)| {
+            let refs = terms
+                .iter()
+                .filter_map(|t| {
+                    let slug = crate::slug::slugify(t);
+                    let tax = site
+                        .taxonomies
+                        .iter()
+                        .find(|x| &x.name == name && x.lang == doc.lang)?;
+                    let term = tax.terms.iter().find(|x| x.slug == slug)?;
+                    Some(TermRef {
+                        name: t,
+                        slug: &term.slug,
+                        permalink: site.config.permalink(&term.path),
+                    })
+                })
+                .collect();
+            (name.as_str(), refs)
+        })
+        .collect();
+    let translations = site
+        .translations(doc)
+        .into_iter()
+        .map(|t| Link {
+            lang: &t.lang,
+            hreflang: site
+                .config
+                .language(&t.lang)
+                .map(|l| l.hreflang.as_str())
+                .unwrap_or(&t.lang),
+            title: &t.title,
+            permalink: site.permalink(t),
+        })
+        .collect();
+    let mut ancestors = Vec::new();
+    let mut p = doc.parent;
+    while let Some(id) = p {
+        let a = &site.docs[id];
+        ancestors.push(Crumb {
+            title: &a.title,
+            permalink: site.permalink(a),
+        });
+        p = a.parent;
+    }
+    ancestors.reverse();
+    let rendered = site.rendered.get(doc.id);
+    let image = doc
+        .image
+        .as_deref()
+        .map(|img| resolve_image(site, doc, img, tables));
+    let v = DocValue {
+        title: &doc.title,
+        description: doc.description.as_deref(),
+        date: doc.date.as_ref().map(rfc3339),
+        updated: doc.updated.as_ref().map(rfc3339),
+        permalink: site.permalink(doc),
+        path: &doc.path,
+        lang: &doc.lang,
+        hreflang,
+        canonical: &doc.canonical,
+        relative_path: doc
+            .source
+            .map(|s| site.sources[s].rel.as_str())
+            .unwrap_or(""),
+        is_section: doc.is_section,
+        fallback: doc.fallback,
+        draft: doc.draft,
+        sample: doc.sample,
+        weight: doc.weight,
+        image,
+        extra: &doc.extra,
+        taxonomies,
+        translations,
+        ancestors,
+        toc: rendered.map(|r| r.toc.as_slice()).unwrap_or(&[]),
+        word_count: rendered.map_or(0, |r| r.word_count),
+        reading_time: rendered.map_or(0, |r| r.reading_time),
+        kind: doc.section.kind.as_deref(),
+        section_kind: doc
+            .parent
+            .and_then(|p| site.docs[p].section.kind.as_deref()),
+        page_count: doc.section.pages.len(),
+    };
+    let base = Value::from_serializable(&v);
+    let mut map = base.into_map().unwrap_or_default();
+    let (content, summary) = match rendered {
+        Some(r) => (r.html.as_str(), r.summary.as_deref()),
+        None => ("", None),
+    };
+    map.insert("content".into(), Value::safe_string(content));
+    map.insert(
+        "summary".into(),
+        summary.map(Value::safe_string).unwrap_or_else(Value::none),
+    );
+    Value::from(map)
+}
+
+/// A cover image: absolute URLs as written, site paths made absolute, and relative
+/// paths resolved like links in the body (to a co-located asset).
+fn resolve_image(site: &Site, doc: &Doc, img: &str, tables: &crate::model::LinkTables) -> String {
+    use crate::content::markdown::{LinkAction, LinkResolver};
+    if img.contains("://") {
+        return img.to_owned();
+    }
+    if img.starts_with('/') {
+        return site.config.permalink(img);
+    }
+    match crate::model::DocLinks::new(site, doc, tables).resolve(img) {
+        LinkAction::Rewrite(url) => url,
+        _ => site.config.permalink(&format!("{}{img}", doc.path)),
+    }
+}
+
+/// A section's value with `pages` and `subsections` added.
+pub fn section_value(site: &Site, id: DocId, values: &[Value]) -> Value {
+    let doc = &site.docs[id];
+    let mut map: Map = values[id].as_map().cloned().unwrap_or_default();
+    let pages: Vec<Value> = doc
+        .section
+        .pages
+        .iter()
+        .map(|&p| values[p].clone())
+        .collect();
+    let subs: Vec<Value> = doc
+        .section
+        .subsections
+        .iter()
+        .map(|&p| values[p].clone())
+        .collect();
+    map.insert("pages".into(), Value::from(pages));
+    map.insert("subsections".into(), Value::from(subs));
+    Value::from(map)
+}
+
+/// The `site` value for a language.
+pub fn site_value(site: &Site, lang: &str) -> Value {
+    #[derive(Serialize)]
+    struct Lang<'a> {
+        code: &'a str,
+        hreflang: &'a str,
+        title: &'a str,
+        permalink: String,
+    }
+    #[derive(Serialize)]
+    struct SiteValue<'a> {
+        title: &'a str,
+        description: &'a str,
+        base_url: &'a str,
+        default_language: &'a str,
+        lang: &'a str,
+        hreflang: &'a str,
+        home: String,
+        feed_url: String,
+        languages: Vec<Lang<'a>>,
+        taxonomies: Vec<&'a str>,
+        icp: Option<&'a str>,
+        timezone: &'a str,
+        extra: Option<&'a serde_yaml::Value>,
+    }
+    let c = &site.config;
+    let l = c.language(lang).expect("configured language");
+    Value::from_serializable(&SiteValue {
+        title: &l.title,
+        description: &l.description,
+        base_url: &c.base_url,
+        default_language: &c.default_language,
+        lang,
+        hreflang: &l.hreflang,
+        home: c.permalink(&format!("{}/", c.lang_prefix(lang))),
+        feed_url: c.permalink(&format!("{}/atom.xml", c.lang_prefix(lang))),
+        languages: c
+            .languages
+            .iter()
+            .map(|x| Lang {
+                code: &x.code,
+                hreflang: &x.hreflang,
+                title: &x.title,
+                permalink: c.permalink(&format!("{}/", c.lang_prefix(&x.code))),
+            })
+            .collect(),
+        taxonomies: c.taxonomies.iter().map(|t| t.name.as_str()).collect(),
+        icp: c.icp.as_deref(),
+        timezone: &c.timezone_name,
+        extra: c.extra.as_ref(),
+    })
+}
