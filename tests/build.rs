@@ -1,0 +1,615 @@
+//! Integration tests of `fenjin build` on fixture sites: output structure, languages and
+//! translations, publishing rules, feeds, sitemap, determinism and output safety.
+
+mod common;
+
+use common::{SiteTest, fenjin, stderr, tree};
+
+fn main_of(html: &str) -> &str {
+    let start = html.find("<main").expect("a <main>");
+    let end = html.find("</main>").expect("a </main>") + "</main>".len();
+    &html[start..end]
+}
+
+#[test]
+fn kitchen_sink_builds_every_kind_of_output() {
+    let t = SiteTest::new("kitchen-sink");
+    t.build_ok(&[]);
+    for f in [
+        "index.html",
+        "en/index.html",
+        "about/index.html",
+        "en/about/index.html",
+        "news/index.html",
+        "news/page/2/index.html",
+        "news/first/index.html",
+        "en/news/first/index.html",
+        "tags/index.html",
+        "en/tags/index.html",
+        "tags/劳模/index.html",
+        "tags/重庆/index.html",
+        "en/tags/model-workers/index.html",
+        "atom.xml",
+        "en/atom.xml",
+        "news/atom.xml",
+        "tags/劳模/atom.xml",
+        "sitemap.xml",
+        "robots.txt",
+        "404.html",
+        "en/404.html",
+        "css/site.css",
+        ".fenjin-output",
+    ] {
+        assert!(t.exists(f), "missing {f}");
+    }
+}
+
+#[test]
+fn first_page_main_snapshot() {
+    let t = SiteTest::new("kitchen-sink");
+    t.build_ok(&[]);
+    insta::assert_snapshot!(
+        "kitchen_sink_first_zh_main",
+        main_of(&t.read("news/first/index.html"))
+    );
+}
+
+#[test]
+fn chinese_markdown_rules() {
+    let t = SiteTest::new("kitchen-sink");
+    t.build_ok(&[]);
+    let zh = t.read("news/first/index.html");
+    // Soft break between Chinese characters (the file has CRLF line ends) is dropped.
+    assert!(zh.contains("<p>全省职工喜迎二十大。</p>"), "{zh}");
+    // Unique Chinese heading ids.
+    assert!(zh.contains("<h2 id=\"背景\">") && zh.contains("<h2 id=\"背景-1\">"));
+    // The horizontal rule in the body did not end the front matter early.
+    assert!(zh.contains("<hr />"));
+    // English keeps the line break as whitespace.
+    let en = t.read("en/news/first/index.html");
+    assert!(en.contains("<p>Workers across\nthe province.</p>"), "{en}");
+}
+
+#[test]
+fn internal_links_resolve_in_the_page_language() {
+    let t = SiteTest::new("kitchen-sink");
+    t.build_ok(&[]);
+    let zh = t.read("news/first/index.html");
+    assert!(
+        zh.contains("href=\"https://ks.example.org/about/#%E8%81%94%E7%B3%BB%E6%96%B9%E5%BC%8F\""),
+        "{zh}"
+    );
+    let en = t.read("en/news/first/index.html");
+    assert!(
+        en.contains("href=\"https://ks.example.org/en/about/#contact\""),
+        "{en}"
+    );
+}
+
+#[test]
+fn hreflang_alternates_are_reciprocal_on_every_page() {
+    let t = SiteTest::new("kitchen-sink");
+    t.build_ok(&[]);
+    let base = "https://ks.example.org/";
+    let files = tree(&t.out());
+    let mut checked = 0;
+    for (path, bytes) in &files {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8_lossy(bytes);
+        if html.contains("http-equiv=\"refresh\"") {
+            continue; // alias redirects are not content pages
+        }
+        let alts = alternates(&html);
+        for (lang, href) in alts.iter().filter(|(l, _)| l != "x-default") {
+            let rel = href.strip_prefix(base).unwrap();
+            let target = files
+                .get(&format!("{rel}index.html"))
+                .or_else(|| files.get(rel))
+                .unwrap_or_else(|| panic!("{path}: alternate {href} does not exist"));
+            let back = alternates(&String::from_utf8_lossy(target));
+            assert_eq!(
+                back, alts,
+                "{path} lists {lang} {href}, which does not list the same set back"
+            );
+            checked += 1;
+        }
+        if !alts.is_empty() {
+            assert!(
+                alts.iter().any(|(l, _)| l == "x-default"),
+                "{path} has no x-default"
+            );
+        }
+    }
+    assert!(checked > 20, "only {checked} alternates checked");
+}
+
+fn alternates(html: &str) -> Vec<(String, String)> {
+    html.lines()
+        .filter(|l| l.starts_with("<link rel=\"alternate\" hreflang="))
+        .map(|l| {
+            let lang = l
+                .split("hreflang=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap()
+                .to_owned();
+            let href = l
+                .split("href=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap()
+                .to_owned();
+            (lang, href)
+        })
+        .collect()
+}
+
+#[test]
+fn missing_translation_is_omitted_and_switch_leads_to_nearest_section() {
+    let t = SiteTest::new("kitchen-sink");
+    t.build_ok(&[]);
+    assert!(!t.exists("en/news/second/index.html"));
+    let zh = t.read("news/second/index.html");
+    assert!(zh.contains("<a href=\"https://ks.example.org/en/news/\" hreflang=\"en\" lang=\"en\" rel=\"nofollow\">English</a>"), "{zh}");
+    // A section missing in English leads to the English home.
+    let city = t.read("cities/重庆/index.html");
+    assert!(
+        city.contains("<a href=\"https://ks.example.org/en/\" hreflang=\"en\""),
+        "{city}"
+    );
+}
+
+#[test]
+fn fallback_policy_renders_untranslated_text_with_notice_lang_and_canonical() {
+    let t = SiteTest::new("fallback");
+    t.build_ok(&[]);
+    let en = t.read("en/only-zh/index.html");
+    assert!(en.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
+    assert!(
+        en.contains("<link rel=\"canonical\" href=\"https://fb.example.org/only-zh/\">"),
+        "{en}"
+    );
+    assert!(en.contains("class=\"notice-untranslated\""));
+    assert!(en.contains("<article class=\"page\" lang=\"zh-Hans\">"));
+    // The body's links point at the English side.
+    assert!(en.contains("href=\"https://fb.example.org/en/\""), "{en}");
+    // The fallback is not advertised as a translation.
+    assert!(!en.contains("hreflang=\"en\" href=\"https://fb.example.org/en/only-zh/\""));
+    assert!(!t.read("sitemap.xml").contains("/en/only-zh/"));
+}
+
+#[test]
+fn translations_inherit_untranslated_fields() {
+    let t = SiteTest::new("kitchen-sink");
+    t.build_ok(&[]);
+    // first.en.md has no date: it inherits 2022-07-19 09:00 (Asia/Shanghai).
+    let en = t.read("en/news/first/index.html");
+    assert!(
+        en.contains("<time datetime=\"2022-07-19T09:00:00+08:00\">19 July 2022</time>"),
+        "{en}"
+    );
+    // The bundle's English page inherits the cover image.
+    let bundle = t.read("en/news/bundle/index.html");
+    assert!(
+        bundle.contains(
+            "<meta property=\"og:image\" content=\"https://ks.example.org/news/bundle/photo.svg\">"
+        ),
+        "{bundle}"
+    );
+}
+
+#[test]
+fn drafts_future_and_expired_pages_are_left_out_and_logged() {
+    let t = SiteTest::new("kitchen-sink");
+    let out = t.build_ok(&[]);
+    let log = stderr(&out);
+    assert!(
+        log.contains("left out: content/news/draft.md: draft"),
+        "{log}"
+    );
+    assert!(
+        log.contains(
+            "left out: content/news/future.md: dated in the future (2030-01-01T00:00:00+08:00"
+        ),
+        "{log}"
+    );
+    assert!(
+        log.contains("left out: content/news/expired.md: expired on 2022-01-01T00:00:00+08:00"),
+        "{log}"
+    );
+    assert!(!t.exists("news/draft/index.html"));
+    assert!(!t.exists("news/future/index.html"));
+    assert!(!t.exists("news/expired/index.html"));
+    t.build_ok(&["--drafts", "--future"]);
+    assert!(t.exists("news/draft/index.html"));
+    assert!(t.exists("news/future/index.html"));
+    assert!(!t.exists("news/expired/index.html"));
+}
+
+#[test]
+fn dates_without_offset_are_in_the_site_time_zone() {
+    let t = SiteTest::new("kitchen-sink");
+    // A page dated 2022-07-19 09:00 in Asia/Shanghai = 01:00 UTC (and no links to pages
+    // that are not out yet at that moment).
+    t.write(
+        "content/news/first.md",
+        "---\ntitle: 第一条新闻\ndate: 2022-07-19 09:00\n---\n正文。\n",
+    );
+    let before = t.build(&["--now", "2022-07-19T00:30:00Z"]);
+    assert!(before.status.success());
+    assert!(
+        !t.exists("news/first/index.html"),
+        "published before its time"
+    );
+    let after = t.build(&["--now", "2022-07-19T01:30:00Z"]);
+    assert!(after.status.success());
+    assert!(
+        t.exists("news/first/index.html"),
+        "a UTC clock hid a page that is already out in Shanghai"
+    );
+}
+
+#[test]
+fn atom_feeds_are_valid() {
+    let t = SiteTest::new("kitchen-sink");
+    t.build_ok(&[]);
+    let feed: atom_syndication::Feed = t.read("atom.xml").parse().expect("valid Atom");
+    let titles: Vec<&str> = feed.entries().iter().map(|e| e.title().as_str()).collect();
+    assert_eq!(
+        titles,
+        ["第三条新闻", "第二条新闻", "第一条新闻", "图片页", "重庆"]
+    );
+    assert_eq!(feed.updated().to_rfc3339(), "2022-09-02T00:00:00+08:00");
+    let en: atom_syndication::Feed = t.read("en/atom.xml").parse().expect("valid Atom");
+    assert_eq!(en.entries().len(), 2);
+    for f in [
+        "news/atom.xml",
+        "tags/劳模/atom.xml",
+        "en/tags/model-workers/atom.xml",
+        "cities/atom.xml",
+    ] {
+        let _: atom_syndication::Feed = t.read(f).parse().unwrap_or_else(|e| panic!("{f}: {e}"));
+    }
+    let term: atom_syndication::Feed = t.read("tags/劳模/atom.xml").parse().unwrap();
+    assert_eq!(term.entries().len(), 2);
+    assert_eq!(
+        term.links()[0].href(),
+        "https://ks.example.org/tags/%E5%8A%B3%E6%A8%A1/atom.xml"
+    );
+}
+
+#[test]
+fn sitemap_has_hreflang_alternates_and_is_well_formed() {
+    let t = SiteTest::new("kitchen-sink");
+    t.build_ok(&[]);
+    let xml = t.read("sitemap.xml");
+    let mut reader = quick_xml::Reader::from_str(&xml);
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Eof) => break,
+            Ok(_) => {}
+            Err(e) => panic!("sitemap is not well-formed: {e}"),
+        }
+    }
+    assert!(xml.contains("<url><loc>https://ks.example.org/news/first/</loc><lastmod>2022-07-19T09:00:00+08:00</lastmod>\n  <xhtml:link rel=\"alternate\" hreflang=\"zh-Hans\" href=\"https://ks.example.org/news/first/\"/>\n  <xhtml:link rel=\"alternate\" hreflang=\"en\" href=\"https://ks.example.org/en/news/first/\"/>\n  <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"https://ks.example.org/news/first/\"/>"), "{xml}");
+    assert!(xml.contains("<loc>https://ks.example.org/tags/%E9%87%8D%E5%BA%86/</loc>"));
+    assert_eq!(
+        t.read("robots.txt"),
+        "User-agent: *\nAllow: /\n\nSitemap: https://ks.example.org/sitemap.xml\n"
+    );
+}
+
+#[test]
+fn aliases_redirect_and_keep_the_fragment() {
+    let t = SiteTest::new("kitchen-sink");
+    t.build_ok(&[]);
+    for f in ["old-about/index.html", "legacy/about.html"] {
+        let html = t.read(f);
+        assert!(html.contains(
+            "<meta http-equiv=\"refresh\" content=\"0; url=https://ks.example.org/about/\">"
+        ));
+        assert!(html.contains("<link rel=\"canonical\" href=\"https://ks.example.org/about/\">"));
+        assert!(
+            html.contains("location.replace(\"https://ks.example.org/about/\" + location.hash)")
+        );
+    }
+}
+
+#[test]
+fn taxonomy_terms_keep_chinese_in_urls() {
+    let t = SiteTest::new("kitchen-sink");
+    t.build_ok(&[]);
+    let list = t.read("tags/index.html");
+    assert!(
+        list.contains("<a href=\"https://ks.example.org/tags/重庆/\">重庆</a>"),
+        "{list}"
+    );
+    assert!(!list.contains("zhong-qing"));
+    let term = t.read("tags/劳模/index.html");
+    assert!(term.contains("第三条新闻") && term.contains("第一条新闻"));
+}
+
+#[test]
+fn co_located_assets_are_copied_and_linked_in_every_language() {
+    let t = SiteTest::new("kitchen-sink");
+    t.build_ok(&[]);
+    assert!(t.exists("news/bundle/photo.svg"));
+    assert!(t.exists("cities/重庆/chongqing.svg"));
+    assert!(
+        t.read("news/bundle/index.html")
+            .contains("src=\"https://ks.example.org/news/bundle/photo.svg\"")
+    );
+    assert!(
+        t.read("en/news/bundle/index.html")
+            .contains("src=\"https://ks.example.org/news/bundle/photo.svg\"")
+    );
+    assert!(
+        t.read("cities/重庆/index.html")
+            .contains("src=\"https://ks.example.org/cities/%E9%87%8D%E5%BA%86/chongqing.svg\"")
+    );
+}
+
+#[test]
+fn sections_paginate_and_sort() {
+    let t = SiteTest::new("kitchen-sink");
+    t.build_ok(&[]);
+    let p1 = t.read("news/index.html");
+    let p2 = t.read("news/page/2/index.html");
+    let first = p1.find("第三条新闻").unwrap();
+    let second = p1.find("第二条新闻").unwrap();
+    assert!(first < second, "newest first");
+    assert!(p1.contains("rel=\"next\" href=\"https://ks.example.org/news/page/2/\""));
+    assert!(p2.contains("第一条新闻") && p2.contains("图片页"));
+    assert!(p2.contains("rel=\"prev\" href=\"https://ks.example.org/news/\""));
+}
+
+#[test]
+fn site_templates_override_the_theme_and_latest_costs_n() {
+    let t = SiteTest::new("kitchen-sink");
+    t.build_ok(&[]);
+    let home = t.read("index.html");
+    assert!(home.contains("<p class=\"override\">site override</p>"));
+    assert!(
+        home.contains(
+            "<ol class=\"latest\"><li>第三条新闻</li><li>第二条新闻</li><li>第一条新闻</li></ol>"
+        ),
+        "{home}"
+    );
+}
+
+#[test]
+fn base_url_flag_replaces_the_configured_one() {
+    let t = SiteTest::new("kitchen-sink");
+    t.build_ok(&["--base-url", "http://127.0.0.1:1111/"]);
+    assert!(
+        t.read("index.html")
+            .contains("<link rel=\"canonical\" href=\"http://127.0.0.1:1111/\">")
+    );
+}
+
+#[test]
+fn two_builds_of_the_same_input_are_byte_identical() {
+    let t = SiteTest::new("kitchen-sink");
+    t.build_ok(&[]);
+    let first = tree(&t.out());
+    t.build_ok(&[]);
+    let second = tree(&t.out());
+    assert_eq!(
+        first.keys().collect::<Vec<_>>(),
+        second.keys().collect::<Vec<_>>()
+    );
+    for (k, v) in &first {
+        assert!(second[k] == *v, "{k} differs between two builds");
+    }
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_untouched() {
+    let t = SiteTest::new("kitchen-sink");
+    t.build_ok(&[]);
+    let before = tree(&t.out());
+    t.write("content/news/broken.md", "---\ntitle: [坏\n---\n");
+    let out = t.build(&[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("nothing was written"));
+    assert_eq!(tree(&t.out()), before);
+    // No staging folder is left behind.
+    let leftovers: Vec<_> = std::fs::read_dir(t.dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("fenjin"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn the_embedded_theme_is_used_without_a_themes_folder() {
+    let t = SiteTest::new("fallback");
+    assert!(!t.root().join("themes").exists());
+    t.build_ok(&[]);
+    assert!(t.read("css/site.css").contains("mobile first"));
+}
+
+mod refusals {
+    use super::*;
+
+    fn refused(t: &SiteTest, output: &std::path::Path, extra: &[&str]) -> String {
+        let root = t.root();
+        let mut args = vec![
+            "build",
+            "--root",
+            root.to_str().unwrap(),
+            "--output",
+            output.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let out = fenjin(&args, t.dir.path());
+        assert_eq!(out.status.code(), Some(2), "not refused: {}", stderr(&out));
+        stderr(&out)
+    }
+
+    #[test]
+    fn refuses_the_file_system_root() {
+        let t = SiteTest::new("fallback");
+        assert!(
+            refused(&t, std::path::Path::new("/"), &["--force"])
+                .contains("it is the file-system root")
+        );
+    }
+
+    #[test]
+    fn refuses_the_home_folder() {
+        let t = SiteTest::new("fallback");
+        // HOME is `<temporary folder>/home` (see common::fenjin).
+        assert!(
+            refused(&t, &t.dir.path().join("home"), &["--force"])
+                .contains("it is your home folder")
+        );
+    }
+
+    #[test]
+    fn refuses_the_site_root() {
+        let t = SiteTest::new("fallback");
+        assert!(refused(&t, &t.root(), &["--force"]).contains("it is the site's own folder"));
+    }
+
+    #[test]
+    fn refuses_content_and_themes() {
+        let t = SiteTest::new("fallback");
+        let msg = refused(&t, &t.root().join("content"), &["--force"]);
+        assert!(msg.contains("inside the site's `content/` folder"), "{msg}");
+        let msg = refused(&t, &t.root().join("themes"), &["--force"]);
+        assert!(msg.contains("inside the site's `themes/` folder"), "{msg}");
+        assert!(t.root().join("content/_index.md").exists());
+    }
+
+    #[test]
+    fn refuses_an_ancestor_of_the_site() {
+        let t = SiteTest::new("fallback");
+        let parent = t.root().join("..");
+        assert!(refused(&t, &parent, &["--force"]).contains("it contains the site"));
+    }
+
+    #[test]
+    fn refuses_a_non_empty_folder_fenjin_did_not_create_unless_forced() {
+        let t = SiteTest::new("fallback");
+        let out = t.dir.path().join("mine");
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join("precious.txt"), "keep me").unwrap();
+        let msg = refused(&t, &out, &[]);
+        assert!(
+            msg.contains("it is not empty and fenjin did not create it"),
+            "{msg}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("precious.txt")).unwrap(),
+            "keep me"
+        );
+        // --force replaces it.
+        let root = t.root();
+        let o = fenjin(
+            &[
+                "build",
+                "--root",
+                root.to_str().unwrap(),
+                "--output",
+                out.to_str().unwrap(),
+                "--force",
+            ],
+            t.dir.path(),
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(!out.join("precious.txt").exists());
+        assert!(out.join(".fenjin-output").exists());
+        // Its own output it replaces without --force.
+        let o = fenjin(
+            &[
+                "build",
+                "--root",
+                root.to_str().unwrap(),
+                "--output",
+                out.to_str().unwrap(),
+            ],
+            t.dir.path(),
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+
+    #[test]
+    fn an_empty_folder_is_fine() {
+        let t = SiteTest::new("fallback");
+        let out = t.dir.path().join("empty");
+        std::fs::create_dir_all(&out).unwrap();
+        let root = t.root();
+        let o = fenjin(
+            &[
+                "build",
+                "--root",
+                root.to_str().unwrap(),
+                "--output",
+                out.to_str().unwrap(),
+            ],
+            t.dir.path(),
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+}
+
+#[test]
+fn help_is_usable_and_unknown_flags_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let help = fenjin(&["build", "--help"], dir.path());
+    assert!(help.status.success());
+    let text = String::from_utf8_lossy(&help.stdout);
+    for flag in [
+        "--root",
+        "--output",
+        "--base-url",
+        "--drafts",
+        "--future",
+        "--now",
+        "--force",
+    ] {
+        assert!(text.contains(flag), "--help lacks {flag}");
+    }
+    let bad = fenjin(&["build", "--no-such-flag"], dir.path());
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn the_repository_portal_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = env!("CARGO_MANIFEST_DIR");
+    let out = dir.path().join("public");
+    let o = fenjin(
+        &[
+            "build",
+            "--root",
+            root,
+            "--output",
+            out.to_str().unwrap(),
+            "--now",
+            "2026-11-24",
+        ],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let zh =
+        std::fs::read_to_string(out.join("announcements/campaign-plan-2022/index.html")).unwrap();
+    assert!(zh.contains("黑工办发〔2022〕27号"));
+    assert!(zh.contains("500 万人次"));
+    let en = std::fs::read_to_string(out.join("en/announcements/campaign-plan-2022/index.html"))
+        .unwrap();
+    assert!(
+        en.contains("5 million participant-times"),
+        "the English notice lost the target"
+    );
+    assert!(out.join("about/index.html").exists() && out.join("en/about/index.html").exists());
+}
