@@ -66,10 +66,7 @@ struct Timer {
 
 impl Timer {
     fn new() -> Self {
-        Timer {
-            last: Instant::now(),
-            timings: Vec::new(),
-        }
+        Timer { last: Instant::now(), timings: Vec::new() }
     }
     fn lap(&mut self, stage: &'static str) {
         let now = Instant::now();
@@ -79,11 +76,7 @@ impl Timer {
 }
 
 fn fail_if_errors(ds: &Diagnostics) -> Result<(), BuildError> {
-    if ds.has_errors() {
-        Err(BuildError::Content(ds.clone()))
-    } else {
-        Ok(())
-    }
+    if ds.has_errors() { Err(BuildError::Content(ds.clone())) } else { Ok(()) }
 }
 
 /// Runs the whole pipeline into `sink`. Nothing is written outside the sink.
@@ -116,11 +109,7 @@ pub fn build_site(opts: &BuildOptions, sink: &dyn Sink) -> Result<BuildReport, B
             .timestamp(),
         None => Timestamp::now(),
     };
-    let rules = PublishRules {
-        drafts: opts.drafts,
-        future: opts.future,
-        now,
-    };
+    let rules = PublishRules { drafts: opts.drafts, future: opts.future, now };
     timer.lap("config");
 
     let mut ds = Diagnostics::new();
@@ -131,15 +120,13 @@ pub fn build_site(opts: &BuildOptions, sink: &dyn Sink) -> Result<BuildReport, B
             None
         }
     };
-    let i18n = theme
-        .as_ref()
-        .and_then(|t| match I18n::load(&t.i18n, &config) {
-            Ok(i) => Some(i),
-            Err(e) => {
-                ds.extend(e);
-                None
-            }
-        });
+    let i18n = theme.as_ref().and_then(|t| match I18n::load(&t.i18n, &config) {
+        Ok(i) => Some(i),
+        Err(e) => {
+            ds.extend(e);
+            None
+        }
+    });
     timer.lap("theme");
 
     let content_dir = root.join("content");
@@ -220,10 +207,7 @@ pub fn build_site(opts: &BuildOptions, sink: &dyn Sink) -> Result<BuildReport, B
     fail_if_errors(&ds)?;
     timer.lap("render");
 
-    warnings.extend(
-        ds.into_iter()
-            .filter(|d| d.severity == crate::diagnostics::Severity::Warning),
-    );
+    warnings.extend(ds.into_iter().filter(|d| d.severity == crate::diagnostics::Severity::Warning));
     Ok(BuildReport {
         warnings,
         skipped: shared.site.skipped.clone(),
@@ -256,17 +240,11 @@ pub fn build_to_disk(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
             output.display()
         ))
     })?;
-    let opts = BuildOptions {
-        root,
-        ..opts.clone()
-    };
+    let opts = BuildOptions { root, ..opts.clone() };
     let sink = DiskSink::new(staging.path().to_path_buf());
     let report = build_site(&opts, &sink)?; // on error `staging` is dropped and deleted
     staging.commit().map_err(|e| {
-        BuildError::Usage(format!(
-            "cannot move the new site into `{}`: {e}",
-            output.display()
-        ))
+        BuildError::Usage(format!("cannot move the new site into `{}`: {e}", output.display()))
     })?;
     Ok(report)
 }

@@ -85,10 +85,7 @@ impl BuildArgs {
                 eprintln!("  {stage:<10} {:>8.1} ms", t.as_secs_f64() * 1000.0);
             }
         }
-        let out = self
-            .output
-            .clone()
-            .unwrap_or_else(|| self.root.join("public"));
+        let out = self.output.clone().unwrap_or_else(|| self.root.join("public"));
         eprintln!(
             "built {} pages and sections into {} files in {} ({:.2} s)",
             report.documents,

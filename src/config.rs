@@ -176,10 +176,7 @@ impl Config {
         let at = |path: &[&str]| yaml::locate_path(text, path).unwrap_or((1, 1));
         let invalid = |path: &[&str], msg: String, hint: &str| {
             let (l, c) = at(path);
-            Diagnostic::error("E0004", msg)
-                .file(file)
-                .at(text, l, c)
-                .hint(hint)
+            Diagnostic::error("E0004", msg).file(file).at(text, l, c).hint(hint)
         };
 
         let base_url = raw.base_url.trim_end_matches('/').to_owned();
@@ -193,10 +190,7 @@ impl Config {
             ));
         }
 
-        let tz_name = raw
-            .timezone
-            .clone()
-            .unwrap_or_else(|| "Asia/Shanghai".into());
+        let tz_name = raw.timezone.clone().unwrap_or_else(|| "Asia/Shanghai".into());
         let timezone = match TimeZone::get(&tz_name) {
             Ok(tz) => tz,
             Err(_) => {
@@ -213,14 +207,8 @@ impl Config {
             let known: Vec<&str> = raw.languages.keys().map(String::as_str).collect();
             ds.push(invalid(
                 &["default_language"],
-                format!(
-                    "`default_language: {}` is not one of `languages`",
-                    raw.default_language
-                ),
-                &format!(
-                    "add it under `languages:` or choose one of: {}",
-                    known.join(", ")
-                ),
+                format!("`default_language: {}` is not one of `languages`", raw.default_language),
+                &format!("add it under `languages:` or choose one of: {}", known.join(", ")),
             ));
         }
         let mut languages = Vec::new();
@@ -304,11 +292,7 @@ impl Config {
 
     /// The URL prefix of a language: `""` for the default, `"/en"` for others.
     pub fn lang_prefix(&self, code: &str) -> String {
-        if self.is_default(code) {
-            String::new()
-        } else {
-            format!("/{code}")
-        }
+        if self.is_default(code) { String::new() } else { format!("/{code}") }
     }
 
     /// An absolute URL for a root-relative path (`/cities/` → `https://…/cities/`).
@@ -351,10 +335,7 @@ mod tests {
     const GOOD: &str = "base_url: https://example.org/\ndefault_language: zh\nlanguages:\n  zh: {hreflang: zh-Hans, title: 中国梦·劳动美}\n  en: {hreflang: en, title: Chinese Dream}\ntaxonomies: [tags]\n";
 
     fn err(text: &str) -> Diagnostic {
-        Config::parse(text, Path::new("site.yaml"))
-            .unwrap_err()
-            .sorted()
-            .remove(0)
+        Config::parse(text, Path::new("site.yaml")).unwrap_err().sorted().remove(0)
     }
 
     #[test]
@@ -395,11 +376,7 @@ mod tests {
     #[test]
     fn default_language_must_exist() {
         let d = err(&GOOD.replace("default_language: zh", "default_language: fr"));
-        assert!(
-            d.message.contains("`default_language: fr`"),
-            "{}",
-            d.message
-        );
+        assert!(d.message.contains("`default_language: fr`"), "{}", d.message);
         assert_eq!(d.line, Some(2));
     }
 

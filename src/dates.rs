@@ -24,24 +24,20 @@ pub fn parse_date(input: &str, tz: &TimeZone) -> Result<Zoned, DateError> {
     if let Ok(ts) = s.parse::<Timestamp>() {
         return Ok(ts.to_zoned(tz.clone()));
     }
-    let civil = s.parse::<civil::DateTime>().ok().or_else(|| {
-        s.parse::<civil::Date>()
-            .ok()
-            .map(|d| d.to_datetime(civil::Time::midnight()))
-    });
+    let civil = s
+        .parse::<civil::DateTime>()
+        .ok()
+        .or_else(|| s.parse::<civil::Date>().ok().map(|d| d.to_datetime(civil::Time::midnight())));
     if let Some(dt) = civil {
         // A date with an offset the timestamp parser refused (e.g. a bad offset) must not
         // silently lose it.
-        if !has_offset(s) {
-            if let Ok(z) = dt.to_zoned(tz.clone()) {
-                return Ok(z);
-            }
+        if !has_offset(s)
+            && let Ok(z) = dt.to_zoned(tz.clone())
+        {
+            return Ok(z);
         }
     }
-    Err(DateError {
-        input: s.to_owned(),
-        hint: hint_for(s),
-    })
+    Err(DateError { input: s.to_owned(), hint: hint_for(s) })
 }
 
 fn has_offset(s: &str) -> bool {
@@ -114,11 +110,7 @@ mod tests {
         let e = parse_date("2022/07/19", &shanghai()).unwrap_err();
         assert!(e.hint.starts_with("use dashes"), "{}", e.hint);
         let e = parse_date("2022-7-19", &shanghai()).unwrap_err();
-        assert!(
-            e.hint.starts_with("months and days need two digits"),
-            "{}",
-            e.hint
-        );
+        assert!(e.hint.starts_with("months and days need two digits"), "{}", e.hint);
         let e = parse_date("2022-02-30", &shanghai()).unwrap_err();
         assert!(e.hint.starts_with("write dates as"), "{}", e.hint);
     }

@@ -72,10 +72,7 @@ impl Diagnostic {
 
     /// A new warning with a code and a message.
     pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(code, message)
-        }
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, message) }
     }
 
     /// Sets the file.
@@ -88,10 +85,7 @@ impl Diagnostic {
     pub fn at(mut self, source: &str, line: usize, column: usize) -> Self {
         self.line = Some(line);
         self.column = Some(column.max(1));
-        self.source_line = source
-            .lines()
-            .nth(line.saturating_sub(1))
-            .map(str::to_owned);
+        self.source_line = source.lines().nth(line.saturating_sub(1)).map(str::to_owned);
         self
     }
 
@@ -138,13 +132,7 @@ impl Diagnostic {
     /// ```
     pub fn render_human(&self) -> String {
         let mut out = String::new();
-        let _ = writeln!(
-            out,
-            "{}[{}]: {}",
-            self.severity.as_str(),
-            self.code,
-            self.message
-        );
+        let _ = writeln!(out, "{}[{}]: {}", self.severity.as_str(), self.code, self.message);
         let gutter = self.line.map(|l| l.to_string().len()).unwrap_or(1);
         let pad = " ".repeat(gutter);
         if let Some(loc) = self.location() {
@@ -199,18 +187,12 @@ impl Diagnostics {
 
     /// Number of errors.
     pub fn error_count(&self) -> usize {
-        self.items
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count()
+        self.items.iter().filter(|d| d.severity == Severity::Error).count()
     }
 
     /// Number of warnings.
     pub fn warning_count(&self) -> usize {
-        self.items
-            .iter()
-            .filter(|d| d.severity == Severity::Warning)
-            .count()
+        self.items.iter().filter(|d| d.severity == Severity::Warning).count()
     }
 
     /// Whether there are none.
@@ -244,9 +226,7 @@ impl IntoIterator for Diagnostics {
 
 /// `path` relative to `root` when it is inside it, for shorter messages.
 pub fn relative_to(path: &Path, root: &Path) -> PathBuf {
-    path.strip_prefix(root)
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|_| path.to_path_buf())
+    path.strip_prefix(root).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// The closest of `candidates` to `word`, if one is close enough to be a likely typo.
@@ -266,9 +246,7 @@ mod tests {
     #[test]
     fn caret_accounts_for_double_width_characters() {
         let src = "---\ntitle：关于\n---\n";
-        let d = Diagnostic::error("E0103", "bad")
-            .file("content/a.md")
-            .at(src, 2, 6);
+        let d = Diagnostic::error("E0103", "bad").file("content/a.md").at(src, 2, 6);
         let text = d.render_human();
         assert!(text.contains("--> content/a.md:2:6"), "{text}");
         // "title" is 5 columns wide, so the caret sits under the full-width colon.

@@ -48,9 +48,7 @@ pub fn slugify(text: &str) -> String {
 /// otherwise (spaces, `?`, `#`, `%` and the like).
 pub fn path_segment(name: &str) -> String {
     let safe = !name.is_empty()
-        && name
-            .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '~'));
+        && name.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '~'));
     if safe { name.to_owned() } else { slugify(name) }
 }
 
@@ -63,11 +61,7 @@ pub struct UniqueIds {
 impl UniqueIds {
     /// A unique id for the heading text (or the explicit id).
     pub fn id_for(&mut self, base: &str) -> String {
-        let base = if base.is_empty() {
-            "section".to_owned()
-        } else {
-            base.to_owned()
-        };
+        let base = if base.is_empty() { "section".to_owned() } else { base.to_owned() };
         let mut id = base.clone();
         let mut n = 1;
         while self.seen.contains(&id) {

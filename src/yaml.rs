@@ -20,10 +20,7 @@ pub(crate) fn diagnose(
     file: &Path,
 ) -> Diagnostic {
     let raw = err.to_string();
-    let (line, col) = err
-        .location()
-        .map(|l| (l.line(), l.column()))
-        .unwrap_or((1, 1));
+    let (line, col) = err.location().map(|l| (l.line(), l.column())).unwrap_or((1, 1));
     let message = strip_position(&raw);
 
     // Slips that make the YAML itself unreadable come first: their own position is
@@ -35,9 +32,7 @@ pub(crate) fn diagnose(
         )
         .file(file)
         .at(file_text, l + line_offset, c)
-        .hint(format!(
-            "YAML needs an ASCII colon and a space after a field name: `{key}: …`"
-        ));
+        .hint(format!("YAML needs an ASCII colon and a space after a field name: `{key}: …`"));
     }
     if let Some(l) = yaml
         .lines()
@@ -50,9 +45,7 @@ pub(crate) fn diagnose(
     }
 
     let d = |code, msg: String| {
-        Diagnostic::error(code, msg)
-            .file(file)
-            .at(file_text, line + line_offset, col)
+        Diagnostic::error(code, msg).file(file).at(file_text, line + line_offset, col)
     };
     if let Some((field, expected)) = unknown_field(&message) {
         let mut diag = d("E0104", format!("unknown field `{field}`"));
@@ -62,24 +55,13 @@ pub(crate) fn diagnose(
         };
         return diag;
     }
-    if let Some(field) = message
-        .strip_prefix("missing field `")
-        .and_then(|r| r.split('`').next())
-    {
+    if let Some(field) = message.strip_prefix("missing field `").and_then(|r| r.split('`').next()) {
         return d("E0107", format!("the required field `{field}` is missing"))
             .hint(format!("add a line `{field}: …`"));
     }
     if message.contains("invalid type") || message.contains("invalid value") {
-        let field = message
-            .split(": invalid")
-            .next()
-            .filter(|f| !f.contains(' '))
-            .unwrap_or("");
-        let what = if field.is_empty() {
-            String::new()
-        } else {
-            format!("`{field}` ")
-        };
+        let field = message.split(": invalid").next().filter(|f| !f.contains(' ')).unwrap_or("");
+        let what = if field.is_empty() { String::new() } else { format!("`{field}` ") };
         let hint = if message.contains("expected a string") && message.contains("sequence") {
             format!("{what}takes one piece of text, not a list; remove the `-` or `[ ]`")
         } else if message.contains("expected a string") && message.contains("map") {
@@ -113,12 +95,7 @@ fn strip_position(msg: &str) -> String {
 fn unknown_field(msg: &str) -> Option<(String, Vec<String>)> {
     let rest = msg.split("unknown field `").nth(1)?;
     let (field, rest) = rest.split_once('`')?;
-    let expected = rest
-        .split('`')
-        .skip(1)
-        .step_by(2)
-        .map(str::to_owned)
-        .collect();
+    let expected = rest.split('`').skip(1).step_by(2).map(str::to_owned).collect();
     Some((field.to_owned(), expected))
 }
 
@@ -132,9 +109,7 @@ fn full_width_colon(yaml: &str) -> Option<(usize, usize, String)> {
         let key = body[..pos].trim_end();
         let is_key = !key.is_empty()
             && !key.contains(':')
-            && key
-                .chars()
-                .all(|c| c.is_alphanumeric() || c == '_' || c == '-');
+            && key.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-');
         if is_key {
             let col = line.len() - body.len() + body[..pos].chars().count() + 1;
             return Some((i + 1, col, key.to_owned()));
@@ -151,11 +126,8 @@ pub(crate) fn locate_key(yaml: &str, key: &str) -> Option<(usize, usize)> {
             let rest_trim = rest.trim_start();
             if let Some(value) = rest_trim.strip_prefix(':') {
                 let lead = line.len() - value.trim_start().len();
-                let col = if value.trim().is_empty() {
-                    1
-                } else {
-                    line[..lead].chars().count() + 1
-                };
+                let col =
+                    if value.trim().is_empty() { 1 } else { line[..lead].chars().count() + 1 };
                 return Some((i + 1, col));
             }
         }
@@ -172,12 +144,12 @@ pub(crate) fn locate_path(yaml: &str, path: &[&str]) -> Option<(usize, usize)> {
         let mut hit = None;
         for (i, line) in yaml.lines().enumerate().skip(start) {
             let t = line.trim_start();
-            if let Some(after) = t.strip_prefix(key) {
-                if after.trim_start().starts_with(':') {
-                    let indent = line.len() - t.len();
-                    hit = Some((i, indent));
-                    break;
-                }
+            if let Some(after) = t.strip_prefix(key)
+                && after.trim_start().starts_with(':')
+            {
+                let indent = line.len() - t.len();
+                hit = Some((i, indent));
+                break;
             }
             // Inline maps: `en: {hreflang: en, title: …}`
             if let Some(pos) = line.find(&format!("{key}:")) {
@@ -195,26 +167,15 @@ pub(crate) fn locate_path(yaml: &str, path: &[&str]) -> Option<(usize, usize)> {
     // Point at the value of the last key when it is on the same line.
     let (i, indent, key) = found?;
     let line = yaml.lines().nth(i)?;
-    let key_col: usize = line
-        .char_indices()
-        .take_while(|(b, _)| *b < line.len())
-        .count()
-        .min(indent);
-    let after_key = line
-        .char_indices()
-        .nth(indent)
-        .map(|(b, _)| b)
-        .unwrap_or(line.len());
+    let key_col: usize =
+        line.char_indices().take_while(|(b, _)| *b < line.len()).count().min(indent);
+    let after_key = line.char_indices().nth(indent).map(|(b, _)| b).unwrap_or(line.len());
     let rest = &line[after_key..];
     let value_col = rest.find(':').and_then(|p| {
         let v = &rest[p + 1..];
         let trimmed = v.trim_start();
-        (!trimmed.is_empty() && !trimmed.starts_with('{')).then(|| {
-            line[..after_key + p + 1 + (v.len() - trimmed.len())]
-                .chars()
-                .count()
-                + 1
-        })
+        (!trimmed.is_empty() && !trimmed.starts_with('{'))
+            .then(|| line[..after_key + p + 1 + (v.len() - trimmed.len())].chars().count() + 1)
     });
     let _ = key;
     Some((i + 1, value_col.unwrap_or(key_col + 1)))
@@ -283,9 +244,6 @@ mod tests {
         assert_eq!(locate_key(y, "base_url"), Some((1, 11)));
         assert_eq!(locate_path(y, &["languages", "en", "title"]), Some((5, 12)));
         assert_eq!(locate_path(y, &["languages", "en"]), Some((4, 3)));
-        assert_eq!(
-            locate_path(y, &["languages", "zh", "title"]).map(|p| p.0),
-            Some(3)
-        );
+        assert_eq!(locate_path(y, &["languages", "zh", "title"]).map(|p| p.0), Some(3));
     }
 }

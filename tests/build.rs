@@ -80,10 +80,7 @@ fn internal_links_resolve_in_the_page_language() {
         "{zh}"
     );
     let en = t.read("en/news/first/index.html");
-    assert!(
-        en.contains("href=\"https://ks.example.org/en/about/#contact\""),
-        "{en}"
-    );
+    assert!(en.contains("href=\"https://ks.example.org/en/about/#contact\""), "{en}");
 }
 
 #[test]
@@ -116,10 +113,7 @@ fn hreflang_alternates_are_reciprocal_on_every_page() {
             checked += 1;
         }
         if !alts.is_empty() {
-            assert!(
-                alts.iter().any(|(l, _)| l == "x-default"),
-                "{path} has no x-default"
-            );
+            assert!(alts.iter().any(|(l, _)| l == "x-default"), "{path} has no x-default");
         }
     }
     assert!(checked > 20, "only {checked} alternates checked");
@@ -129,22 +123,8 @@ fn alternates(html: &str) -> Vec<(String, String)> {
     html.lines()
         .filter(|l| l.starts_with("<link rel=\"alternate\" hreflang="))
         .map(|l| {
-            let lang = l
-                .split("hreflang=\"")
-                .nth(1)
-                .unwrap()
-                .split('"')
-                .next()
-                .unwrap()
-                .to_owned();
-            let href = l
-                .split("href=\"")
-                .nth(1)
-                .unwrap()
-                .split('"')
-                .next()
-                .unwrap()
-                .to_owned();
+            let lang = l.split("hreflang=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+            let href = l.split("href=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
             (lang, href)
         })
         .collect()
@@ -159,10 +139,7 @@ fn missing_translation_is_omitted_and_switch_leads_to_nearest_section() {
     assert!(zh.contains("<a href=\"https://ks.example.org/en/news/\" hreflang=\"en\" lang=\"en\" rel=\"nofollow\">English</a>"), "{zh}");
     // A section missing in English leads to the English home.
     let city = t.read("cities/重庆/index.html");
-    assert!(
-        city.contains("<a href=\"https://ks.example.org/en/\" hreflang=\"en\""),
-        "{city}"
-    );
+    assert!(city.contains("<a href=\"https://ks.example.org/en/\" hreflang=\"en\""), "{city}");
 }
 
 #[test]
@@ -209,10 +186,7 @@ fn drafts_future_and_expired_pages_are_left_out_and_logged() {
     let t = SiteTest::new("kitchen-sink");
     let out = t.build_ok(&[]);
     let log = stderr(&out);
-    assert!(
-        log.contains("left out: content/news/draft.md: draft"),
-        "{log}"
-    );
+    assert!(log.contains("left out: content/news/draft.md: draft"), "{log}");
     assert!(
         log.contains(
             "left out: content/news/future.md: dated in the future (2030-01-01T00:00:00+08:00"
@@ -243,10 +217,7 @@ fn dates_without_offset_are_in_the_site_time_zone() {
     );
     let before = t.build(&["--now", "2022-07-19T00:30:00Z"]);
     assert!(before.status.success());
-    assert!(
-        !t.exists("news/first/index.html"),
-        "published before its time"
-    );
+    assert!(!t.exists("news/first/index.html"), "published before its time");
     let after = t.build(&["--now", "2022-07-19T01:30:00Z"]);
     assert!(after.status.success());
     assert!(
@@ -261,27 +232,18 @@ fn atom_feeds_are_valid() {
     t.build_ok(&[]);
     let feed: atom_syndication::Feed = t.read("atom.xml").parse().expect("valid Atom");
     let titles: Vec<&str> = feed.entries().iter().map(|e| e.title().as_str()).collect();
-    assert_eq!(
-        titles,
-        ["第三条新闻", "第二条新闻", "第一条新闻", "图片页", "重庆"]
-    );
+    assert_eq!(titles, ["第三条新闻", "第二条新闻", "第一条新闻", "图片页", "重庆"]);
     assert_eq!(feed.updated().to_rfc3339(), "2022-09-02T00:00:00+08:00");
     let en: atom_syndication::Feed = t.read("en/atom.xml").parse().expect("valid Atom");
     assert_eq!(en.entries().len(), 2);
-    for f in [
-        "news/atom.xml",
-        "tags/劳模/atom.xml",
-        "en/tags/model-workers/atom.xml",
-        "cities/atom.xml",
-    ] {
+    for f in
+        ["news/atom.xml", "tags/劳模/atom.xml", "en/tags/model-workers/atom.xml", "cities/atom.xml"]
+    {
         let _: atom_syndication::Feed = t.read(f).parse().unwrap_or_else(|e| panic!("{f}: {e}"));
     }
     let term: atom_syndication::Feed = t.read("tags/劳模/atom.xml").parse().unwrap();
     assert_eq!(term.entries().len(), 2);
-    assert_eq!(
-        term.links()[0].href(),
-        "https://ks.example.org/tags/%E5%8A%B3%E6%A8%A1/atom.xml"
-    );
+    assert_eq!(term.links()[0].href(), "https://ks.example.org/tags/%E5%8A%B3%E6%A8%A1/atom.xml");
 }
 
 #[test]
@@ -326,10 +288,7 @@ fn taxonomy_terms_keep_chinese_in_urls() {
     let t = SiteTest::new("kitchen-sink");
     t.build_ok(&[]);
     let list = t.read("tags/index.html");
-    assert!(
-        list.contains("<a href=\"https://ks.example.org/tags/重庆/\">重庆</a>"),
-        "{list}"
-    );
+    assert!(list.contains("<a href=\"https://ks.example.org/tags/重庆/\">重庆</a>"), "{list}");
     assert!(!list.contains("zhong-qing"));
     let term = t.read("tags/劳模/index.html");
     assert!(term.contains("第三条新闻") && term.contains("第一条新闻"));
@@ -388,8 +347,7 @@ fn base_url_flag_replaces_the_configured_one() {
     let t = SiteTest::new("kitchen-sink");
     t.build_ok(&["--base-url", "http://127.0.0.1:1111/"]);
     assert!(
-        t.read("index.html")
-            .contains("<link rel=\"canonical\" href=\"http://127.0.0.1:1111/\">")
+        t.read("index.html").contains("<link rel=\"canonical\" href=\"http://127.0.0.1:1111/\">")
     );
 }
 
@@ -400,10 +358,7 @@ fn two_builds_of_the_same_input_are_byte_identical() {
     let first = tree(&t.out());
     t.build_ok(&[]);
     let second = tree(&t.out());
-    assert_eq!(
-        first.keys().collect::<Vec<_>>(),
-        second.keys().collect::<Vec<_>>()
-    );
+    assert_eq!(first.keys().collect::<Vec<_>>(), second.keys().collect::<Vec<_>>());
     for (k, v) in &first {
         assert!(second[k] == *v, "{k} differs between two builds");
     }
@@ -442,13 +397,8 @@ mod refusals {
 
     fn refused(t: &SiteTest, output: &std::path::Path, extra: &[&str]) -> String {
         let root = t.root();
-        let mut args = vec![
-            "build",
-            "--root",
-            root.to_str().unwrap(),
-            "--output",
-            output.to_str().unwrap(),
-        ];
+        let mut args =
+            vec!["build", "--root", root.to_str().unwrap(), "--output", output.to_str().unwrap()];
         args.extend_from_slice(extra);
         let out = fenjin(&args, t.dir.path());
         assert_eq!(out.status.code(), Some(2), "not refused: {}", stderr(&out));
@@ -504,14 +454,8 @@ mod refusals {
         std::fs::create_dir_all(&out).unwrap();
         std::fs::write(out.join("precious.txt"), "keep me").unwrap();
         let msg = refused(&t, &out, &[]);
-        assert!(
-            msg.contains("it is not empty and fenjin did not create it"),
-            "{msg}"
-        );
-        assert_eq!(
-            std::fs::read_to_string(out.join("precious.txt")).unwrap(),
-            "keep me"
-        );
+        assert!(msg.contains("it is not empty and fenjin did not create it"), "{msg}");
+        assert_eq!(std::fs::read_to_string(out.join("precious.txt")).unwrap(), "keep me");
         // --force replaces it.
         let root = t.root();
         let o = fenjin(
@@ -530,13 +474,7 @@ mod refusals {
         assert!(out.join(".fenjin-output").exists());
         // Its own output it replaces without --force.
         let o = fenjin(
-            &[
-                "build",
-                "--root",
-                root.to_str().unwrap(),
-                "--output",
-                out.to_str().unwrap(),
-            ],
+            &["build", "--root", root.to_str().unwrap(), "--output", out.to_str().unwrap()],
             t.dir.path(),
         );
         assert!(o.status.success(), "{}", stderr(&o));
@@ -549,13 +487,7 @@ mod refusals {
         std::fs::create_dir_all(&out).unwrap();
         let root = t.root();
         let o = fenjin(
-            &[
-                "build",
-                "--root",
-                root.to_str().unwrap(),
-                "--output",
-                out.to_str().unwrap(),
-            ],
+            &["build", "--root", root.to_str().unwrap(), "--output", out.to_str().unwrap()],
             t.dir.path(),
         );
         assert!(o.status.success(), "{}", stderr(&o));
@@ -568,15 +500,7 @@ fn help_is_usable_and_unknown_flags_exit_2() {
     let help = fenjin(&["build", "--help"], dir.path());
     assert!(help.status.success());
     let text = String::from_utf8_lossy(&help.stdout);
-    for flag in [
-        "--root",
-        "--output",
-        "--base-url",
-        "--drafts",
-        "--future",
-        "--now",
-        "--force",
-    ] {
+    for flag in ["--root", "--output", "--base-url", "--drafts", "--future", "--now", "--force"] {
         assert!(text.contains(flag), "--help lacks {flag}");
     }
     let bad = fenjin(&["build", "--no-such-flag"], dir.path());
@@ -589,15 +513,7 @@ fn the_repository_portal_builds() {
     let root = env!("CARGO_MANIFEST_DIR");
     let out = dir.path().join("public");
     let o = fenjin(
-        &[
-            "build",
-            "--root",
-            root,
-            "--output",
-            out.to_str().unwrap(),
-            "--now",
-            "2026-11-24",
-        ],
+        &["build", "--root", root, "--output", out.to_str().unwrap(), "--now", "2026-11-24"],
         dir.path(),
     );
     assert!(o.status.success(), "{}", stderr(&o));
@@ -607,9 +523,6 @@ fn the_repository_portal_builds() {
     assert!(zh.contains("500 万人次"));
     let en = std::fs::read_to_string(out.join("en/announcements/campaign-plan-2022/index.html"))
         .unwrap();
-    assert!(
-        en.contains("5 million participant-times"),
-        "the English notice lost the target"
-    );
+    assert!(en.contains("5 million participant-times"), "the English notice lost the target");
     assert!(out.join("about/index.html").exists() && out.join("en/about/index.html").exists());
 }

@@ -65,9 +65,7 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
     }
     let (yaml_start, open_line) = opening.ok_or(SplitError::Missing)?;
     let mut pos = yaml_start;
-    let mut current = open_line;
-    for line in text[yaml_start..].split_inclusive('\n') {
-        current += 1;
+    for (current, line) in (open_line + 1..).zip(text[yaml_start..].split_inclusive('\n')) {
         if line.trim_end() == "---" {
             let yaml = &text[yaml_start..pos];
             let body = &text[pos + line.len()..];
@@ -211,9 +209,7 @@ impl FrontMatter {
         };
         let mut errors = Vec::new();
         let at = |key: &str| {
-            yaml::locate_key(yaml, key)
-                .map(|(l, c)| (l + off, c))
-                .unwrap_or((off + 1, 1))
+            yaml::locate_key(yaml, key).map(|(l, c)| (l + off, c)).unwrap_or((off + 1, 1))
         };
         for (key, value) in std::mem::take(&mut fm.rest) {
             if taxonomies.contains(&key.as_str()) {
@@ -236,9 +232,7 @@ impl FrontMatter {
                             )
                             .file(file)
                             .at(file_text, l, c)
-                            .hint(format!(
-                                "write `{key}: [劳模, 工匠]` or one `- term` per line"
-                            )),
+                            .hint(format!("write `{key}: [劳模, 工匠]` or one `- term` per line")),
                         );
                     }
                 }
@@ -279,11 +273,7 @@ impl FrontMatter {
                 }
             }
         }
-        if errors.is_empty() {
-            Ok(fm)
-        } else {
-            Err(errors)
-        }
+        if errors.is_empty() { Ok(fm) } else { Err(errors) }
     }
 
     /// Fills what this translation leaves out from the default-language version: the
@@ -306,9 +296,7 @@ impl FrontMatter {
         fill(&mut self.template, &original.template);
         fill(&mut self.page_template, &original.page_template);
         for (k, v) in &original.taxonomies {
-            self.taxonomies
-                .entry(k.clone())
-                .or_insert_with(|| v.clone());
+            self.taxonomies.entry(k.clone()).or_insert_with(|| v.clone());
         }
         if let Some(theirs) = &original.extra {
             let mine = self.extra.get_or_insert_with(serde_yaml::Mapping::new);
@@ -332,10 +320,7 @@ mod tests {
 
     #[test]
     fn splits_simple() {
-        assert_eq!(
-            ok("---\ntitle: a\n---\nbody\n"),
-            ("title: a\n".into(), "body\n".into())
-        );
+        assert_eq!(ok("---\ntitle: a\n---\nbody\n"), ("title: a\n".into(), "body\n".into()));
     }
 
     #[test]
@@ -367,18 +352,12 @@ mod tests {
     #[test]
     fn missing_and_unclosed() {
         assert_eq!(split("title: a\n"), Err(SplitError::Missing));
-        assert_eq!(
-            split("\n\n---\ntitle: a\nbody\n"),
-            Err(SplitError::Unclosed(3))
-        );
+        assert_eq!(split("\n\n---\ntitle: a\nbody\n"), Err(SplitError::Unclosed(3)));
     }
 
     #[test]
     fn trailing_spaces_on_delimiters() {
-        assert_eq!(
-            ok("---  \ntitle: a\n--- \nb"),
-            ("title: a\n".into(), "b".into())
-        );
+        assert_eq!(ok("---  \ntitle: a\n--- \nb"), ("title: a\n".into(), "b".into()));
     }
 
     fn parse(yaml: &str, section: bool) -> Result<FrontMatter, Vec<Diagnostic>> {
@@ -415,11 +394,7 @@ mod tests {
     #[test]
     fn inheritance_fills_only_missing_fields() {
         let mut en = parse("title: E\ndate: 2022-08-01\n", false).unwrap();
-        let zh = parse(
-            "title: 中\ndate: 2022-07-19\nweight: 3\ntags: [劳模]\n",
-            false,
-        )
-        .unwrap();
+        let zh = parse("title: 中\ndate: 2022-07-19\nweight: 3\ntags: [劳模]\n", false).unwrap();
         en.inherit_from(&zh);
         assert_eq!(en.title.as_deref(), Some("E"));
         assert_eq!(en.date.as_deref(), Some("2022-08-01"));

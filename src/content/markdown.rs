@@ -110,9 +110,7 @@ pub fn render(body: &str, cx: &MarkdownContext<'_>) -> Rendered {
         cx.body_line_offset + 1 + body[..offset.min(body.len())].matches('\n').count()
     };
     let column_of = |offset: usize| {
-        let start = body[..offset.min(body.len())]
-            .rfind('\n')
-            .map_or(0, |i| i + 1);
+        let start = body[..offset.min(body.len())].rfind('\n').map_or(0, |i| i + 1);
         body[start..offset.min(body.len())].chars().count() + 1
     };
 
@@ -120,12 +118,7 @@ pub fn render(body: &str, cx: &MarkdownContext<'_>) -> Rendered {
     while i < source.len() {
         let (event, range) = &source[i];
         match event {
-            Event::Start(Tag::Heading {
-                level,
-                id,
-                classes,
-                attrs,
-            }) => {
+            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
                 // Collect the heading's inner events to compute its text.
                 let mut j = i + 1;
                 let mut text = String::new();
@@ -185,12 +178,7 @@ pub fn render(body: &str, cx: &MarkdownContext<'_>) -> Rendered {
                 i = j + 1;
                 continue;
             }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                 let dest = resolve(cx, dest_url, range.start, &line_of, &column_of, &mut out);
                 events.push(Event::Start(Tag::Link {
                     link_type: *link_type,
@@ -200,12 +188,7 @@ pub fn render(body: &str, cx: &MarkdownContext<'_>) -> Rendered {
                 }));
                 depth += 1;
             }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
                 let dest = resolve(cx, dest_url, range.start, &line_of, &column_of, &mut out);
                 events.push(Event::Start(Tag::Image {
                     link_type: *link_type,
@@ -357,12 +340,8 @@ pub fn reading_minutes(cjk_chars: usize, words: usize, _cjk_page: bool) -> usize
 fn nest(headings: &[(u8, String, String)]) -> Vec<TocEntry> {
     let mut root: Vec<TocEntry> = Vec::new();
     for (level, id, title) in headings {
-        let entry = TocEntry {
-            level: *level,
-            id: id.clone(),
-            title: title.clone(),
-            children: Vec::new(),
-        };
+        let entry =
+            TocEntry { level: *level, id: id.clone(), title: title.clone(), children: Vec::new() };
         let mut list = &mut root;
         loop {
             let descend = matches!(list.last(), Some(last) if last.level < *level);
@@ -425,21 +404,13 @@ mod tests {
     #[test]
     fn no_smart_punctuation() {
         let r = md("“光盘”我做主 -- \"quoted\" ...");
-        assert!(
-            r.html.contains("“光盘”我做主 -- \"quoted\" ..."),
-            "{}",
-            r.html
-        );
+        assert!(r.html.contains("“光盘”我做主 -- \"quoted\" ..."), "{}", r.html);
     }
 
     #[test]
     fn heading_ids_keep_chinese_and_are_unique() {
         let r = md("## 一、总体思路\n\n## 背景\n\n### 背景\n\n## Goals {#goals-en}\n");
-        assert!(
-            r.html.contains("<h2 id=\"一总体思路\">一、总体思路</h2>"),
-            "{}",
-            r.html
-        );
+        assert!(r.html.contains("<h2 id=\"一总体思路\">一、总体思路</h2>"), "{}", r.html);
         assert!(r.html.contains("<h2 id=\"背景\">"));
         assert!(r.html.contains("<h3 id=\"背景-1\">"));
         assert!(r.html.contains("<h2 id=\"goals-en\">Goals</h2>"));
@@ -451,16 +422,10 @@ mod tests {
     #[test]
     fn summary_from_more_marker_or_first_paragraph() {
         let r = md("第一段。\n\n第二段。\n\n<!-- more -->\n\n第三段。");
-        assert_eq!(
-            r.summary.as_deref(),
-            Some("<p>第一段。</p>\n<p>第二段。</p>")
-        );
+        assert_eq!(r.summary.as_deref(), Some("<p>第一段。</p>\n<p>第二段。</p>"));
         assert!(!r.html.contains("more"));
         let r = md("# 标题\n\n第一段。\n\n第二段。");
-        assert_eq!(
-            r.summary.as_deref(),
-            Some("<h1 id=\"标题\">标题</h1>\n<p>第一段。</p>")
-        );
+        assert_eq!(r.summary.as_deref(), Some("<h1 id=\"标题\">标题</h1>\n<p>第一段。</p>"));
         assert_eq!(md("").summary, None);
     }
 

@@ -261,10 +261,7 @@ mod tests {
             language_of("a/b/index.en.md", "zh", &langs),
             Ok(("a/b/index.md".into(), "en".into()))
         );
-        assert_eq!(
-            language_of("a/v1.2.md", "zh", &langs),
-            Ok(("a/v1.2.md".into(), "zh".into()))
-        );
+        assert_eq!(language_of("a/v1.2.md", "zh", &langs), Ok(("a/v1.2.md".into(), "zh".into())));
         assert_eq!(language_of("a/x.fr.md", "zh", &langs), Err("fr".into()));
     }
 

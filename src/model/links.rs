@@ -20,11 +20,7 @@ impl LinkTables {
     /// Builds the tables from the site.
     pub fn new(site: &Site) -> Self {
         LinkTables {
-            assets: site
-                .assets
-                .iter()
-                .map(|a| (a.rel.clone(), a.out.clone()))
-                .collect(),
+            assets: site.assets.iter().map(|a| (a.rel.clone(), a.out.clone())).collect(),
             all_sources: site.sources.iter().map(|s| s.canonical.clone()).collect(),
         }
     }
@@ -43,20 +39,9 @@ pub struct DocLinks<'a> {
 impl<'a> DocLinks<'a> {
     /// The resolver for `doc`.
     pub fn new(site: &'a Site, doc: &'a Doc, tables: &'a LinkTables) -> Self {
-        let rel = doc
-            .source
-            .map(|s| site.sources[s].rel.as_str())
-            .unwrap_or("");
-        let dir = rel
-            .rsplit_once('/')
-            .map(|(d, _)| d.to_owned())
-            .unwrap_or_default();
-        DocLinks {
-            site,
-            doc,
-            tables,
-            dir,
-        }
+        let rel = doc.source.map(|s| site.sources[s].rel.as_str()).unwrap_or("");
+        let dir = rel.rsplit_once('/').map(|(d, _)| d.to_owned()).unwrap_or_default();
+        DocLinks { site, doc, tables, dir }
     }
 
     fn internal(&self, target: &str) -> LinkAction {
@@ -65,22 +50,14 @@ impl<'a> DocLinks<'a> {
             None => (target, String::new()),
         };
         let path = path.trim_start_matches('/');
-        let langs: Vec<&str> = self
-            .site
-            .config
-            .languages
-            .iter()
-            .map(|l| l.code.as_str())
-            .collect();
+        let langs: Vec<&str> = self.site.config.languages.iter().map(|l| l.code.as_str()).collect();
         // `@/cities/harbin.en.md` names a language explicitly.
         let (canonical, lang) = match path.strip_suffix(".md").and_then(|s| s.rsplit_once('.')) {
             Some((stem, l)) if langs.contains(&l) => (format!("{stem}.md"), l.to_owned()),
             _ => (path.to_owned(), self.doc.lang.clone()),
         };
-        let candidates = [
-            canonical.clone(),
-            format!("{}/index.md", canonical.trim_end_matches(".md")),
-        ];
+        let candidates =
+            [canonical.clone(), format!("{}/index.md", canonical.trim_end_matches(".md"))];
         for c in &candidates {
             let found = self
                 .site
@@ -90,10 +67,7 @@ impl<'a> DocLinks<'a> {
                 return LinkAction::Rewrite(format!("{}{fragment}", self.site.permalink(d)));
             }
         }
-        if candidates
-            .iter()
-            .any(|c| self.tables.all_sources.contains(c))
-        {
+        if candidates.iter().any(|c| self.tables.all_sources.contains(c)) {
             return LinkAction::Broken(
                 format!(
                     "the link `@/{path}` points to a page that is not published in this build (a draft, future-dated or expired)"
@@ -107,10 +81,7 @@ impl<'a> DocLinks<'a> {
             None => "write the path of a Markdown file relative to content/, such as `@/about.md`"
                 .into(),
         };
-        LinkAction::Broken(
-            format!("the link `@/{path}` does not match any file in content/"),
-            hint,
-        )
+        LinkAction::Broken(format!("the link `@/{path}` does not match any file in content/"), hint)
     }
 
     fn relative(&self, dest: &str) -> LinkAction {
@@ -119,11 +90,8 @@ impl<'a> DocLinks<'a> {
             None => (dest, ""),
         };
         let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
-        let mut parts: Vec<&str> = if self.dir.is_empty() {
-            Vec::new()
-        } else {
-            self.dir.split('/').collect()
-        };
+        let mut parts: Vec<&str> =
+            if self.dir.is_empty() { Vec::new() } else { self.dir.split('/').collect() };
         for seg in decoded.split('/') {
             match seg {
                 "" | "." => {}
@@ -156,15 +124,7 @@ impl LinkResolver for DocLinks<'_> {
         }
         let is_relative = !dest.is_empty()
             && !dest.starts_with(['/', '#', '?'])
-            && !dest
-                .split(['/', '#', '?'])
-                .next()
-                .unwrap_or("")
-                .contains(':');
-        if is_relative {
-            self.relative(dest)
-        } else {
-            LinkAction::Keep
-        }
+            && !dest.split(['/', '#', '?']).next().unwrap_or("").contains(':');
+        if is_relative { self.relative(dest) } else { LinkAction::Keep }
     }
 }

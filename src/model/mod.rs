@@ -176,9 +176,7 @@ pub struct Site {
 impl Site {
     /// The document with this canonical path in this language.
     pub fn get(&self, canonical: &str, lang: &str) -> Option<&Doc> {
-        self.by_key
-            .get(&(canonical.to_owned(), lang.to_owned()))
-            .map(|&id| &self.docs[id])
+        self.by_key.get(&(canonical.to_owned(), lang.to_owned())).map(|&id| &self.docs[id])
     }
 
     /// The absolute URL of a document.
@@ -212,21 +210,15 @@ impl Site {
         }
         let mut dir = parent_dir_of(&doc.canonical, doc.is_section);
         loop {
-            let key = if dir.is_empty() {
-                "_index.md".to_owned()
-            } else {
-                format!("{dir}/_index.md")
-            };
+            let key =
+                if dir.is_empty() { "_index.md".to_owned() } else { format!("{dir}/_index.md") };
             if let Some(d) = self.get(&key, lang) {
                 return Some(d);
             }
             if dir.is_empty() {
                 return None;
             }
-            dir = dir
-                .rsplit_once('/')
-                .map(|(a, _)| a.to_owned())
-                .unwrap_or_default();
+            dir = dir.rsplit_once('/').map(|(a, _)| a.to_owned()).unwrap_or_default();
         }
     }
 }
@@ -246,19 +238,13 @@ fn parent_dir_of(canonical: &str, is_section: bool) -> String {
 
 /// The folder a section stands for: `cities` for `cities/_index.md`, `` for the root.
 fn section_dir(canonical: &str) -> &str {
-    canonical
-        .strip_suffix("_index.md")
-        .map(|d| d.trim_end_matches('/'))
-        .unwrap_or("")
+    canonical.strip_suffix("_index.md").map(|d| d.trim_end_matches('/')).unwrap_or("")
 }
 
 /// Builds the model.
 pub fn build(config: Config, loaded: Loaded, rules: &PublishRules) -> (Site, Diagnostics) {
     let mut ds = Diagnostics::new();
-    let Loaded {
-        docs: sources,
-        assets: source_assets,
-    } = loaded;
+    let Loaded { docs: sources, assets: source_assets } = loaded;
     let default = config.default_language.clone();
 
     // Default-language front matter by canonical path, for inheritance.
@@ -272,19 +258,16 @@ pub fn build(config: Config, loaded: Loaded, rules: &PublishRules) -> (Site, Dia
     let mut skipped = Vec::new();
     for (i, src) in sources.iter().enumerate() {
         let mut fm = src.front_matter.clone();
-        if src.lang != default {
-            if let Some(orig) = originals.get(src.canonical.as_str()) {
-                fm.inherit_from(orig);
-            }
+        if src.lang != default
+            && let Some(orig) = originals.get(src.canonical.as_str())
+        {
+            fm.inherit_from(orig);
         }
         let Some(doc) = make_doc(&config, src, i, fm, &mut ds) else {
             continue;
         };
         if let Some(reason) = unpublished(&doc, src, rules, &config) {
-            skipped.push(Skipped {
-                file: src.file.clone(),
-                reason,
-            });
+            skipped.push(Skipped { file: src.file.clone(), reason });
             continue;
         }
         docs.push(doc);
@@ -292,10 +275,8 @@ pub fn build(config: Config, loaded: Loaded, rules: &PublishRules) -> (Site, Dia
 
     // Fallback: the default-language text wherever a translation is missing.
     if config.translations == TranslationPolicy::Fallback {
-        let present: HashSet<(String, String)> = docs
-            .iter()
-            .map(|d| (d.canonical.clone(), d.lang.clone()))
-            .collect();
+        let present: HashSet<(String, String)> =
+            docs.iter().map(|d| (d.canonical.clone(), d.lang.clone())).collect();
         let mut extra = Vec::new();
         for d in docs.iter().filter(|d| d.lang == default) {
             for l in config.languages.iter().filter(|l| l.code != default) {
@@ -314,10 +295,7 @@ pub fn build(config: Config, loaded: Loaded, rules: &PublishRules) -> (Site, Dia
 
     // Every language has a home, even without an `_index.md`.
     for l in &config.languages {
-        if !docs
-            .iter()
-            .any(|d| d.canonical == "_index.md" && d.lang == l.code)
-        {
+        if !docs.iter().any(|d| d.canonical == "_index.md" && d.lang == l.code) {
             docs.push(Doc {
                 id: 0,
                 source: None,
@@ -339,21 +317,14 @@ pub fn build(config: Config, loaded: Loaded, rules: &PublishRules) -> (Site, Dia
                 taxonomies: BTreeMap::new(),
                 path: format!("{}/", config.lang_prefix(&l.code)),
                 parent: None,
-                section: SectionData {
-                    paginate_by: config.paginate_by,
-                    ..SectionData::default()
-                },
+                section: SectionData { paginate_by: config.paginate_by, ..SectionData::default() },
             });
         }
     }
 
     // Stable order: by language (config order), then canonical path.
-    let lang_rank: HashMap<&str, usize> = config
-        .languages
-        .iter()
-        .enumerate()
-        .map(|(i, l)| (l.code.as_str(), i))
-        .collect();
+    let lang_rank: HashMap<&str, usize> =
+        config.languages.iter().enumerate().map(|(i, l)| (l.code.as_str(), i)).collect();
     docs.sort_by(|a, b| {
         (lang_rank[a.lang.as_str()], &a.canonical).cmp(&(lang_rank[b.lang.as_str()], &b.canonical))
     });
@@ -364,40 +335,30 @@ pub fn build(config: Config, loaded: Loaded, rules: &PublishRules) -> (Site, Dia
     }
 
     // Parents.
-    for i in 0..docs.len() {
-        if docs[i].canonical == "_index.md" {
+    for doc in docs.iter_mut() {
+        if doc.canonical == "_index.md" {
             continue;
         }
-        let mut dir = parent_dir_of(&docs[i].canonical, docs[i].is_section);
-        let lang = docs[i].lang.clone();
+        let mut dir = parent_dir_of(&doc.canonical, doc.is_section);
+        let lang = doc.lang.clone();
         let parent = loop {
-            let key = if dir.is_empty() {
-                "_index.md".to_owned()
-            } else {
-                format!("{dir}/_index.md")
-            };
+            let key =
+                if dir.is_empty() { "_index.md".to_owned() } else { format!("{dir}/_index.md") };
             if let Some(&p) = by_key.get(&(key, lang.clone())) {
                 break Some(p);
             }
             if dir.is_empty() {
                 break None;
             }
-            dir = dir
-                .rsplit_once('/')
-                .map(|(a, _)| a.to_owned())
-                .unwrap_or_default();
+            dir = dir.rsplit_once('/').map(|(a, _)| a.to_owned()).unwrap_or_default();
         };
-        docs[i].parent = parent;
+        doc.parent = parent;
     }
     let mut children: BTreeMap<DocId, (Vec<DocId>, Vec<DocId>)> = BTreeMap::new();
     for d in &docs {
         if let Some(p) = d.parent {
             let entry = children.entry(p).or_default();
-            if d.is_section {
-                entry.1.push(d.id)
-            } else {
-                entry.0.push(d.id)
-            }
+            if d.is_section { entry.1.push(d.id) } else { entry.0.push(d.id) }
         }
     }
     for (section, (mut pages, mut subs)) in children {
@@ -417,11 +378,8 @@ pub fn build(config: Config, loaded: Loaded, rules: &PublishRules) -> (Site, Dia
 
     let mut latest: BTreeMap<String, Vec<DocId>> = BTreeMap::new();
     for l in &config.languages {
-        let mut pages: Vec<DocId> = docs
-            .iter()
-            .filter(|d| !d.is_section && d.lang == l.code)
-            .map(|d| d.id)
-            .collect();
+        let mut pages: Vec<DocId> =
+            docs.iter().filter(|d| !d.is_section && d.lang == l.code).map(|d| d.id).collect();
         sort_pages(&mut pages, &docs, SortBy::Date);
         latest.insert(l.code.clone(), pages);
     }
@@ -487,12 +445,7 @@ fn make_doc(
             .unwrap_or((yaml_start, 1))
     };
     let mut ok = true;
-    let title = match fm
-        .title
-        .clone()
-        .map(|t| t.trim().to_owned())
-        .filter(|t| !t.is_empty())
-    {
+    let title = match fm.title.clone().map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()) {
         Some(t) => t,
         None => {
             ds.push(
@@ -529,11 +482,8 @@ fn make_doc(
     // URL path.
     let prefix = config.lang_prefix(&src.lang);
     let path = if let Some(p) = &fm.path {
-        let segments: Vec<String> = p
-            .split('/')
-            .filter(|s| !s.is_empty())
-            .map(path_segment)
-            .collect();
+        let segments: Vec<String> =
+            p.split('/').filter(|s| !s.is_empty()).map(path_segment).collect();
         if segments.iter().any(|s| s == "..") {
             let (l, c) = locate("path");
             ds.push(
@@ -605,11 +555,7 @@ fn make_doc(
         is_section: src.is_section,
         fallback: false,
         title,
-        description: fm
-            .description
-            .clone()
-            .map(|d| d.trim().to_owned())
-            .filter(|d| !d.is_empty()),
+        description: fm.description.clone().map(|d| d.trim().to_owned()).filter(|d| !d.is_empty()),
         date,
         updated,
         weight: fm.weight,
@@ -643,23 +589,20 @@ fn unpublished(
     if doc.draft && !rules.drafts {
         return Some("draft (build with --drafts to include it)".into());
     }
-    if let Some(date) = &doc.date {
-        if date.timestamp() > rules.now && !rules.future {
-            return Some(format!(
-                "dated in the future ({}; build with --future to include it)",
-                crate::dates::rfc3339(date)
-            ));
-        }
-    }
-    if let Some(expires) = src
-        .front_matter
-        .expires
-        .as_ref()
-        .and_then(|e| parse_date(e, &config.timezone).ok())
+    if let Some(date) = &doc.date
+        && date.timestamp() > rules.now
+        && !rules.future
     {
-        if expires.timestamp() <= rules.now {
-            return Some(format!("expired on {}", crate::dates::rfc3339(&expires)));
-        }
+        return Some(format!(
+            "dated in the future ({}; build with --future to include it)",
+            crate::dates::rfc3339(date)
+        ));
+    }
+    if let Some(expires) =
+        src.front_matter.expires.as_ref().and_then(|e| parse_date(e, &config.timezone).ok())
+        && expires.timestamp() <= rules.now
+    {
+        return Some(format!("expired on {}", crate::dates::rfc3339(&expires)));
     }
     None
 }
@@ -696,12 +639,7 @@ fn build_taxonomies(config: &Config, docs: &[Doc]) -> Vec<Taxonomy> {
                         .map(|(n, _)| n.clone())
                         .unwrap_or_default();
                     sort_pages(&mut pages, docs, SortBy::Date);
-                    Term {
-                        path: format!("{prefix}/{}/{slug}/", tc.name),
-                        name,
-                        slug,
-                        pages,
-                    }
+                    Term { path: format!("{prefix}/{}/{slug}/", tc.name), name, slug, pages }
                 })
                 .collect();
             out.push(Taxonomy {
@@ -753,21 +691,13 @@ fn place_assets(
             } else {
                 let (dir, name) = a.rel.rsplit_once('/').unwrap_or(("", &a.rel));
                 let stem = name.split('.').next().unwrap_or(name);
-                let key = if dir.is_empty() {
-                    stem.to_owned()
-                } else {
-                    format!("{dir}/{stem}")
-                };
+                let key = if dir.is_empty() { stem.to_owned() } else { format!("{dir}/{stem}") };
                 match stems.get(&key) {
                     Some(out_dir) => format!("{out_dir}{name}"),
                     None => a.rel.clone(),
                 }
             };
-            Asset {
-                rel: a.rel.clone(),
-                abs: a.abs.clone(),
-                out,
-            }
+            Asset { rel: a.rel.clone(), abs: a.abs.clone(), out }
         })
         .collect()
 }

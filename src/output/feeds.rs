@@ -60,16 +60,9 @@ pub fn atom(site: &Site, shared: &Shared, source: &FeedSource) -> String {
                 )
             }
         };
-    let hreflang = c
-        .language(lang)
-        .map(|l| l.hreflang.as_str())
-        .unwrap_or(lang);
-    let entries: Vec<DocId> = ids
-        .iter()
-        .copied()
-        .filter(|&i| site.docs[i].date.is_some())
-        .take(c.feed_limit)
-        .collect();
+    let hreflang = c.language(lang).map(|l| l.hreflang.as_str()).unwrap_or(lang);
+    let entries: Vec<DocId> =
+        ids.iter().copied().filter(|&i| site.docs[i].date.is_some()).take(c.feed_limit).collect();
     let updated = entries
         .iter()
         .filter_map(|&i| site.docs[i].updated.as_ref().or(site.docs[i].date.as_ref()))
@@ -90,35 +83,18 @@ pub fn atom(site: &Site, shared: &Shared, source: &FeedSource) -> String {
         let d = &site.docs[i];
         let url = escape_attr(&ascii_url(&site.permalink(d)));
         let published = d.date.as_ref().map(rfc3339).unwrap_or_default();
-        let updated = d
-            .updated
-            .as_ref()
-            .map(rfc3339)
-            .unwrap_or_else(|| published.clone());
+        let updated = d.updated.as_ref().map(rfc3339).unwrap_or_else(|| published.clone());
         let _ = write!(
             x,
             "<entry xml:lang=\"{}\">\n<title>{}</title>\n<link rel=\"alternate\" type=\"text/html\" href=\"{url}\"/>\n<id>{url}</id>\n<published>{published}</published>\n<updated>{updated}</updated>\n<author><name>{}</name></author>\n",
-            escape_attr(
-                c.language(&d.lang)
-                    .map(|l| l.hreflang.as_str())
-                    .unwrap_or(&d.lang)
-            ),
+            escape_attr(c.language(&d.lang).map(|l| l.hreflang.as_str()).unwrap_or(&d.lang)),
             escape_attr(&d.title),
-            escape_attr(
-                &c.language(&d.lang)
-                    .map(|l| l.title.clone())
-                    .unwrap_or_default()
-            ),
+            escape_attr(&c.language(&d.lang).map(|l| l.title.clone()).unwrap_or_default()),
         );
         if let Some(desc) = &d.description {
             let _ = writeln!(x, "<summary>{}</summary>", escape_attr(desc));
         }
-        let html = shared
-            .site
-            .rendered
-            .get(i)
-            .map(|r| r.html.as_str())
-            .unwrap_or("");
+        let html = shared.site.rendered.get(i).map(|r| r.html.as_str()).unwrap_or("");
         let _ = writeln!(
             x,
             "<content type=\"html\" xml:base=\"{url}\">{}</content>\n</entry>",

@@ -94,10 +94,7 @@ impl MemorySink {
 impl Sink for MemorySink {
     fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         checked_rel(rel)?;
-        self.files
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(rel.to_owned(), bytes.to_vec());
+        self.files.lock().unwrap_or_else(|e| e.into_inner()).insert(rel.to_owned(), bytes.to_vec());
         Ok(())
     }
 }
@@ -127,10 +124,7 @@ fn resolve(p: &Path) -> PathBuf {
     let mut existing = p.clone();
     let mut rest = Vec::new();
     while !existing.exists() {
-        match (
-            existing.file_name().map(|n| n.to_owned()),
-            existing.parent(),
-        ) {
+        match (existing.file_name().map(|n| n.to_owned()), existing.parent()) {
             (Some(name), Some(parent)) => {
                 rest.push(name);
                 existing = parent.to_path_buf();
@@ -156,15 +150,13 @@ pub fn check_output_dir(output: &Path, root: &Path, force: bool) -> Result<(), R
             "refusing to use `{shown}` as the output folder: it is the file-system root"
         )));
     }
-    if let Some(home) = std::env::var_os("HOME")
-        .map(PathBuf::from)
-        .filter(|h| !h.as_os_str().is_empty())
+    if let Some(home) =
+        std::env::var_os("HOME").map(PathBuf::from).filter(|h| !h.as_os_str().is_empty())
+        && out == resolve(&home)
     {
-        if out == resolve(&home) {
-            return Err(Refusal(format!(
-                "refusing to use `{shown}` as the output folder: it is your home folder"
-            )));
-        }
+        return Err(Refusal(format!(
+            "refusing to use `{shown}` as the output folder: it is your home folder"
+        )));
     }
     if out == root {
         return Err(Refusal(format!(
@@ -190,9 +182,7 @@ pub fn check_output_dir(output: &Path, root: &Path, force: bool) -> Result<(), R
         )));
     }
     if !force && out.is_dir() {
-        let non_empty = std::fs::read_dir(&out)
-            .map(|mut d| d.next().is_some())
-            .unwrap_or(true);
+        let non_empty = std::fs::read_dir(&out).map(|mut d| d.next().is_some()).unwrap_or(true);
         if non_empty && !out.join(MARKER).is_file() {
             return Err(Refusal(format!(
                 "refusing to replace `{shown}`: it is not empty and fenjin did not create it (no `{MARKER}` file); pass --force to replace it anyway"
@@ -214,17 +204,15 @@ impl Staging {
     /// needed).
     pub fn new(output: &Path) -> io::Result<Staging> {
         let output = normalize_path(output);
-        let parent = output
-            .parent()
-            .ok_or_else(|| io::Error::other("the output folder has no parent"))?;
+        let parent =
+            output.parent().ok_or_else(|| io::Error::other("the output folder has no parent"))?;
         std::fs::create_dir_all(parent)?;
         let name = output
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "public".into());
-        let dir = tempfile::Builder::new()
-            .prefix(&format!(".{name}.fenjin-tmp-"))
-            .tempdir_in(parent)?;
+        let dir =
+            tempfile::Builder::new().prefix(&format!(".{name}.fenjin-tmp-")).tempdir_in(parent)?;
         std::fs::write(
             dir.path().join(MARKER),
             "This folder was written by fenjin build; it is replaced on every build.\n",
@@ -243,10 +231,7 @@ impl Staging {
         let staged = self.dir.keep();
         let parent = self.output.parent().unwrap_or(Path::new("."));
         if self.output.exists() {
-            let old = tempfile::Builder::new()
-                .prefix(".fenjin-old-")
-                .tempdir_in(parent)?
-                .keep();
+            let old = tempfile::Builder::new().prefix(".fenjin-old-").tempdir_in(parent)?.keep();
             // `old` exists and is empty; rename replaces an empty directory on Unix.
             std::fs::remove_dir(&old)?;
             std::fs::rename(&self.output, &old)?;
@@ -269,10 +254,7 @@ impl Staging {
 /// canonical link (for search engines), and a script that keeps the `#fragment`.
 pub fn alias_page(target: &str) -> String {
     let t = escape_attr(target);
-    let js = target
-        .replace('\\', "\\\\")
-        .replace('"', "\\\"")
-        .replace('<', "\\u003c");
+    let js = target.replace('\\', "\\\\").replace('"', "\\\"").replace('<', "\\u003c");
     format!(
         "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Redirect</title>\n<link rel=\"canonical\" href=\"{t}\">\n<meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url={t}\">\n<script>location.replace(\"{js}\" + location.hash);</script>\n</head><body><p><a href=\"{t}\">{t}</a></p></body></html>\n"
     )
@@ -296,12 +278,8 @@ pub fn escape_attr(s: &str) -> String {
 
 /// A URL with non-ASCII characters percent-encoded (as sitemaps and feeds require).
 pub fn ascii_url(url: &str) -> String {
-    const SET: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
-        .add(b' ')
-        .add(b'"')
-        .add(b'<')
-        .add(b'>')
-        .add(b'`');
+    const SET: &percent_encoding::AsciiSet =
+        &percent_encoding::CONTROLS.add(b' ').add(b'"').add(b'<').add(b'>').add(b'`');
     percent_encoding::utf8_percent_encode(url, SET).to_string()
 }
 
@@ -311,10 +289,7 @@ mod tests {
 
     #[test]
     fn normalizes() {
-        assert_eq!(
-            normalize_path(Path::new("/a/./b/../c")),
-            PathBuf::from("/a/c")
-        );
+        assert_eq!(normalize_path(Path::new("/a/./b/../c")), PathBuf::from("/a/c"));
     }
 
     #[test]
@@ -340,9 +315,6 @@ mod tests {
 
     #[test]
     fn ascii_urls() {
-        assert_eq!(
-            ascii_url("https://e.org/tags/劳模/"),
-            "https://e.org/tags/%E5%8A%B3%E6%A8%A1/"
-        );
+        assert_eq!(ascii_url("https://e.org/tags/劳模/"), "https://e.org/tags/%E5%8A%B3%E6%A8%A1/");
     }
 }

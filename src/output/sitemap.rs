@@ -23,11 +23,7 @@ pub fn sitemap(site: &Site) -> String {
         let versions: Vec<_> = c
             .languages
             .iter()
-            .filter_map(|l| {
-                site.get(&d.canonical, &l.code)
-                    .filter(|v| !v.fallback)
-                    .map(|v| (l, v))
-            })
+            .filter_map(|l| site.get(&d.canonical, &l.code).filter(|v| !v.fallback).map(|v| (l, v)))
             .collect();
         if versions.len() > 1 {
             for (l, v) in &versions {

@@ -33,10 +33,7 @@ impl I18n {
                     .map(|f| f.display.with_file_name(format!("{}.yaml", lang.code)));
                 let mut d = Diagnostic::error(
                     "E0304",
-                    format!(
-                        "there are no interface strings for the language `{}`",
-                        lang.code
-                    ),
+                    format!("there are no interface strings for the language `{}`", lang.code),
                 )
                 .hint(format!(
                     "create i18n/{}.yaml with the same keys as the other languages",
@@ -52,16 +49,11 @@ impl I18n {
             for file in list {
                 match serde_yaml::from_str::<BTreeMap<String, String>>(&file.text) {
                     Ok(m) => map.extend(m),
-                    Err(e) => ds.push(crate::yaml::diagnose(
-                        &e,
-                        &file.text,
-                        &file.text,
-                        0,
-                        &file.display,
-                    )),
+                    Err(e) => {
+                        ds.push(crate::yaml::diagnose(&e, &file.text, &file.text, 0, &file.display))
+                    }
                 }
-                out.files
-                    .insert(lang.code.clone(), file.display.display().to_string());
+                out.files.insert(lang.code.clone(), file.display.display().to_string());
             }
             out.strings.insert(lang.code.clone(), map);
         }
@@ -102,10 +94,7 @@ impl I18n {
 
     /// Whether `key` exists (in every language, since load checked that).
     pub fn contains(&self, key: &str) -> bool {
-        self.strings
-            .values()
-            .next()
-            .is_some_and(|m| m.contains_key(key))
+        self.strings.values().next().is_some_and(|m| m.contains_key(key))
     }
 
     /// The file of the default language, for messages.

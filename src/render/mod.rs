@@ -39,24 +39,15 @@ pub struct Shared {
 impl Shared {
     /// Builds the values (in parallel).
     pub fn with_tables(site: Site, i18n: I18n, tables: LinkTables) -> Shared {
-        let values: Vec<Value> = site
-            .docs
-            .par_iter()
-            .map(|d| values::doc_value(&site, d, &tables))
-            .collect();
+        let values: Vec<Value> =
+            site.docs.par_iter().map(|d| values::doc_value(&site, d, &tables)).collect();
         let site_values = site
             .config
             .languages
             .iter()
             .map(|l| (l.code.clone(), values::site_value(&site, &l.code)))
             .collect();
-        Shared {
-            site,
-            values,
-            site_values,
-            i18n,
-            tables,
-        }
+        Shared { site, values, site_values, i18n, tables }
     }
 
     fn lang_arg(&self, kwargs: &Kwargs, state: &State) -> TeraResult<String> {
@@ -96,54 +87,36 @@ pub fn make_tera(theme: &Theme, shared: &Arc<Shared>) -> Result<Tera, Diagnostic
     tera.register_test("before", tera_contrib::dates::is_before);
     tera.register_test("after", tera_contrib::dates::is_after);
     tera.register_filter("urlencode", tera_contrib::urlencode::urlencode);
-    tera.register_filter(
-        "urlencode_strict",
-        tera_contrib::urlencode::urlencode_strict,
-    );
+    tera.register_filter("urlencode_strict", tera_contrib::urlencode::urlencode_strict);
 
     let s = shared.clone();
-    tera.register_function(
-        "t",
-        move |kwargs: Kwargs, state: &State| -> TeraResult<String> {
-            let key = kwargs.must_get::<&str>("key")?;
-            let lang = s.lang_arg(&kwargs, state)?;
-            match (s.i18n.get(key, &lang), kwargs.get::<&str>("default")?) {
-                (Ok(text), _) => Ok(text.to_owned()),
-                (Err(_), Some(default)) => Ok(default.to_owned()),
-                (Err(e), None) => Err(tera::Error::message(e)),
-            }
-        },
-    );
+    tera.register_function("t", move |kwargs: Kwargs, state: &State| -> TeraResult<String> {
+        let key = kwargs.must_get::<&str>("key")?;
+        let lang = s.lang_arg(&kwargs, state)?;
+        match (s.i18n.get(key, &lang), kwargs.get::<&str>("default")?) {
+            (Ok(text), _) => Ok(text.to_owned()),
+            (Err(_), Some(default)) => Ok(default.to_owned()),
+            (Err(e), None) => Err(tera::Error::message(e)),
+        }
+    });
     let s = shared.clone();
-    tera.register_function(
-        "url",
-        move |kwargs: Kwargs, state: &State| -> TeraResult<String> {
-            let path = kwargs.must_get::<&str>("path")?;
-            let lang = s.lang_arg(&kwargs, state)?;
-            if path.starts_with("@/") {
-                let id = s.find(path, &lang)?;
-                return Ok(s.site.permalink(&s.site.docs[id]));
-            }
-            let explicit = kwargs.get::<&str>("lang")?.is_some();
-            let prefix = if explicit {
-                s.site.config.lang_prefix(&lang)
-            } else {
-                String::new()
-            };
-            Ok(s.site
-                .config
-                .permalink(&format!("{prefix}/{}", path.trim_start_matches('/'))))
-        },
-    );
+    tera.register_function("url", move |kwargs: Kwargs, state: &State| -> TeraResult<String> {
+        let path = kwargs.must_get::<&str>("path")?;
+        let lang = s.lang_arg(&kwargs, state)?;
+        if path.starts_with("@/") {
+            let id = s.find(path, &lang)?;
+            return Ok(s.site.permalink(&s.site.docs[id]));
+        }
+        let explicit = kwargs.get::<&str>("lang")?.is_some();
+        let prefix = if explicit { s.site.config.lang_prefix(&lang) } else { String::new() };
+        Ok(s.site.config.permalink(&format!("{prefix}/{}", path.trim_start_matches('/'))))
+    });
     let s = shared.clone();
-    tera.register_function(
-        "get_page",
-        move |kwargs: Kwargs, state: &State| -> TeraResult<Value> {
-            let path = kwargs.must_get::<&str>("path")?;
-            let lang = s.lang_arg(&kwargs, state)?;
-            Ok(s.values[s.find(path, &lang)?].clone())
-        },
-    );
+    tera.register_function("get_page", move |kwargs: Kwargs, state: &State| -> TeraResult<Value> {
+        let path = kwargs.must_get::<&str>("path")?;
+        let lang = s.lang_arg(&kwargs, state)?;
+        Ok(s.values[s.find(path, &lang)?].clone())
+    });
     let s = shared.clone();
     tera.register_function(
         "get_section",
@@ -159,43 +132,27 @@ pub fn make_tera(theme: &Theme, shared: &Arc<Shared>) -> Result<Tera, Diagnostic
         },
     );
     let s = shared.clone();
-    tera.register_function(
-        "latest",
-        move |kwargs: Kwargs, state: &State| -> TeraResult<Value> {
-            // Costs `n` pages: the lists are sorted once when the model is built.
-            let n = kwargs.get::<usize>("n")?.unwrap_or(10);
-            let lang = s.lang_arg(&kwargs, state)?;
-            let ids: &[DocId] = match kwargs.get::<&str>("section")? {
-                Some(path) => &s.site.docs[s.find(path, &lang)?].section.pages,
-                None => s.site.latest.get(&lang).map(Vec::as_slice).unwrap_or(&[]),
-            };
-            Ok(Value::from(
-                ids.iter()
-                    .take(n)
-                    .map(|&i| s.values[i].clone())
-                    .collect::<Vec<_>>(),
-            ))
-        },
-    );
+    tera.register_function("latest", move |kwargs: Kwargs, state: &State| -> TeraResult<Value> {
+        // Costs `n` pages: the lists are sorted once when the model is built.
+        let n = kwargs.get::<usize>("n")?.unwrap_or(10);
+        let lang = s.lang_arg(&kwargs, state)?;
+        let ids: &[DocId] = match kwargs.get::<&str>("section")? {
+            Some(path) => &s.site.docs[s.find(path, &lang)?].section.pages,
+            None => s.site.latest.get(&lang).map(Vec::as_slice).unwrap_or(&[]),
+        };
+        Ok(Value::from(ids.iter().take(n).map(|&i| s.values[i].clone()).collect::<Vec<_>>()))
+    });
 
     let mut ds = Diagnostics::new();
     check_i18n_keys(theme, &shared.i18n, &mut ds);
-    let sources: Vec<(&str, &str)> = theme
-        .templates
-        .values()
-        .map(|t| (t.name.as_str(), t.text.as_str()))
-        .collect();
+    let sources: Vec<(&str, &str)> =
+        theme.templates.values().map(|t| (t.name.as_str(), t.text.as_str())).collect();
     if let Err(e) = tera.add_raw_templates(sources) {
         ds.push(template_error(&e, theme, None));
     }
-    for required in [
-        "page.html",
-        "section.html",
-        "index.html",
-        "taxonomy.html",
-        "term.html",
-        "404.html",
-    ] {
+    for required in
+        ["page.html", "section.html", "index.html", "taxonomy.html", "term.html", "404.html"]
+    {
         if !theme.templates.contains_key(required) {
             ds.push(
                 Diagnostic::error("E0301", format!("the template `{required}` is missing")).hint(
@@ -215,26 +172,26 @@ fn check_i18n_keys(theme: &Theme, i18n: &I18n, ds: &mut Diagnostics) {
             while let Some(pos) = rest.find("t(key=") {
                 let after = &rest[pos + 6..];
                 let quote = after.chars().next();
-                if let Some(q @ ('"' | '\'')) = quote {
-                    if let Some(end) = after[1..].find(q) {
-                        let key = &after[1..1 + end];
-                        // Only whole literal keys: `t(key="a_" ~ x)` is built at render time.
-                        let next = after[2 + end..].trim_start().chars().next();
-                        if !matches!(next, Some(')' | ',')) {
-                            rest = &after[1..];
-                            continue;
-                        }
-                        let boundary = pos == 0
-                            || !rest[..pos].ends_with(|c: char| c.is_alphanumeric() || c == '_');
-                        if boundary && !i18n.contains(key) {
-                            let col = line.len() - rest.len() + pos;
-                            ds.push(
+                if let Some(q @ ('"' | '\'')) = quote
+                    && let Some(end) = after[1..].find(q)
+                {
+                    let key = &after[1..1 + end];
+                    // Only whole literal keys: `t(key="a_" ~ x)` is built at render time.
+                    let next = after[2 + end..].trim_start().chars().next();
+                    if !matches!(next, Some(')' | ',')) {
+                        rest = &after[1..];
+                        continue;
+                    }
+                    let boundary = pos == 0
+                        || !rest[..pos].ends_with(|c: char| c.is_alphanumeric() || c == '_');
+                    if boundary && !i18n.contains(key) {
+                        let col = line.len() - rest.len() + pos;
+                        ds.push(
                                 Diagnostic::error("E0303", format!("the template uses the interface string `{key}`, which is not defined"))
                                     .file(&t.display)
                                     .at(&t.text, n + 1, line[..col].chars().count() + 1)
                                     .hint(format!("add `{key}: …` to every i18n/<lang>.yaml ({} and the others)", i18n.file_of("zh"))),
                             );
-                        }
                     }
                 }
                 rest = &after[1.min(after.len())..];
@@ -249,14 +206,7 @@ fn template_error(e: &tera::Error, theme: &Theme, rendering: Option<&str>) -> Di
     let (code, report) = match e.kind() {
         tera::ErrorKind::SyntaxError(r) => ("E0301", Some(r)),
         tera::ErrorKind::RenderingError(r) => ("E0302", Some(r)),
-        _ => (
-            if rendering.is_some() {
-                "E0302"
-            } else {
-                "E0301"
-            },
-            None,
-        ),
+        _ => (if rendering.is_some() { "E0302" } else { "E0301" }, None),
     };
     let mut message = match report {
         Some(r) => r.message().to_owned(),
@@ -273,9 +223,7 @@ fn template_error(e: &tera::Error, theme: &Theme, rendering: Option<&str>) -> Di
         let file = theme.templates.get(r.filename());
         match file {
             Some(t) => {
-                d = d
-                    .file(&t.display)
-                    .at(&t.text, r.span().start_line, r.span().start_col + 1)
+                d = d.file(&t.display).at(&t.text, r.span().start_line, r.span().start_col + 1)
             }
             None if !r.filename().is_empty() => d = d.file(r.filename()).line(r.span().start_line),
             None => {}
@@ -331,21 +279,13 @@ fn index_path(url_path: &str) -> String {
 
 /// Pager URL path: page 1 is the section itself, page n is `…/page/n/`.
 pub fn pager_path(section_path: &str, n: usize) -> String {
-    if n <= 1 {
-        section_path.to_owned()
-    } else {
-        format!("{section_path}page/{n}/")
-    }
+    if n <= 1 { section_path.to_owned() } else { format!("{section_path}page/{n}/") }
 }
 
 fn pager_count(site: &Site, id: DocId) -> usize {
     let d = &site.docs[id];
     let per = d.section.paginate_by;
-    if per == 0 {
-        1
-    } else {
-        d.section.pages.len().div_ceil(per).max(1)
-    }
+    if per == 0 { 1 } else { d.section.pages.len().div_ceil(per).max(1) }
 }
 
 /// Lists every output file; two jobs claiming one path is an error naming both.
@@ -354,11 +294,7 @@ pub fn plan(site: &Site, theme: &Theme) -> (Vec<Job>, Diagnostics) {
     let origin_of = |id: DocId| {
         let d = &site.docs[id];
         let f = site.file_of(d).display().to_string();
-        if d.fallback {
-            format!("{f} (shown untranslated in `{}`)", d.lang)
-        } else {
-            f
-        }
+        if d.fallback { format!("{f} (shown untranslated in `{}`)", d.lang) } else { f }
     };
     for d in &site.docs {
         jobs.push(Job {
@@ -399,10 +335,7 @@ pub fn plan(site: &Site, theme: &Theme) -> (Vec<Job>, Diagnostics) {
         }
     }
     for (ti, t) in site.taxonomies.iter().enumerate() {
-        let origin = format!(
-            "the taxonomy `{}` (site.yaml, language `{}`)",
-            t.name, t.lang
-        );
+        let origin = format!("the taxonomy `{}` (site.yaml, language `{}`)", t.name, t.lang);
         jobs.push(Job {
             out: index_path(&t.path),
             origin: origin.clone(),
@@ -436,11 +369,7 @@ pub fn plan(site: &Site, theme: &Theme) -> (Vec<Job>, Diagnostics) {
         origin: "the sitemap".into(),
         kind: JobKind::Sitemap,
     });
-    jobs.push(Job {
-        out: "robots.txt".into(),
-        origin: "robots.txt".into(),
-        kind: JobKind::Robots,
-    });
+    jobs.push(Job { out: "robots.txt".into(), origin: "robots.txt".into(), kind: JobKind::Robots });
     for (rel, (src, display)) in &theme.statics {
         jobs.push(Job {
             out: rel.clone(),
@@ -479,12 +408,7 @@ pub fn plan(site: &Site, theme: &Theme) -> (Vec<Job>, Diagnostics) {
             seen.insert(key, i);
         }
     }
-    let jobs = jobs
-        .into_iter()
-        .zip(keep)
-        .filter(|(_, k)| *k)
-        .map(|(j, _)| j)
-        .collect();
+    let jobs = jobs.into_iter().zip(keep).filter(|(_, k)| *k).map(|(j, _)| j).collect();
     (jobs, ds)
 }
 
@@ -501,11 +425,7 @@ fn base_context(
     cx.insert("lang", lang);
     cx.insert(
         "hreflang",
-        &site
-            .config
-            .language(lang)
-            .map(|l| l.hreflang.clone())
-            .unwrap_or_default(),
+        &site.config.language(lang).map(|l| l.hreflang.clone()).unwrap_or_default(),
     );
     cx.insert("current_url", &site.config.permalink(current));
     cx.insert("current_path", current);
@@ -515,20 +435,13 @@ fn base_context(
         hreflang: &'a str,
         permalink: &'a str,
     }
-    let alts: Vec<Alt<'_>> = alternates
-        .iter()
-        .map(|(h, p)| Alt {
-            hreflang: h,
-            permalink: p,
-        })
-        .collect();
+    let alts: Vec<Alt<'_>> =
+        alternates.iter().map(|(h, p)| Alt { hreflang: h, permalink: p }).collect();
     cx.insert("alternates", &alts);
     let x_default = alternates
         .iter()
         .find(|(h, _)| {
-            site.config
-                .language(&site.config.default_language)
-                .is_some_and(|l| &l.hreflang == h)
+            site.config.language(&site.config.default_language).is_some_and(|l| &l.hreflang == h)
         })
         .or(alternates.first())
         .map(|(_, p)| p.clone());
@@ -543,23 +456,16 @@ fn base_context(
 fn doc_alternates(site: &Site, id: DocId, pager: usize) -> Vec<(String, String)> {
     let doc = &site.docs[id];
     let original = if doc.fallback {
-        site.get(&doc.canonical, &site.config.default_language)
-            .unwrap_or(doc)
+        site.get(&doc.canonical, &site.config.default_language).unwrap_or(doc)
     } else {
         doc
     };
     let mut out = Vec::new();
     for l in &site.config.languages {
-        if let Some(v) = site
-            .get(&original.canonical, &l.code)
-            .filter(|v| !v.fallback)
+        if let Some(v) = site.get(&original.canonical, &l.code).filter(|v| !v.fallback)
+            && pager <= pager_count(site, v.id)
         {
-            if pager <= pager_count(site, v.id) {
-                out.push((
-                    l.hreflang.clone(),
-                    site.config.permalink(&pager_path(&v.path, pager)),
-                ));
-            }
+            out.push((l.hreflang.clone(), site.config.permalink(&pager_path(&v.path, pager))));
         }
     }
     out
@@ -581,13 +487,9 @@ fn lang_switch(site: &Site, id: DocId) -> Vec<Value> {
         .map(|l| {
             let target = site.switch_target(doc, &l.code);
             let (permalink, exact) = match target {
-                Some(t) => (
-                    site.permalink(t),
-                    t.canonical == doc.canonical && !t.fallback,
-                ),
+                Some(t) => (site.permalink(t), t.canonical == doc.canonical && !t.fallback),
                 None => (
-                    site.config
-                        .permalink(&format!("{}/", site.config.lang_prefix(&l.code))),
+                    site.config.permalink(&format!("{}/", site.config.lang_prefix(&l.code))),
                     false,
                 ),
             };
@@ -610,8 +512,7 @@ fn simple_switch(site: &Site, lang: &str, path_for: &dyn Fn(&str) -> Option<Stri
             let (permalink, exact) = match path_for(&l.code) {
                 Some(p) => (site.config.permalink(&p), true),
                 None => (
-                    site.config
-                        .permalink(&format!("{}/", site.config.lang_prefix(&l.code))),
+                    site.config.permalink(&format!("{}/", site.config.lang_prefix(&l.code))),
                     false,
                 ),
             };
@@ -632,42 +533,28 @@ fn render_job(
     tera: &Tera,
     section_values: &HashMap<DocId, Value>,
     theme: &Theme,
-) -> Result<Option<Vec<u8>>, Diagnostic> {
+) -> Result<Option<Vec<u8>>, Box<Diagnostic>> {
     let site = &shared.site;
     let render =
-        |template: &str, cx: &Context, what: &str| -> Result<Option<Vec<u8>>, Diagnostic> {
+        |template: &str, cx: &Context, what: &str| -> Result<Option<Vec<u8>>, Box<Diagnostic>> {
             tera.render(template, cx)
                 .map(|s| Some(s.into_bytes()))
-                .map_err(|e| template_error(&e, theme, Some(what)))
+                .map_err(|e| Box::new(template_error(&e, theme, Some(what))))
         };
     match &job.kind {
         JobKind::Doc(id) | JobKind::Pager(id, _) => {
             let doc = &site.docs[*id];
-            let n = if let JobKind::Pager(_, n) = job.kind {
-                n
-            } else {
-                1
-            };
+            let n = if let JobKind::Pager(_, n) = job.kind { n } else { 1 };
             let current = pager_path(&doc.path, n);
             let mut cx = base_context(shared, &doc.lang, &current, &doc_alternates(site, *id, n));
             if doc.fallback {
-                let orig = site
-                    .get(&doc.canonical, &site.config.default_language)
-                    .unwrap_or(doc);
+                let orig = site.get(&doc.canonical, &site.config.default_language).unwrap_or(doc);
                 cx.insert("canonical", &site.permalink(orig));
             }
-            let content_lang = if doc.fallback {
-                &site.config.default_language
-            } else {
-                &doc.lang
-            };
+            let content_lang = if doc.fallback { &site.config.default_language } else { &doc.lang };
             cx.insert(
                 "content_lang",
-                &site
-                    .config
-                    .language(content_lang)
-                    .map(|l| l.hreflang.clone())
-                    .unwrap_or_default(),
+                &site.config.language(content_lang).map(|l| l.hreflang.clone()).unwrap_or_default(),
             );
             cx.insert("fallback", &doc.fallback);
             cx.insert_value("lang_switch", Value::from(lang_switch(site, *id)));
@@ -680,15 +567,10 @@ fn render_job(
             );
             let what = format!("{} ({})", site.file_of(doc).display(), doc.lang);
             if doc.is_section {
-                let value = section_values
-                    .get(id)
-                    .cloned()
-                    .unwrap_or_else(|| shared.values[*id].clone());
+                let value =
+                    section_values.get(id).cloned().unwrap_or_else(|| shared.values[*id].clone());
                 cx.insert_value("section", value.clone());
-                cx.insert(
-                    "feed_url",
-                    &site.config.permalink(&format!("{}atom.xml", doc.path)),
-                );
+                cx.insert("feed_url", &site.config.permalink(&format!("{}atom.xml", doc.path)));
                 cx.insert_value("paginator", paginator(site, *id, n, &value));
                 let template = doc.template.clone().unwrap_or_else(|| {
                     if doc.canonical == "_index.md" {
@@ -733,22 +615,12 @@ fn render_job(
             );
             cx.insert(
                 "taxonomy",
-                &TaxonomyValue {
-                    name: &t.name,
-                    permalink: site.config.permalink(&t.path),
-                },
+                &TaxonomyValue { name: &t.name, permalink: site.config.permalink(&t.path) },
             );
-            let terms: Vec<TermValue<'_>> = t
-                .terms
-                .iter()
-                .map(|term| TermValue::of(site, term))
-                .collect();
+            let terms: Vec<TermValue<'_>> =
+                t.terms.iter().map(|term| TermValue::of(site, term)).collect();
             cx.insert("terms", &terms);
-            render(
-                "taxonomy.html",
-                &cx,
-                &format!("the taxonomy `{}` ({})", t.name, t.lang),
-            )
+            render("taxonomy.html", &cx, &format!("the taxonomy `{}` ({})", t.name, t.lang))
         }
         JobKind::Term(ti, i) => {
             let t = &site.taxonomies[*ti];
@@ -769,25 +641,15 @@ fn render_job(
             );
             cx.insert(
                 "taxonomy",
-                &TaxonomyValue {
-                    name: &t.name,
-                    permalink: site.config.permalink(&t.path),
-                },
+                &TaxonomyValue { name: &t.name, permalink: site.config.permalink(&t.path) },
             );
-            cx.insert(
-                "feed_url",
-                &site.config.permalink(&format!("{}atom.xml", term.path)),
-            );
-            let mut m = Value::from_serializable(&TermValue::of(site, term))
-                .into_map()
-                .unwrap_or_default();
+            cx.insert("feed_url", &site.config.permalink(&format!("{}atom.xml", term.path)));
+            let mut m =
+                Value::from_serializable(&TermValue::of(site, term)).into_map().unwrap_or_default();
             m.insert(
                 "pages".into(),
                 Value::from(
-                    term.pages
-                        .iter()
-                        .map(|&p| shared.values[p].clone())
-                        .collect::<Vec<_>>(),
+                    term.pages.iter().map(|&p| shared.values[p].clone()).collect::<Vec<_>>(),
                 ),
             );
             cx.insert_value("term", Value::from(m));
@@ -808,9 +670,9 @@ fn render_job(
             );
             render("404.html", &cx, &format!("the 404 page ({lang})"))
         }
-        JobKind::Alias(id, _) => Ok(Some(
-            output::alias_page(&site.permalink(&site.docs[*id])).into_bytes(),
-        )),
+        JobKind::Alias(id, _) => {
+            Ok(Some(output::alias_page(&site.permalink(&site.docs[*id])).into_bytes()))
+        }
         JobKind::Feed(src) => Ok(Some(output::feeds::atom(site, shared, src).into_bytes())),
         JobKind::Sitemap => Ok(Some(output::sitemap::sitemap(site).into_bytes())),
         JobKind::Robots => Ok(Some(
@@ -854,10 +716,7 @@ fn taxonomy_alternates(site: &Site, name: &str, slug: Option<&str>) -> Vec<(Stri
         .languages
         .iter()
         .filter_map(|l| {
-            let t = site
-                .taxonomies
-                .iter()
-                .find(|t| t.name == name && t.lang == l.code)?;
+            let t = site.taxonomies.iter().find(|t| t.name == name && t.lang == l.code)?;
             let path = match slug {
                 Some(s) => t.terms.iter().find(|x| x.slug == s)?.path.clone(),
                 None => t.path.clone(),
@@ -871,10 +730,8 @@ fn paginator(site: &Site, id: DocId, n: usize, section: &Value) -> Value {
     let doc = &site.docs[id];
     let total = pager_count(site, id);
     let per = doc.section.paginate_by;
-    let all = section
-        .get_from_path("pages")
-        .cloned()
-        .unwrap_or_else(|| Value::from(Vec::<Value>::new()));
+    let all =
+        section.get_from_path("pages").cloned().unwrap_or_else(|| Value::from(Vec::<Value>::new()));
     let pages: Vec<Value> = match all.as_array() {
         Some(list) if per > 0 => list.iter().skip((n - 1) * per).take(per).cloned().collect(),
         Some(list) => list.to_vec(),
@@ -889,22 +746,8 @@ fn paginator(site: &Site, id: DocId, n: usize, section: &Value) -> Value {
     m.insert("total_pages".into(), Value::from(doc.section.pages.len()));
     m.insert("first".into(), Value::from(link(1)));
     m.insert("last".into(), Value::from(link(total)));
-    m.insert(
-        "previous".into(),
-        if n > 1 {
-            Value::from(link(n - 1))
-        } else {
-            Value::none()
-        },
-    );
-    m.insert(
-        "next".into(),
-        if n < total {
-            Value::from(link(n + 1))
-        } else {
-            Value::none()
-        },
-    );
+    m.insert("previous".into(), if n > 1 { Value::from(link(n - 1)) } else { Value::none() });
+    m.insert("next".into(), if n < total { Value::from(link(n + 1)) } else { Value::none() });
     Value::from(m)
 }
 
@@ -935,7 +778,7 @@ pub fn run(
                 _ => match render_job(job, shared, tera, &section_values, theme) {
                     Ok(Some(bytes)) => sink.write(&job.out, &bytes),
                     Ok(None) => Ok(()),
-                    Err(d) => return Some(d),
+                    Err(d) => return Some(*d),
                 },
             };
             result.err().map(|e| {

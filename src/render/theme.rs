@@ -60,20 +60,12 @@ impl Theme {
                     theme.add_template(rel, disp, src, &mut ds);
                 },
             );
-            read_dir_into(
-                &dir.join("i18n"),
-                &display.join("i18n"),
-                &mut |rel, disp, src| {
-                    theme.add_i18n(rel, disp, src, &mut ds);
-                },
-            );
-            read_dir_into(
-                &dir.join("static"),
-                &display.join("static"),
-                &mut |rel, disp, src| {
-                    theme.statics.insert(rel.to_owned(), (src, disp));
-                },
-            );
+            read_dir_into(&dir.join("i18n"), &display.join("i18n"), &mut |rel, disp, src| {
+                theme.add_i18n(rel, disp, src, &mut ds);
+            });
+            read_dir_into(&dir.join("static"), &display.join("static"), &mut |rel, disp, src| {
+                theme.statics.insert(rel.to_owned(), (src, disp));
+            });
         } else if name == "default" {
             let display = PathBuf::from("(embedded default theme)");
             for (rel, bytes) in embedded_files(&DEFAULT_THEME) {
@@ -83,9 +75,7 @@ impl Theme {
                 } else if let Some(r) = rel.strip_prefix("i18n/") {
                     theme.add_i18n(r, display.join(&rel), src, &mut ds);
                 } else if let Some(r) = rel.strip_prefix("static/") {
-                    theme
-                        .statics
-                        .insert(r.to_owned(), (src, display.join(&rel)));
+                    theme.statics.insert(r.to_owned(), (src, display.join(&rel)));
                 }
             }
         } else {
@@ -97,59 +87,34 @@ impl Theme {
             return Err(ds);
         }
         // The site's own overrides.
-        read_dir_into(
-            &root.join("templates"),
-            Path::new("templates"),
-            &mut |rel, disp, src| {
-                theme.add_template(rel, disp, src, &mut ds);
-            },
-        );
-        read_dir_into(
-            &root.join("i18n"),
-            Path::new("i18n"),
-            &mut |rel, disp, src| {
-                theme.add_i18n(rel, disp, src, &mut ds);
-            },
-        );
-        read_dir_into(
-            &root.join("static"),
-            Path::new("static"),
-            &mut |rel, disp, src| {
-                theme.statics.insert(rel.to_owned(), (src, disp));
-            },
-        );
+        read_dir_into(&root.join("templates"), Path::new("templates"), &mut |rel, disp, src| {
+            theme.add_template(rel, disp, src, &mut ds);
+        });
+        read_dir_into(&root.join("i18n"), Path::new("i18n"), &mut |rel, disp, src| {
+            theme.add_i18n(rel, disp, src, &mut ds);
+        });
+        read_dir_into(&root.join("static"), Path::new("static"), &mut |rel, disp, src| {
+            theme.statics.insert(rel.to_owned(), (src, disp));
+        });
         if ds.has_errors() { Err(ds) } else { Ok(theme) }
     }
 
     fn add_template(&mut self, rel: &str, display: PathBuf, src: FileSource, ds: &mut Diagnostics) {
         if let Some(text) = read_text(&src, &display, ds) {
-            self.templates.insert(
-                rel.to_owned(),
-                TextFile {
-                    name: rel.to_owned(),
-                    display,
-                    text,
-                },
-            );
+            self.templates.insert(rel.to_owned(), TextFile { name: rel.to_owned(), display, text });
         }
     }
 
     fn add_i18n(&mut self, rel: &str, display: PathBuf, src: FileSource, ds: &mut Diagnostics) {
-        let Some(lang) = rel
-            .strip_suffix(".yaml")
-            .or_else(|| rel.strip_suffix(".yml"))
-        else {
+        let Some(lang) = rel.strip_suffix(".yaml").or_else(|| rel.strip_suffix(".yml")) else {
             return;
         };
         if let Some(text) = read_text(&src, &display, ds) {
-            self.i18n
-                .entry(lang.to_owned())
-                .or_default()
-                .push(TextFile {
-                    name: lang.to_owned(),
-                    display,
-                    text,
-                });
+            self.i18n.entry(lang.to_owned()).or_default().push(TextFile {
+                name: lang.to_owned(),
+                display,
+                text,
+            });
         }
     }
 }
@@ -168,12 +133,9 @@ fn read_text(src: &FileSource, display: &Path, ds: &mut Diagnostics) -> Option<S
         FileSource::Embedded(b) => b.to_vec(),
     };
     match String::from_utf8(bytes) {
-        Ok(s) => Some(
-            s.strip_prefix('\u{feff}')
-                .map(str::to_owned)
-                .unwrap_or(s)
-                .replace("\r\n", "\n"),
-        ),
+        Ok(s) => {
+            Some(s.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(s).replace("\r\n", "\n"))
+        }
         Err(_) => {
             ds.push(Diagnostic::error("E0109", "the file is not valid UTF-8 text").file(display));
             None
@@ -187,11 +149,8 @@ fn read_dir_into(dir: &Path, display: &Path, f: &mut dyn FnMut(&str, PathBuf, Fi
     if !dir.is_dir() {
         return;
     }
-    for entry in walkdir::WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .flatten()
+    for entry in
+        walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name().into_iter().flatten()
     {
         if !entry.file_type().is_file() {
             continue;
@@ -204,11 +163,7 @@ fn read_dir_into(dir: &Path, display: &Path, f: &mut dyn FnMut(&str, PathBuf, Fi
             continue;
         };
         let rel = rel.to_string_lossy().replace('\\', "/");
-        f(
-            &rel,
-            display.join(&rel),
-            FileSource::Disk(entry.path().to_path_buf()),
-        );
+        f(&rel, display.join(&rel), FileSource::Disk(entry.path().to_path_buf()));
     }
 }
 

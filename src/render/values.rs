@@ -63,11 +63,8 @@ struct DocValue<'a> {
 
 /// The value of one document, without its section's page lists.
 pub fn doc_value(site: &Site, doc: &Doc, tables: &crate::model::LinkTables) -> Value {
-    let hreflang = site
-        .config
-        .language(&doc.lang)
-        .map(|l| l.hreflang.as_str())
-        .unwrap_or(&doc.lang);
+    let hreflang =
+        site.config.language(&doc.lang).map(|l| l.hreflang.as_str()).unwrap_or(&doc.lang);
     let taxonomies = doc
         .taxonomies
         .iter()
@@ -77,10 +74,8 @@ pub fn doc_value(site: &Site, doc: &Doc, tables: &crate::model::LinkTables) -> V
                 .iter()
                 .filter_map(|t| {
                     let slug = crate::slug::slugify(t);
-                    let tax = site
-                        .taxonomies
-                        .iter()
-                        .find(|x| &x.name == name && x.lang == doc.lang)?;
+                    let tax =
+                        site.taxonomies.iter().find(|x| &x.name == name && x.lang == doc.lang)?;
                     let term = tax.terms.iter().find(|x| x.slug == slug)?;
                     Some(TermRef {
                         name: t,
@@ -97,11 +92,7 @@ pub fn doc_value(site: &Site, doc: &Doc, tables: &crate::model::LinkTables) -> V
         .into_iter()
         .map(|t| Link {
             lang: &t.lang,
-            hreflang: site
-                .config
-                .language(&t.lang)
-                .map(|l| l.hreflang.as_str())
-                .unwrap_or(&t.lang),
+            hreflang: site.config.language(&t.lang).map(|l| l.hreflang.as_str()).unwrap_or(&t.lang),
             title: &t.title,
             permalink: site.permalink(t),
         })
@@ -110,18 +101,12 @@ pub fn doc_value(site: &Site, doc: &Doc, tables: &crate::model::LinkTables) -> V
     let mut p = doc.parent;
     while let Some(id) = p {
         let a = &site.docs[id];
-        ancestors.push(Crumb {
-            title: &a.title,
-            permalink: site.permalink(a),
-        });
+        ancestors.push(Crumb { title: &a.title, permalink: site.permalink(a) });
         p = a.parent;
     }
     ancestors.reverse();
     let rendered = site.rendered.get(doc.id);
-    let image = doc
-        .image
-        .as_deref()
-        .map(|img| resolve_image(site, doc, img, tables));
+    let image = doc.image.as_deref().map(|img| resolve_image(site, doc, img, tables));
     let v = DocValue {
         title: &doc.title,
         description: doc.description.as_deref(),
@@ -132,10 +117,7 @@ pub fn doc_value(site: &Site, doc: &Doc, tables: &crate::model::LinkTables) -> V
         lang: &doc.lang,
         hreflang,
         canonical: &doc.canonical,
-        relative_path: doc
-            .source
-            .map(|s| site.sources[s].rel.as_str())
-            .unwrap_or(""),
+        relative_path: doc.source.map(|s| site.sources[s].rel.as_str()).unwrap_or(""),
         is_section: doc.is_section,
         fallback: doc.fallback,
         draft: doc.draft,
@@ -150,9 +132,7 @@ pub fn doc_value(site: &Site, doc: &Doc, tables: &crate::model::LinkTables) -> V
         word_count: rendered.map_or(0, |r| r.word_count),
         reading_time: rendered.map_or(0, |r| r.reading_time),
         kind: doc.section.kind.as_deref(),
-        section_kind: doc
-            .parent
-            .and_then(|p| site.docs[p].section.kind.as_deref()),
+        section_kind: doc.parent.and_then(|p| site.docs[p].section.kind.as_deref()),
         page_count: doc.section.pages.len(),
     };
     let base = Value::from_serializable(&v);
@@ -162,10 +142,7 @@ pub fn doc_value(site: &Site, doc: &Doc, tables: &crate::model::LinkTables) -> V
         None => ("", None),
     };
     map.insert("content".into(), Value::safe_string(content));
-    map.insert(
-        "summary".into(),
-        summary.map(Value::safe_string).unwrap_or_else(Value::none),
-    );
+    map.insert("summary".into(), summary.map(Value::safe_string).unwrap_or_else(Value::none));
     Value::from(map)
 }
 
@@ -189,18 +166,8 @@ fn resolve_image(site: &Site, doc: &Doc, img: &str, tables: &crate::model::LinkT
 pub fn section_value(site: &Site, id: DocId, values: &[Value]) -> Value {
     let doc = &site.docs[id];
     let mut map: Map = values[id].as_map().cloned().unwrap_or_default();
-    let pages: Vec<Value> = doc
-        .section
-        .pages
-        .iter()
-        .map(|&p| values[p].clone())
-        .collect();
-    let subs: Vec<Value> = doc
-        .section
-        .subsections
-        .iter()
-        .map(|&p| values[p].clone())
-        .collect();
+    let pages: Vec<Value> = doc.section.pages.iter().map(|&p| values[p].clone()).collect();
+    let subs: Vec<Value> = doc.section.subsections.iter().map(|&p| values[p].clone()).collect();
     map.insert("pages".into(), Value::from(pages));
     map.insert("subsections".into(), Value::from(subs));
     Value::from(map)

@@ -7,42 +7,35 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// A fixture site copied into a fresh temporary folder.
-pub struct SiteTest {
+pub(crate) struct SiteTest {
     pub dir: tempfile::TempDir,
 }
 
 impl SiteTest {
     /// Copies `tests/sites/<name>/` into a temporary folder.
-    pub fn new(name: &str) -> SiteTest {
-        let src = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/sites")
-            .join(name);
+    pub(crate) fn new(name: &str) -> SiteTest {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sites").join(name);
         let dir = tempfile::tempdir().expect("tempdir");
         copy_tree(&src, &dir.path().join("site"));
         SiteTest { dir }
     }
 
     /// The site's root.
-    pub fn root(&self) -> PathBuf {
+    pub(crate) fn root(&self) -> PathBuf {
         self.dir.path().join("site")
     }
 
     /// The default output folder for tests (outside the site).
-    pub fn out(&self) -> PathBuf {
+    pub(crate) fn out(&self) -> PathBuf {
         self.dir.path().join("public")
     }
 
     /// Runs `fenjin build --root ROOT --output OUT --now 2026-11-24 <extra>`.
-    pub fn build(&self, extra: &[&str]) -> Output {
+    pub(crate) fn build(&self, extra: &[&str]) -> Output {
         let root = self.root();
         let out = self.out();
-        let mut args = vec![
-            "build",
-            "--root",
-            root.to_str().unwrap(),
-            "--output",
-            out.to_str().unwrap(),
-        ];
+        let mut args =
+            vec!["build", "--root", root.to_str().unwrap(), "--output", out.to_str().unwrap()];
         if !extra.contains(&"--now") {
             args.extend_from_slice(&["--now", "2026-11-24"]);
         }
@@ -51,38 +44,34 @@ impl SiteTest {
     }
 
     /// Builds and asserts success.
-    pub fn build_ok(&self, extra: &[&str]) -> Output {
+    pub(crate) fn build_ok(&self, extra: &[&str]) -> Output {
         let out = self.build(extra);
-        assert!(
-            out.status.success(),
-            "build failed:\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert!(out.status.success(), "build failed:\n{}", String::from_utf8_lossy(&out.stderr));
         out
     }
 
     /// Writes a file of the site.
-    pub fn write(&self, rel: &str, text: &str) {
+    pub(crate) fn write(&self, rel: &str, text: &str) {
         let p = self.root().join(rel);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(p, text).unwrap();
     }
 
     /// Reads an output file.
-    pub fn read(&self, rel: &str) -> String {
+    pub(crate) fn read(&self, rel: &str) -> String {
         let p = self.out().join(rel);
         std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("cannot read {}: {e}", p.display()))
     }
 
     /// Whether an output file exists.
-    pub fn exists(&self, rel: &str) -> bool {
+    pub(crate) fn exists(&self, rel: &str) -> bool {
         self.out().join(rel).exists()
     }
 }
 
 /// Runs the binary with `HOME` pointed at `<scratch>/home`, so no test can touch the
 /// real home folder even if a refusal rule were broken.
-pub fn fenjin(args: &[&str], scratch: &Path) -> Output {
+pub(crate) fn fenjin(args: &[&str], scratch: &Path) -> Output {
     let home = scratch.join("home");
     std::fs::create_dir_all(&home).unwrap();
     Command::new(env!("CARGO_BIN_EXE_fenjin"))
@@ -93,7 +82,7 @@ pub fn fenjin(args: &[&str], scratch: &Path) -> Output {
         .expect("run fenjin")
 }
 
-pub fn copy_tree(from: &Path, to: &Path) {
+pub(crate) fn copy_tree(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
         let entry = entry.unwrap();
         let rel = entry.path().strip_prefix(from).unwrap();
@@ -107,23 +96,18 @@ pub fn copy_tree(from: &Path, to: &Path) {
 }
 
 /// Every file under `dir` with its bytes, by relative path.
-pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+pub(crate) fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
         let entry = entry.unwrap();
         if entry.file_type().is_file() {
-            let rel = entry
-                .path()
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
+            let rel = entry.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
             out.insert(rel, std::fs::read(entry.path()).unwrap());
         }
     }
     out
 }
 
-pub fn stderr(o: &Output) -> String {
+pub(crate) fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
