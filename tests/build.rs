@@ -184,8 +184,14 @@ fn translations_inherit_untranslated_fields() {
 #[test]
 fn drafts_future_and_expired_pages_are_left_out_and_logged() {
     let t = SiteTest::new("kitchen-sink");
+    // The translation inherits `expires` from the original.
+    t.write("content/news/expired.en.md", "---\ntitle: Expired notice\n---\nOld.\n");
     let out = t.build_ok(&[]);
     let log = stderr(&out);
+    assert!(
+        log.contains("left out: content/news/expired.en.md: expired on 2022-01-01T00:00:00+08:00"),
+        "{log}"
+    );
     assert!(log.contains("left out: content/news/draft.md: draft"), "{log}");
     assert!(
         log.contains(

@@ -61,6 +61,8 @@ pub struct Doc {
     pub date: Option<Zoned>,
     /// Last update.
     pub updated: Option<Zoned>,
+    /// When it stops being published.
+    pub expires: Option<Zoned>,
     /// Weight for sorting.
     pub weight: Option<i64>,
     /// Whether it is a draft (only present with `--drafts`).
@@ -266,7 +268,7 @@ pub fn build(config: Config, loaded: Loaded, rules: &PublishRules) -> (Site, Dia
         let Some(doc) = make_doc(&config, src, i, fm, &mut ds) else {
             continue;
         };
-        if let Some(reason) = unpublished(&doc, src, rules, &config) {
+        if let Some(reason) = unpublished(&doc, rules) {
             skipped.push(Skipped { file: src.file.clone(), reason });
             continue;
         }
@@ -307,6 +309,7 @@ pub fn build(config: Config, loaded: Loaded, rules: &PublishRules) -> (Site, Dia
                 description: Some(l.description.clone()),
                 date: None,
                 updated: None,
+                expires: None,
                 weight: None,
                 draft: false,
                 sample: false,
@@ -477,7 +480,7 @@ fn make_doc(
     };
     let date = date_of("date", &fm.date);
     let updated = date_of("updated", &fm.updated);
-    let _ = date_of("expires", &fm.expires);
+    let expires = date_of("expires", &fm.expires);
 
     // URL path.
     let prefix = config.lang_prefix(&src.lang);
@@ -558,6 +561,7 @@ fn make_doc(
         description: fm.description.clone().map(|d| d.trim().to_owned()).filter(|d| !d.is_empty()),
         date,
         updated,
+        expires,
         weight: fm.weight,
         draft: fm.draft.unwrap_or(false),
         sample: fm.sample.unwrap_or(false),
@@ -580,12 +584,7 @@ fn make_doc(
 }
 
 /// Why a document is left out, if it is.
-fn unpublished(
-    doc: &Doc,
-    src: &SourceDoc,
-    rules: &PublishRules,
-    config: &Config,
-) -> Option<String> {
+fn unpublished(doc: &Doc, rules: &PublishRules) -> Option<String> {
     if doc.draft && !rules.drafts {
         return Some("draft (build with --drafts to include it)".into());
     }
@@ -598,11 +597,10 @@ fn unpublished(
             crate::dates::rfc3339(date)
         ));
     }
-    if let Some(expires) =
-        src.front_matter.expires.as_ref().and_then(|e| parse_date(e, &config.timezone).ok())
+    if let Some(expires) = &doc.expires
         && expires.timestamp() <= rules.now
     {
-        return Some(format!("expired on {}", crate::dates::rfc3339(&expires)));
+        return Some(format!("expired on {}", crate::dates::rfc3339(expires)));
     }
     None
 }

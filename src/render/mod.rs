@@ -144,7 +144,7 @@ pub fn make_tera(theme: &Theme, shared: &Arc<Shared>) -> Result<Tera, Diagnostic
     });
 
     let mut ds = Diagnostics::new();
-    check_i18n_keys(theme, &shared.i18n, &mut ds);
+    check_i18n_keys(theme, &shared.i18n, &shared.site.config.default_language, &mut ds);
     let sources: Vec<(&str, &str)> =
         theme.templates.values().map(|t| (t.name.as_str(), t.text.as_str())).collect();
     if let Err(e) = tera.add_raw_templates(sources) {
@@ -165,7 +165,7 @@ pub fn make_tera(theme: &Theme, shared: &Arc<Shared>) -> Result<Tera, Diagnostic
 }
 
 /// Every literal `t(key="…")` in the templates must name a defined string.
-fn check_i18n_keys(theme: &Theme, i18n: &I18n, ds: &mut Diagnostics) {
+fn check_i18n_keys(theme: &Theme, i18n: &I18n, default_lang: &str, ds: &mut Diagnostics) {
     for t in theme.templates.values() {
         for (n, line) in t.text.lines().enumerate() {
             let mut rest = line;
@@ -190,7 +190,7 @@ fn check_i18n_keys(theme: &Theme, i18n: &I18n, ds: &mut Diagnostics) {
                                 Diagnostic::error("E0303", format!("the template uses the interface string `{key}`, which is not defined"))
                                     .file(&t.display)
                                     .at(&t.text, n + 1, line[..col].chars().count() + 1)
-                                    .hint(format!("add `{key}: …` to every i18n/<lang>.yaml ({} and the others)", i18n.file_of("zh"))),
+                                    .hint(format!("add `{key}: …` to every i18n/<lang>.yaml ({} and the others)", i18n.file_of(default_lang))),
                             );
                     }
                 }
