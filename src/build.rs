@@ -96,7 +96,8 @@ pub fn build_site(opts: &BuildOptions, sink: &dyn Sink) -> Result<BuildReport, B
             }
         })?;
     if let Some(url) = &opts.base_url {
-        if !(url.starts_with("http://") || url.starts_with("https://")) {
+        let host = url.split_once("://").map(|(_, h)| h.trim_matches('/')).unwrap_or("");
+        if !(url.starts_with("http://") || url.starts_with("https://")) || host.is_empty() {
             return Err(BuildError::Usage(format!(
                 "--base-url must be an absolute URL such as https://example.org, not `{url}`"
             )));

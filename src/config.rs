@@ -180,8 +180,8 @@ impl Config {
         };
 
         let base_url = raw.base_url.trim_end_matches('/').to_owned();
-        if !(base_url.starts_with("https://") || base_url.starts_with("http://"))
-            || base_url.len() <= "https://".len()
+        let host = base_url.split_once("://").map(|(_, h)| h.trim_matches('/')).unwrap_or("");
+        if !(base_url.starts_with("https://") || base_url.starts_with("http://")) || host.is_empty()
         {
             ds.push(invalid(
                 &["base_url"],

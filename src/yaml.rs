@@ -22,63 +22,153 @@ pub(crate) fn diagnose(
     let raw = err.to_string();
     let (line, col) = err.location().map(|l| (l.line(), l.column())).unwrap_or((1, 1));
     let message = strip_position(&raw);
+    let at = |l: usize, c: usize, code, msg: String| {
+        Diagnostic::error(code, msg).file(file).at(file_text, l + line_offset, c)
+    };
 
     // Slips that make the YAML itself unreadable come first: their own position is
     // better than the one the parser stumbled at.
-    if let Some((l, c, key)) = full_width_colon(yaml) {
-        return Diagnostic::error(
-            "E0103",
-            format!("`{key}` is followed by a full-width colon `：`"),
-        )
-        .file(file)
-        .at(file_text, l + line_offset, c)
-        .hint(format!("YAML needs an ASCII colon and a space after a field name: `{key}: …`"));
+    if let Some((l, c, key)) = full_width_colon(yaml).filter(|(l, _, _)| *l <= line) {
+        return at(l, c, "E0103", format!("`{key}` is followed by a full-width colon `：`"))
+            .hint(format!("YAML needs an ASCII colon and a space after a field name: `{key}: …`"));
     }
-    if let Some(l) = yaml
-        .lines()
-        .position(|s| s.starts_with('\t') || s.trim_start_matches(' ').starts_with('\t'))
-    {
-        return Diagnostic::error("E0103", "a tab is used for indentation")
-            .file(file)
-            .at(file_text, l + 1 + line_offset, 1)
-            .hint("YAML indents with spaces only; replace the tab with two spaces");
+    if message.contains("tab") || message.contains("cannot start any token") {
+        let tab = yaml.lines().take(line).enumerate().find_map(|(i, s)| {
+            let indent = &s[..s.len() - s.trim_start().len()];
+            indent.find('\t').map(|p| (i + 1, indent[..p].chars().count() + 1))
+        });
+        if let Some((l, c)) = tab {
+            return at(l, c, "E0103", "a tab is used for indentation".to_owned())
+                .hint("YAML indents with spaces only; replace the tab with two spaces");
+        }
     }
 
-    let d = |code, msg: String| {
-        Diagnostic::error(code, msg).file(file).at(file_text, line + line_offset, col)
+    // serde prefixes the path of the value: `languages.en: missing field …`.
+    let (path, body) = match message.split_once(": ") {
+        Some((p, rest)) if !p.contains(' ') && !p.is_empty() => (p, rest),
+        _ => ("", message.as_str()),
     };
-    if let Some((field, expected)) = unknown_field(&message) {
-        let mut diag = d("E0104", format!("unknown field `{field}`"));
-        diag = match closest(&field, expected.iter().map(String::as_str)) {
+    let what = if path.is_empty() { String::new() } else { format!("`{path}` ") };
+
+    if let Some((field, expected)) = unknown_field(body) {
+        let (l, c) =
+            locate_key_start(yaml, &field).filter(|(l, _)| *l >= line).unwrap_or((line, col));
+        let diag = at(l, c, "E0104", format!("unknown field `{field}`"));
+        return match closest(&field, expected.iter().map(String::as_str)) {
             Some(best) => diag.hint(format!("did you mean `{best}`?")),
             None => diag.hint(format!("known fields: {}", expected.join(", "))),
         };
-        return diag;
     }
-    if let Some(field) = message.strip_prefix("missing field `").and_then(|r| r.split('`').next()) {
-        return d("E0107", format!("the required field `{field}` is missing"))
-            .hint(format!("add a line `{field}: …`"));
-    }
-    if message.contains("invalid type") || message.contains("invalid value") {
-        let field = message.split(": invalid").next().filter(|f| !f.contains(' ')).unwrap_or("");
-        let what = if field.is_empty() { String::new() } else { format!("`{field}` ") };
-        let hint = if message.contains("expected a string") && message.contains("sequence") {
-            format!("{what}takes one piece of text, not a list; remove the `-` or `[ ]`")
-        } else if message.contains("expected a string") && message.contains("map") {
-            format!("{what}takes one piece of text; if the text contains `: `, put it in quotes")
-        } else if message.contains("expected a boolean") {
-            format!("{what}is a yes/no field: write `true` or `false` (not yes, no, 是 or 否)")
-        } else if message.contains("expected a sequence") {
-            format!("{what}takes a list: `[a, b]`, or one `- item` per line")
-        } else if message.contains("integer") {
-            format!("{what}takes a whole number such as 10")
+    if let Some(field) = backticked(body, "missing field `") {
+        let (msg, hint) = if path.is_empty() {
+            (format!("the required field `{field}` is missing"), format!("add a line `{field}: …`"))
         } else {
-            "check the value's type; quote text that YAML reads as something else".to_owned()
+            (
+                format!("{what}needs a `{field}`"),
+                format!("add `{field}: …` under `{}`", path.replace('.', ": ")),
+            )
         };
-        return d("E0105", format!("wrong type: {message}")).hint(hint);
+        return at(line, col, "E0107", msg).hint(hint);
     }
-    d("E0103", format!("the YAML is not valid: {message}"))
+    if let Some(field) = backticked(body, "duplicate field `") {
+        let (l, c) = locate_key_starts(yaml, field).get(1).copied().unwrap_or((line, col));
+        return at(l, c, "E0103", format!("`{field}` is given twice"))
+            .hint(format!("keep one `{field}:` line and delete the other"));
+    }
+    if let Some(value) = backticked(body, "unknown variant `") {
+        let choices: Vec<&str> =
+            body.split("expected ").nth(1).unwrap_or("").split('`').skip(1).step_by(2).collect();
+        let diag = at(
+            line,
+            col,
+            "E0105",
+            format!("{what}cannot be `{value}`: it is one of {}", choices.join(", ")),
+        );
+        return match closest(value, choices.iter().copied()) {
+            Some(best) => diag.hint(format!("did you mean `{best}`?")),
+            None => diag.hint(format!("write one of: {}", choices.join(", "))),
+        };
+    }
+    if body.starts_with("invalid type") || body.starts_with("invalid value") {
+        let found =
+            body.split(": ").nth(1).and_then(|r| r.split(", expected").next()).unwrap_or("");
+        let found = ["string ", "integer ", "floating point ", "boolean "]
+            .iter()
+            .find_map(|p| found.strip_prefix(p))
+            .unwrap_or(found)
+            .trim_matches('`');
+        let (msg, hint) = if body.contains("expected a boolean") {
+            (
+                format!("{what}must be `true` or `false`, not {found}"),
+                "write `true` or `false` (not yes, no, 是 or 否)".to_owned(),
+            )
+        } else if body.contains("expected a string") && found.starts_with("sequence") {
+            (
+                format!("{what}must be one piece of text, not a list"),
+                "remove the `-` or `[ ]` and write the text on one line".to_owned(),
+            )
+        } else if body.contains("expected a string") && found.starts_with("map") {
+            (
+                format!("{what}must be text, but YAML read a `key: value` inside it"),
+                "put the text in quotes".to_owned(),
+            )
+        } else if body.contains("expected a sequence") {
+            (
+                format!("{what}must be a list, not {found}"),
+                "write `[a, b]`, or one `- item` per line".to_owned(),
+            )
+        } else if body.contains("expected i")
+            || body.contains("expected u")
+            || body.contains("integer")
+        {
+            (
+                format!("{what}must be a whole number, not {found}"),
+                "write digits, such as 10".to_owned(),
+            )
+        } else {
+            (
+                format!("{what}has the wrong type: {body}"),
+                "quote text that YAML reads as something else".to_owned(),
+            )
+        };
+        return at(line, col, "E0105", msg).hint(hint);
+    }
+    if body.contains("mapping values are not allowed") {
+        return at(
+            line,
+            col,
+            "E0103",
+            "a `: ` inside a value makes YAML read it as another field".to_owned(),
+        )
+        .hint("put the whole value in quotes, such as `description: \"时间: 七月\"`");
+    }
+    // libyaml names where the construct that failed began: an unclosed `[` or `{`.
+    for (context, bracket, close) in [("flow sequence", "list", "]"), ("flow mapping", "map", "}")]
+    {
+        if let Some((l, c)) = context_position(&raw, context) {
+            return at(
+                l,
+                c,
+                "E0103",
+                format!("the {bracket} opened here is never closed with `{close}`"),
+            )
+            .hint(format!("add the `{close}`, or quote text that contains `,` `[` `]` `{{` `}}`"));
+        }
+    }
+    at(line, col, "E0103", format!("the YAML is not valid: {message}"))
         .hint("check the indentation and that every `key: value` has a space after the colon")
+}
+
+fn backticked<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    text.strip_prefix(prefix).and_then(|r| r.split('`').next())
+}
+
+/// `…, while parsing a flow sequence at line 2 column 7` → (2, 7).
+fn context_position(raw: &str, context: &str) -> Option<(usize, usize)> {
+    let rest = raw.split(&format!("while parsing a {context} at line ")).nth(1)?;
+    let (l, rest) = rest.split_once(" column ")?;
+    let c: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    Some((l.parse().ok()?, c.parse().ok()?))
 }
 
 /// serde_yaml appends " at line L column C" (and ", while scanning …"); the diagnostic
@@ -102,7 +192,7 @@ fn unknown_field(msg: &str) -> Option<(String, Vec<String>)> {
 /// A line such as `title：哈尔滨` — returns (line, column of `：`, key), 1-based.
 fn full_width_colon(yaml: &str) -> Option<(usize, usize, String)> {
     for (i, line) in yaml.lines().enumerate() {
-        let body = line.trim_start_matches([' ', '-']);
+        let body = line.trim_start_matches(' ');
         let Some(pos) = body.find('：') else {
             continue;
         };
@@ -133,6 +223,23 @@ pub(crate) fn locate_key(yaml: &str, key: &str) -> Option<(usize, usize)> {
         }
     }
     None
+}
+
+/// Where each top-level-or-indented `key:` line for `key` starts (1-based line, column).
+pub(crate) fn locate_key_starts(yaml: &str, key: &str) -> Vec<(usize, usize)> {
+    yaml.lines()
+        .enumerate()
+        .filter_map(|(i, line)| {
+            let t = line.trim_start();
+            let after = t.strip_prefix(key)?;
+            after.trim_start().starts_with(':').then(|| (i + 1, line.len() - t.len() + 1))
+        })
+        .collect()
+}
+
+/// The first line where `key:` starts.
+pub(crate) fn locate_key_start(yaml: &str, key: &str) -> Option<(usize, usize)> {
+    locate_key_starts(yaml, key).into_iter().next()
 }
 
 /// Like [`locate_key`] for a path of nested keys (`languages`, `en`, `title`): each key is
@@ -233,8 +340,50 @@ mod tests {
     #[test]
     fn list_where_text_is_expected() {
         let d = diag("title: [a, b]\n");
-        assert!(d.hint.unwrap().contains("not a list"), "{:?}", d.message);
+        assert_eq!(d.message, "`title` must be one piece of text, not a list");
         assert_eq!(d.line, Some(2));
+    }
+
+    #[test]
+    fn duplicate_key_points_at_the_second() {
+        let d = diag("title: a\ndraft: false\ntitle: b\n");
+        assert_eq!(d.message, "`title` is given twice");
+        assert_eq!((d.line, d.column), (Some(4), Some(1)));
+    }
+
+    #[test]
+    fn unclosed_list_points_where_it_opened() {
+        let d = diag("title: a\ntags: [a, b\ndraft: false\n");
+        assert_eq!(d.message, "the list opened here is never closed with `]`");
+        assert_eq!((d.line, d.column), (Some(3), Some(7)));
+    }
+
+    #[test]
+    fn colon_inside_a_value() {
+        let d = diag("title: 时间: 七月\n");
+        assert!(d.message.contains("inside a value"), "{}", d.message);
+        assert!(d.hint.unwrap().contains("quotes"));
+    }
+
+    #[test]
+    fn full_width_colon_in_a_list_item_is_text() {
+        let d = diag("title: a\ntags:\n  - 劳模：张三\ndraft: yes\n");
+        assert_eq!(d.message, "`draft` must be `true` or `false`, not \"yes\"");
+        assert_eq!(d.line, Some(5));
+    }
+
+    #[test]
+    fn unknown_variant_suggests() {
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct S {
+            sort_by: crate::content::front_matter::SortBy,
+        }
+        let yaml = "sort_by: dat\n";
+        let err = serde_yaml::from_str::<S>(yaml).unwrap_err();
+        let d = diagnose(&err, yaml, yaml, 0, Path::new("a.md"));
+        assert_eq!(d.message, "`sort_by` cannot be `dat`: it is one of date, weight, title, none");
+        assert_eq!(d.hint.as_deref(), Some("did you mean `date`?"));
     }
 
     #[test]

@@ -238,7 +238,9 @@ impl FrontMatter {
                 }
                 continue;
             }
-            let (l, c) = at(&key);
+            let (l, c) = yaml::locate_key_start(yaml, &key)
+                .map(|(l, c)| (l + off, c))
+                .unwrap_or((off + 1, 1));
             let known = FIELDS.iter().copied().chain(taxonomies.iter().copied());
             let hint = match closest(&key, known) {
                 Some(best) => format!("did you mean `{best}`?"),
@@ -260,7 +262,9 @@ impl FrontMatter {
                     _ => fm.page_template.is_some(),
                 };
                 if given {
-                    let (l, c) = at(field);
+                    let (l, c) = yaml::locate_key_start(yaml, field)
+                        .map(|(l, c)| (l + off, c))
+                        .unwrap_or((off + 1, 1));
                     errors.push(
                         Diagnostic::error(
                             "E0104",
@@ -272,6 +276,17 @@ impl FrontMatter {
                     );
                 }
             }
+        }
+        if is_section && fm.slug.is_some() {
+            let (l, c) = yaml::locate_key_start(yaml, "slug")
+                .map(|(l, c)| (l + off, c))
+                .unwrap_or((off + 1, 1));
+            errors.push(
+                Diagnostic::error("E0104", "`slug` does not apply to a section's `_index.md`")
+                    .file(file)
+                    .at(file_text, l, c)
+                    .hint("rename the folder, or move the section with `path:`"),
+            );
         }
         if errors.is_empty() { Ok(fm) } else { Err(errors) }
     }

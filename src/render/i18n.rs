@@ -46,16 +46,21 @@ impl I18n {
                 continue;
             };
             let mut map = BTreeMap::new();
+            let mut readable = true;
             for file in list {
                 match serde_yaml::from_str::<BTreeMap<String, String>>(&file.text) {
                     Ok(m) => map.extend(m),
                     Err(e) => {
+                        readable = false;
                         ds.push(crate::yaml::diagnose(&e, &file.text, &file.text, 0, &file.display))
                     }
                 }
                 out.files.insert(lang.code.clone(), file.display.display().to_string());
             }
-            out.strings.insert(lang.code.clone(), map);
+            // A file that did not parse is reported once; no missing-key noise after it.
+            if readable {
+                out.strings.insert(lang.code.clone(), map);
+            }
         }
         let all: BTreeSet<&String> = out.strings.values().flat_map(|m| m.keys()).collect();
         for (lang, map) in &out.strings {
@@ -66,16 +71,20 @@ impl I18n {
                     .find(|(_, m)| m.contains_key(*key))
                     .map(|(l, _)| l.as_str())
                     .unwrap_or("");
+                // The embedded theme's files are not on disk: point at the site's own.
+                let file = &out.files[lang];
+                let target = if file.starts_with("(embedded") {
+                    format!("i18n/{lang}.yaml")
+                } else {
+                    file.clone()
+                };
                 ds.push(
                     Diagnostic::error(
                         "E0303",
                         format!("the interface string `{key}` is missing in `{lang}`"),
                     )
-                    .file(&out.files[lang])
-                    .hint(format!(
-                        "add `{key}: …` to {} (it exists in `{other}`)",
-                        out.files[lang]
-                    )),
+                    .file(&target)
+                    .hint(format!("add `{key}: …` to {target} (it exists in `{other}`)")),
                 );
             }
         }

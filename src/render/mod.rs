@@ -148,7 +148,7 @@ pub fn make_tera(theme: &Theme, shared: &Arc<Shared>) -> Result<Tera, Diagnostic
     let sources: Vec<(&str, &str)> =
         theme.templates.values().map(|t| (t.name.as_str(), t.text.as_str())).collect();
     if let Err(e) = tera.add_raw_templates(sources) {
-        ds.push(template_error(&e, theme, None));
+        ds.extend(template_errors(&e, theme));
     }
     for required in
         ["page.html", "section.html", "index.html", "taxonomy.html", "term.html", "404.html"]
@@ -190,7 +190,7 @@ fn check_i18n_keys(theme: &Theme, i18n: &I18n, default_lang: &str, ds: &mut Diag
                                 Diagnostic::error("E0303", format!("the template uses the interface string `{key}`, which is not defined"))
                                     .file(&t.display)
                                     .at(&t.text, n + 1, line[..col].chars().count() + 1)
-                                    .hint(format!("add `{key}: …` to every i18n/<lang>.yaml ({} and the others)", i18n.file_of(default_lang))),
+                                    .hint(format!("add `{key}: …` to i18n/{default_lang}.yaml and every other language's file")),
                             );
                     }
                 }
@@ -198,6 +198,38 @@ fn check_i18n_keys(theme: &Theme, i18n: &I18n, default_lang: &str, ds: &mut Diag
             }
         }
     }
+}
+
+/// Errors from loading templates. Tera 2 validates all templates at once and returns
+/// several reports (`error: …` / ` --> name:line:col`) joined in one message; each
+/// becomes its own diagnostic pointing into the template file.
+fn template_errors(e: &tera::Error, theme: &Theme) -> Vec<Diagnostic> {
+    if !matches!(e.kind(), tera::ErrorKind::Msg(_)) {
+        return vec![template_error(e, theme, None)];
+    }
+    let text = e.to_string();
+    let mut out = Vec::new();
+    let lines: Vec<&str> = text.lines().collect();
+    for (i, line) in lines.iter().enumerate() {
+        let Some(message) = line.strip_prefix("error: ") else { continue };
+        let location = lines.get(i + 1).and_then(|l| l.trim_start().strip_prefix("--> "));
+        let mut d = Diagnostic::error("E0301", format!("template error: {message}")).hint(
+            "see docs/templates.md for the variables, functions and filters templates can use",
+        );
+        if let Some((name, pos)) = location.and_then(|l| l.split_once(':')) {
+            let mut nums = pos.split(':').map(|n| n.parse::<usize>().unwrap_or(1));
+            let (l, c) = (nums.next().unwrap_or(1), nums.next().unwrap_or(1));
+            d = match theme.templates.get(name) {
+                Some(t) => d.file(&t.display).at(&t.text, l, c),
+                None => d.file(name).line(l),
+            };
+        }
+        out.push(d);
+    }
+    if out.is_empty() {
+        out.push(template_error(e, theme, None));
+    }
+    out
 }
 
 /// A Tera error as a diagnostic naming the template, its line, and the page.
@@ -402,7 +434,7 @@ pub fn plan(site: &Site, theme: &Theme) -> (Vec<Job>, Diagnostics) {
                 Diagnostic::error("E0201", format!("two sources claim the output `/{}`", j.out))
                     .note(format!("first: {}", jobs[first].origin))
                     .note(format!("second: {}", j.origin))
-                    .hint("give one of them another `slug:` or `path:`, rename the file, or rename the taxonomy"),
+                    .hint("give one of them another `slug:` or `path:` (a section: `path:` in its `_index.md`), or rename the file, folder or taxonomy"),
             );
         } else {
             seen.insert(key, i);
