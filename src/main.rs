@@ -16,8 +16,18 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    let result = match &cli.command {
+    // A panic is a bug in fenjin, never the user's fault: say so plainly, exit 2, and
+    // let the unwinding drop (delete) any half-written staging folder.
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!(
+            "error: fenjin stopped on an internal error; this is a bug in fenjin, please report it: {info}"
+        );
+    }));
+    let result = std::panic::catch_unwind(|| match &cli.command {
         Command::Build(args) => args.run(),
+    });
+    let Ok(result) = result else {
+        return ExitCode::from(2);
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -243,49 +243,34 @@ pub(crate) fn locate_key_start(yaml: &str, key: &str) -> Option<(usize, usize)> 
 }
 
 /// Like [`locate_key`] for a path of nested keys (`languages`, `en`, `title`): each key is
-/// looked for after the line of the previous one.
+/// looked for after the line of the previous one, in block (`en:` on its own line) or
+/// inline (`en: {title: …}`) style.
 pub(crate) fn locate_path(yaml: &str, path: &[&str]) -> Option<(usize, usize)> {
+    let lines: Vec<&str> = yaml.lines().collect();
     let mut start = 0;
-    let mut found = None;
+    let mut found = None; // (line index, byte offset of the key)
     for key in path {
-        let mut hit = None;
-        for (i, line) in yaml.lines().enumerate().skip(start) {
+        let pattern = format!("{key}:");
+        let hit = lines.iter().enumerate().skip(start).find_map(|(i, line)| {
             let t = line.trim_start();
-            if let Some(after) = t.strip_prefix(key)
-                && after.trim_start().starts_with(':')
-            {
-                let indent = line.len() - t.len();
-                hit = Some((i, indent));
-                break;
+            if t.strip_prefix(key).is_some_and(|after| after.trim_start().starts_with(':')) {
+                return Some((i, line.len() - t.len()));
             }
-            // Inline maps: `en: {hreflang: en, title: …}`
-            if let Some(pos) = line.find(&format!("{key}:")) {
-                let before = &line[..pos];
-                if before.ends_with(['{', ' ', ',']) && before.contains('{') {
-                    hit = Some((i, before.chars().count()));
-                    break;
-                }
-            }
-        }
-        let (i, indent) = hit?;
-        start = i;
-        found = Some((i, indent, *key));
+            let pos = line.find(&pattern)?;
+            let before = &line[..pos];
+            (before.contains('{') && before.ends_with(['{', ' ', ','])).then_some((i, pos))
+        })?;
+        start = hit.0;
+        found = Some(hit);
     }
-    // Point at the value of the last key when it is on the same line.
-    let (i, indent, key) = found?;
-    let line = yaml.lines().nth(i)?;
-    let key_col: usize =
-        line.char_indices().take_while(|(b, _)| *b < line.len()).count().min(indent);
-    let after_key = line.char_indices().nth(indent).map(|(b, _)| b).unwrap_or(line.len());
-    let rest = &line[after_key..];
-    let value_col = rest.find(':').and_then(|p| {
-        let v = &rest[p + 1..];
-        let trimmed = v.trim_start();
-        (!trimmed.is_empty() && !trimmed.starts_with('{'))
-            .then(|| line[..after_key + p + 1 + (v.len() - trimmed.len())].chars().count() + 1)
-    });
-    let _ = key;
-    Some((i + 1, value_col.unwrap_or(key_col + 1)))
+    let (i, key_at) = found?;
+    let line = lines[i];
+    // Point at the value of the last key when it is on the same line, else at the key.
+    let after_colon = key_at + line[key_at..].find(':')? + 1;
+    let value = line[after_colon..].trim_start();
+    let at =
+        if value.is_empty() || value.starts_with('{') { key_at } else { line.len() - value.len() };
+    Some((i + 1, line[..at].chars().count() + 1))
 }
 
 #[cfg(test)]

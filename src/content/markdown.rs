@@ -172,9 +172,6 @@ pub fn render(body: &str, cx: &MarkdownContext<'_>) -> Rendered {
                     );
                 }
                 events.push(Event::Html(highlighted.html.into()));
-                if depth == 0 && first_paragraph_end.is_none() && summary_at.is_none() {
-                    // A code block before any paragraph does not end the summary search.
-                }
                 i = j + 1;
                 continue;
             }

@@ -238,11 +238,6 @@ fn parent_dir_of(canonical: &str, is_section: bool) -> String {
     dir.to_owned()
 }
 
-/// The folder a section stands for: `cities` for `cities/_index.md`, `` for the root.
-fn section_dir(canonical: &str) -> &str {
-    canonical.strip_suffix("_index.md").map(|d| d.trim_end_matches('/')).unwrap_or("")
-}
-
 /// Builds the model.
 pub fn build(config: Config, loaded: Loaded, rules: &PublishRules) -> (Site, Diagnostics) {
     let mut ds = Diagnostics::new();
@@ -700,11 +695,6 @@ fn place_assets(
         .collect()
 }
 
-/// Section directory of a section canonical path (re-exported for the render stage).
-pub fn section_folder(canonical: &str) -> &str {
-    section_dir(canonical)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -716,7 +706,5 @@ mod tests {
         assert_eq!(parent_dir_of("cities/_index.md", true), "");
         assert_eq!(parent_dir_of("a/b/_index.md", true), "a");
         assert_eq!(parent_dir_of("about.md", false), "");
-        assert_eq!(section_dir("cities/_index.md"), "cities");
-        assert_eq!(section_dir("_index.md"), "");
     }
 }

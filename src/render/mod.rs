@@ -503,7 +503,9 @@ fn doc_alternates(site: &Site, id: DocId, pager: usize) -> Vec<(String, String)>
     out
 }
 
-fn lang_switch(site: &Site, id: DocId) -> Vec<Value> {
+/// The language switch: for each other language, where to go (`target` gives a path and
+/// whether it is the same content; without one, that language's home) .
+fn lang_switch(site: &Site, lang: &str, target: &dyn Fn(&str) -> Option<(String, bool)>) -> Value {
     #[derive(serde::Serialize)]
     struct Switch<'a> {
         lang: &'a str,
@@ -511,51 +513,23 @@ fn lang_switch(site: &Site, id: DocId) -> Vec<Value> {
         permalink: String,
         exact: bool,
     }
-    let doc = &site.docs[id];
-    site.config
-        .languages
-        .iter()
-        .filter(|l| l.code != doc.lang)
-        .map(|l| {
-            let target = site.switch_target(doc, &l.code);
-            let (permalink, exact) = match target {
-                Some(t) => (site.permalink(t), t.canonical == doc.canonical && !t.fallback),
-                None => (
-                    site.config.permalink(&format!("{}/", site.config.lang_prefix(&l.code))),
-                    false,
-                ),
-            };
-            Value::from_serializable(&Switch {
-                lang: &l.code,
-                hreflang: &l.hreflang,
-                permalink,
-                exact,
-            })
-        })
-        .collect()
-}
-
-fn simple_switch(site: &Site, lang: &str, path_for: &dyn Fn(&str) -> Option<String>) -> Vec<Value> {
-    site.config
+    let entries: Vec<Switch<'_>> = site
+        .config
         .languages
         .iter()
         .filter(|l| l.code != lang)
         .map(|l| {
-            let (permalink, exact) = match path_for(&l.code) {
-                Some(p) => (site.config.permalink(&p), true),
-                None => (
-                    site.config.permalink(&format!("{}/", site.config.lang_prefix(&l.code))),
-                    false,
-                ),
-            };
-            let mut m = tera::Map::new();
-            m.insert("lang".into(), Value::from(l.code.as_str()));
-            m.insert("hreflang".into(), Value::from(l.hreflang.as_str()));
-            m.insert("permalink".into(), Value::from(permalink));
-            m.insert("exact".into(), Value::from(exact));
-            Value::from(m)
+            let (path, exact) = target(&l.code)
+                .unwrap_or_else(|| (format!("{}/", site.config.lang_prefix(&l.code)), false));
+            Switch {
+                lang: &l.code,
+                hreflang: &l.hreflang,
+                permalink: site.config.permalink(&path),
+                exact,
+            }
         })
-        .collect()
+        .collect();
+    Value::from_serializable(&entries)
 }
 
 /// Renders one job into bytes.
@@ -589,7 +563,13 @@ fn render_job(
                 &site.config.language(content_lang).map(|l| l.hreflang.clone()).unwrap_or_default(),
             );
             cx.insert("fallback", &doc.fallback);
-            cx.insert_value("lang_switch", Value::from(lang_switch(site, *id)));
+            cx.insert_value(
+                "lang_switch",
+                lang_switch(site, &doc.lang, &|l| {
+                    site.switch_target(doc, l)
+                        .map(|t| (t.path.clone(), t.canonical == doc.canonical && !t.fallback))
+                }),
+            );
             cx.insert_value(
                 "translations",
                 shared.values[*id]
@@ -641,9 +621,9 @@ fn render_job(
             let name = t.name.clone();
             cx.insert_value(
                 "lang_switch",
-                Value::from(simple_switch(site, &t.lang, &|l| {
-                    Some(format!("{}/{}/", site.config.lang_prefix(l), name))
-                })),
+                lang_switch(site, &t.lang, &|l| {
+                    Some((format!("{}/{}/", site.config.lang_prefix(l), name), true))
+                }),
             );
             cx.insert(
                 "taxonomy",
@@ -662,14 +642,18 @@ fn render_job(
             let (name, slug) = (t.name.clone(), term.slug.clone());
             cx.insert_value(
                 "lang_switch",
-                Value::from(simple_switch(site, &t.lang, &|l| {
-                    site.taxonomies
+                lang_switch(site, &t.lang, &|l| {
+                    // The same term in that language, else its list of terms.
+                    let term = site
+                        .taxonomies
                         .iter()
                         .find(|x| x.name == name && x.lang == l)
-                        .and_then(|x| x.terms.iter().find(|y| y.slug == slug))
-                        .map(|y| y.path.clone())
-                        .or_else(|| Some(format!("{}/{}/", site.config.lang_prefix(l), name)))
-                })),
+                        .and_then(|x| x.terms.iter().find(|y| y.slug == slug));
+                    Some(match term {
+                        Some(y) => (y.path.clone(), true),
+                        None => (format!("{}/{}/", site.config.lang_prefix(l), name), false),
+                    })
+                }),
             );
             cx.insert(
                 "taxonomy",
@@ -696,9 +680,9 @@ fn render_job(
             let mut cx = base_context(shared, lang, &path, &[]);
             cx.insert_value(
                 "lang_switch",
-                Value::from(simple_switch(site, lang, &|l| {
-                    Some(format!("{}/", site.config.lang_prefix(l)))
-                })),
+                lang_switch(site, lang, &|l| {
+                    Some((format!("{}/", site.config.lang_prefix(l)), true))
+                }),
             );
             render("404.html", &cx, &format!("the 404 page ({lang})"))
         }
