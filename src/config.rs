@@ -83,9 +83,40 @@ struct RawConfig {
     #[serde(default)]
     icp: Option<String>,
     #[serde(default)]
-    campaign: Option<serde_yaml::Value>,
+    public_security_filing: Option<String>,
+    #[serde(default)]
+    campaign: Option<Campaign>,
     #[serde(default)]
     extra: Option<serde_yaml::Value>,
+}
+
+/// The campaign block: target, reporting and phases (feeds the statistics).
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Campaign {
+    /// The participation target in person-times (人次).
+    pub target_person_times: u64,
+    /// The date by which figures are reported.
+    pub report_deadline: Option<String>,
+    /// Where figures are reported.
+    pub report_to: Option<String>,
+    /// The campaign's phases.
+    #[serde(default)]
+    pub phases: Vec<Phase>,
+}
+
+/// A phase of the campaign.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Phase {
+    /// The number activities refer to with `phase:`.
+    pub id: u32,
+    /// Its title per language code.
+    pub title: BTreeMap<String, String>,
+    /// When it starts.
+    pub starts: Option<String>,
+    /// When it ends.
+    pub ends: Option<String>,
 }
 
 fn default_lang() -> String {
@@ -139,8 +170,10 @@ pub struct Config {
     pub feed_limit: usize,
     /// ICP filing number for the footer.
     pub icp: Option<String>,
+    /// Public-security filing line for the footer (公安备案).
+    pub public_security_filing: Option<String>,
     /// The campaign block, passed to templates as `campaign`.
-    pub campaign: Option<serde_yaml::Value>,
+    pub campaign: Option<Campaign>,
     /// Free-form settings for templates (`site.extra`).
     pub extra: Option<serde_yaml::Value>,
 }
@@ -260,6 +293,34 @@ impl Config {
             taxonomies.push(tc);
         }
 
+        if let Some(c) = &raw.campaign {
+            let mut dates: Vec<(Vec<&str>, &String)> = Vec::new();
+            if let Some(d) = &c.report_deadline {
+                dates.push((vec!["campaign", "report_deadline"], d));
+            }
+            for p in &c.phases {
+                for (key, v) in [("starts", &p.starts), ("ends", &p.ends)] {
+                    if let Some(v) = v {
+                        dates.push((vec!["campaign", "phases", key], v));
+                    }
+                }
+            }
+            for (path, value) in dates {
+                if let Err(e) = crate::dates::parse_date(value, &timezone) {
+                    ds.push(invalid(&path, format!("`{value}` is not a date"), &e.hint));
+                }
+            }
+            let mut ids = std::collections::BTreeSet::new();
+            for p in &c.phases {
+                if !ids.insert(p.id) {
+                    ds.push(invalid(
+                        &["campaign", "phases"],
+                        format!("two phases have the id {}", p.id),
+                        "give every phase its own `id`",
+                    ));
+                }
+            }
+        }
         if ds.has_errors() {
             return Err(ds);
         }
@@ -275,6 +336,7 @@ impl Config {
             paginate_by: raw.paginate_by,
             feed_limit: raw.feed_limit,
             icp: raw.icp,
+            public_security_filing: raw.public_security_filing,
             campaign: raw.campaign,
             extra: raw.extra,
         })

@@ -131,7 +131,10 @@ pub(crate) fn diagnose(
                 "quote text that YAML reads as something else".to_owned(),
             )
         };
-        return at(line, col, "E0105", msg).hint(hint);
+        // Inside flattened or nested values serde_yaml may only know the document start:
+        // find the offending value after its field's key instead.
+        let (l, c) = locate_value(yaml, path, found).filter(|_| line <= 1).unwrap_or((line, col));
+        return at(l, c, "E0105", msg).hint(hint);
     }
     if body.contains("mapping values are not allowed") {
         return at(
@@ -157,6 +160,21 @@ pub(crate) fn diagnose(
     }
     at(line, col, "E0103", format!("the YAML is not valid: {message}"))
         .hint("check the indentation and that every `key: value` has a space after the colon")
+}
+
+/// The first place where `value` is written after the line of the first key of `path`
+/// (`participation[0].events` → after `participation:`).
+fn locate_value(yaml: &str, path: &str, value: &str) -> Option<(usize, usize)> {
+    let value = value.trim_matches('"');
+    if value.is_empty() || path.is_empty() {
+        return None;
+    }
+    let first = path.split(['.', '[']).next()?;
+    let (start, _) = locate_key_start(yaml, first)?;
+    yaml.lines().enumerate().skip(start - 1).find_map(|(i, line)| {
+        let pos = line.find(value)?;
+        Some((i + 1, line[..pos].chars().count() + 1))
+    })
 }
 
 fn backticked<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {

@@ -153,7 +153,7 @@ fn fallback_policy_renders_untranslated_text_with_notice_lang_and_canonical() {
         "{en}"
     );
     assert!(en.contains("class=\"notice-untranslated\""));
-    assert!(en.contains("<article class=\"page\" lang=\"zh-Hans\">"));
+    assert!(en.contains("<article class=\"page kind-page\" lang=\"zh-Hans\">"));
     // The body's links point at the English side.
     assert!(en.contains("href=\"https://fb.example.org/en/\""), "{en}");
     // The fallback is not advertised as a translation.

@@ -10,6 +10,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use crate::content::kinds::{KIND_NAMES, Kind, KindData};
 use crate::diagnostics::{Diagnostic, closest};
 use crate::yaml;
 
@@ -159,6 +160,9 @@ pub struct FrontMatter {
     /// Taxonomy fields (`tags: […]`), keyed by taxonomy name.
     #[serde(skip)]
     pub taxonomies: BTreeMap<String, Vec<String>>,
+    /// The fields of the page's content kind.
+    #[serde(skip)]
+    pub data: KindData,
     #[serde(flatten)]
     rest: BTreeMap<String, serde_yaml::Value>,
 }
@@ -196,6 +200,7 @@ impl FrontMatter {
         file: &Path,
         taxonomies: &[&str],
         is_section: bool,
+        kind: Kind,
     ) -> Result<FrontMatter, Vec<Diagnostic>> {
         let yaml = split.yaml;
         let off = split.yaml_line_offset;
@@ -212,6 +217,9 @@ impl FrontMatter {
             yaml::locate_key(yaml, key).map(|(l, c)| (l + off, c)).unwrap_or((off + 1, 1))
         };
         for (key, value) in std::mem::take(&mut fm.rest) {
+            if kind.fields().contains(&key.as_str()) {
+                continue;
+            }
             if taxonomies.contains(&key.as_str()) {
                 match serde_yaml::from_value::<OneOrMany>(value) {
                     Ok(v) => {
@@ -241,10 +249,15 @@ impl FrontMatter {
             let (l, c) = yaml::locate_key_start(yaml, &key)
                 .map(|(l, c)| (l + off, c))
                 .unwrap_or((off + 1, 1));
-            let known = FIELDS.iter().copied().chain(taxonomies.iter().copied());
+            let known = FIELDS.iter().chain(taxonomies).chain(kind.fields()).copied();
             let hint = match closest(&key, known) {
                 Some(best) => format!("did you mean `{best}`?"),
-                None => "put custom values under `extra:`".to_owned(),
+                None if kind == Kind::Page => "put custom values under `extra:`".to_owned(),
+                None => format!(
+                    "a `{}` page takes: {}; put other values under `extra:`",
+                    kind.name(),
+                    kind.fields().join(", ")
+                ),
             };
             errors.push(
                 Diagnostic::error("E0104", format!("unknown field `{key}`"))
@@ -288,6 +301,27 @@ impl FrontMatter {
                     .hint("rename the folder, or move the section with `path:`"),
             );
         }
+        if let Some(name) = &fm.kind
+            && Kind::from_name(name).is_none()
+        {
+            let (l, c) = at("kind");
+            let hint = match closest(name, KIND_NAMES.iter().copied()) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => format!("the kinds are: {}", KIND_NAMES.join(", ")),
+            };
+            errors.push(
+                Diagnostic::error("E0105", format!("`kind: {name}` is not a content kind"))
+                    .file(file)
+                    .at(file_text, l, c)
+                    .hint(hint),
+            );
+        }
+        if errors.is_empty() {
+            match KindData::parse(kind, yaml, file_text, off, file) {
+                Ok(data) => fm.data = data,
+                Err(d) => errors.push(d),
+            }
+        }
         if errors.is_empty() { Ok(fm) } else { Err(errors) }
     }
 
@@ -310,6 +344,7 @@ impl FrontMatter {
         fill(&mut self.kind, &original.kind);
         fill(&mut self.template, &original.template);
         fill(&mut self.page_template, &original.page_template);
+        self.data.inherit_from(&original.data);
         for (k, v) in &original.taxonomies {
             self.taxonomies.entry(k.clone()).or_insert_with(|| v.clone());
         }
@@ -378,7 +413,7 @@ mod tests {
     fn parse(yaml: &str, section: bool) -> Result<FrontMatter, Vec<Diagnostic>> {
         let text = format!("---\n{yaml}---\n");
         let s = split(&text).unwrap();
-        FrontMatter::parse(&s, &text, Path::new("a.md"), &["tags"], section)
+        FrontMatter::parse(&s, &text, Path::new("a.md"), &["tags"], section, Kind::Page)
     }
 
     #[test]

@@ -8,8 +8,10 @@
 
 pub mod front_matter;
 pub mod highlight;
+pub mod kinds;
 pub mod markdown;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -17,6 +19,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use front_matter::{FrontMatter, SplitError};
+use kinds::Kind;
 
 /// A Markdown file of `content/`, split and with its front matter parsed.
 #[derive(Debug, Clone)]
@@ -127,13 +130,35 @@ pub fn load(content_dir: &Path, root: &Path, config: &Config) -> (Loaded, Diagno
 
     let langs: Vec<&str> = config.languages.iter().map(|l| l.code.as_str()).collect();
     let taxonomies: Vec<&str> = config.taxonomies.iter().map(|t| t.name.as_str()).collect();
-    let results: Vec<Result<SourceDoc, Vec<Diagnostic>>> = md_files
-        .par_iter()
-        .map(|(rel, abs)| {
-            let file = crate::diagnostics::relative_to(abs, root);
-            read_doc(rel, abs, &file, config, &langs, &taxonomies)
-        })
-        .collect();
+    // Sections first: their `kind:` decides how the pages below them are read.
+    let (sections, pages): (Vec<_>, Vec<_>) = md_files.iter().partition(|(rel, _)| {
+        let base = rel.rsplit('/').next().unwrap_or(rel);
+        base == "_index.md" || (base.starts_with("_index.") && base.ends_with(".md"))
+    });
+    let read = |list: &[&(String, PathBuf)],
+                kinds: &BTreeMap<String, Kind>|
+     -> Vec<Result<SourceDoc, Vec<Diagnostic>>> {
+        list.par_iter()
+            .map(|(rel, abs)| {
+                let file = crate::diagnostics::relative_to(abs, root);
+                let kind = kind_of(rel, kinds);
+                read_doc(rel, abs, &file, config, &langs, &taxonomies, kind)
+            })
+            .collect()
+    };
+    let mut results = read(&sections, &BTreeMap::new());
+    // Folder → declared kind, from the sections read without errors (default language
+    // first, so a translation cannot change the kind).
+    let mut kinds: BTreeMap<String, Kind> = BTreeMap::new();
+    let mut ordered: Vec<&SourceDoc> = results.iter().filter_map(|r| r.as_ref().ok()).collect();
+    ordered.sort_by_key(|d| d.lang != config.default_language);
+    for d in ordered {
+        if let Some(kind) = d.front_matter.kind.as_deref().and_then(Kind::from_name) {
+            let dir = d.canonical.trim_end_matches("_index.md").trim_end_matches('/').to_owned();
+            kinds.entry(dir).or_insert(kind);
+        }
+    }
+    results.extend(read(&pages, &kinds));
     let mut docs = Vec::with_capacity(results.len());
     for r in results {
         match r {
@@ -142,6 +167,21 @@ pub fn load(content_dir: &Path, root: &Path, config: &Config) -> (Loaded, Diagno
         }
     }
     (Loaded { docs, assets }, ds)
+}
+
+/// The kind of the page at `rel`: declared by the nearest folder above it.
+fn kind_of(rel: &str, kinds: &BTreeMap<String, Kind>) -> Kind {
+    let mut dir = rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+    loop {
+        if let Some(k) = kinds.get(dir) {
+            return *k;
+        }
+        match dir.rsplit_once('/') {
+            Some((parent, _)) => dir = parent,
+            None if !dir.is_empty() => dir = "",
+            None => return Kind::Page,
+        }
+    }
 }
 
 /// Splits `name.en.md` into (`name.md`, `en`); `name.md` is the default language.
@@ -171,6 +211,7 @@ fn read_doc(
     config: &Config,
     langs: &[&str],
     taxonomies: &[&str],
+    kind: Kind,
 ) -> Result<SourceDoc, Vec<Diagnostic>> {
     let bytes = std::fs::read(abs).map_err(|e| {
         vec![Diagnostic::error("E0109", format!("cannot read the file: {e}")).file(file)]
@@ -220,7 +261,14 @@ fn read_doc(
     };
     let base = canonical.rsplit('/').next().unwrap_or(&canonical);
     let is_section = base == "_index.md";
-    let fm = FrontMatter::parse(&split, &text, file, taxonomies, is_section)?;
+    let fm = FrontMatter::parse(
+        &split,
+        &text,
+        file,
+        taxonomies,
+        is_section,
+        if is_section { Kind::Page } else { kind },
+    )?;
     let body_start = text.len() - split.body.len();
     let body_line_offset = split.body_line_offset;
     let front_matter_line = split.yaml_line_offset;

@@ -7,6 +7,7 @@
 //! path minus the language suffix). Built once, then only read.
 
 mod links;
+pub mod refs;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
@@ -15,6 +16,7 @@ use jiff::{Timestamp, Zoned};
 
 use crate::config::{Config, TranslationPolicy};
 use crate::content::front_matter::{FrontMatter, SortBy};
+use crate::content::kinds::KindData;
 use crate::content::markdown::Rendered;
 use crate::content::{Loaded, SourceAsset, SourceDoc};
 use crate::dates::parse_date;
@@ -63,6 +65,10 @@ pub struct Doc {
     pub updated: Option<Zoned>,
     /// When it stops being published.
     pub expires: Option<Zoned>,
+    /// The fields of its content kind (after inheritance).
+    pub data: KindData,
+    /// The dates among those fields, parsed.
+    pub kind_dates: KindDates,
     /// Weight for sorting.
     pub weight: Option<i64>,
     /// Whether it is a draft (only present with `--drafts`).
@@ -85,6 +91,19 @@ pub struct Doc {
     pub parent: Option<DocId>,
     /// Section data (empty for pages).
     pub section: SectionData,
+}
+
+/// The dates of a kind's fields, read in the site's time zone.
+#[derive(Debug, Clone, Default)]
+pub struct KindDates {
+    /// An activity's opening.
+    pub starts: Option<Zoned>,
+    /// An activity's closing.
+    pub ends: Option<Zoned>,
+    /// A notice's 成文日期.
+    pub signed: Option<Zoned>,
+    /// A lecturer's talks' dates, in the order of `talks`.
+    pub talks: Vec<Option<Zoned>>,
 }
 
 /// What a section adds to a document.
@@ -173,6 +192,10 @@ pub struct Site {
     pub rendered: Vec<Rendered>,
     /// Newest-first list of all pages (not sections) per language.
     pub latest: BTreeMap<String, Vec<DocId>>,
+    /// References between kinds, both ways.
+    pub refs: refs::Refs,
+    /// The build's clock.
+    pub now: Timestamp,
 }
 
 impl Site {
@@ -305,6 +328,8 @@ pub fn build(config: Config, loaded: Loaded, rules: &PublishRules) -> (Site, Dia
                 date: None,
                 updated: None,
                 expires: None,
+                data: KindData::Page,
+                kind_dates: KindDates::default(),
                 weight: None,
                 draft: false,
                 sample: false,
@@ -384,6 +409,8 @@ pub fn build(config: Config, loaded: Loaded, rules: &PublishRules) -> (Site, Dia
 
     let taxonomies = build_taxonomies(&config, &docs);
     let assets = place_assets(&source_assets, &sources, &docs, &by_key, &default);
+    let (refs, ref_ds) = refs::resolve(&config, &docs, &by_key, &sources, &assets);
+    ds.extend(ref_ds);
 
     let site = Site {
         config,
@@ -395,6 +422,8 @@ pub fn build(config: Config, loaded: Loaded, rules: &PublishRules) -> (Site, Dia
         skipped,
         rendered: Vec::new(),
         latest,
+        refs,
+        now: rules.now,
     };
     (site, ds)
 }
@@ -476,6 +505,41 @@ fn make_doc(
     let date = date_of("date", &fm.date);
     let updated = date_of("updated", &fm.updated);
     let expires = date_of("expires", &fm.expires);
+    let mut kind_dates = KindDates::default();
+    match &fm.data {
+        KindData::Activity(a) => {
+            kind_dates.starts = date_of("starts", &a.starts);
+            kind_dates.ends = date_of("ends", &a.ends);
+        }
+        KindData::Notice(n) => kind_dates.signed = date_of("signed_date", &n.signed_date),
+        KindData::Lecturer(l) => {
+            for t in l.talks.iter().flatten() {
+                kind_dates.talks.push(date_of("talks", &Some(t.date.clone())));
+            }
+        }
+        _ => {}
+    }
+    if let (Some(s), Some(e)) = (&kind_dates.starts, &kind_dates.ends)
+        && e < s
+    {
+        let (l, c) = locate("ends");
+        ds.push(
+            Diagnostic::error("E0105", "the activity ends before it starts")
+                .file(file)
+                .at(&src.text, l, c)
+                .hint("check `starts:` and `ends:`"),
+        );
+        ok = false;
+    }
+    for field in fm.data.missing() {
+        ds.push(
+            Diagnostic::error("E0107", format!("a `{}` page needs the field `{field}`", fm.data.kind().name()))
+                .file(file)
+                .at(&src.text, src.front_matter_line, 1)
+                .hint(format!("add `{field}: …` to the front matter (the fields of each kind: docs/content-kinds.md)")),
+        );
+        ok = false;
+    }
 
     // URL path.
     let prefix = config.lang_prefix(&src.lang);
@@ -557,6 +621,8 @@ fn make_doc(
         date,
         updated,
         expires,
+        data: fm.data.clone(),
+        kind_dates,
         weight: fm.weight,
         draft: fm.draft.unwrap_or(false),
         sample: fm.sample.unwrap_or(false),

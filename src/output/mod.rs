@@ -6,6 +6,7 @@
 //! Zola and mdBook empty it first); [`MemorySink`] keeps files in memory for `serve` and
 //! tests. [`check_output_dir`] refuses folders that must never be replaced.
 
+pub mod calendar;
 pub mod feeds;
 pub mod sitemap;
 

@@ -5,6 +5,7 @@
 //! from, checked for collisions — rendered in parallel with rayon into a [`Sink`].
 //! Templates see values built once per document.
 
+pub mod graphics;
 pub mod i18n;
 pub mod theme;
 pub mod values;
@@ -34,6 +35,8 @@ pub struct Shared {
     pub i18n: I18n,
     /// Link tables (assets, sources).
     pub tables: LinkTables,
+    /// Campaign figures per language.
+    pub figures: BTreeMap<String, crate::figures::Figures>,
 }
 
 impl Shared {
@@ -47,7 +50,13 @@ impl Shared {
             .iter()
             .map(|l| (l.code.clone(), values::site_value(&site, &l.code)))
             .collect();
-        Shared { site, values, site_values, i18n, tables }
+        let figures = site
+            .config
+            .languages
+            .iter()
+            .filter_map(|l| crate::figures::compute(&site, &l.code).map(|f| (l.code.clone(), f)))
+            .collect();
+        Shared { site, values, site_values, i18n, tables, figures }
     }
 
     fn lang_arg(&self, kwargs: &Kwargs, state: &State) -> TeraResult<String> {
@@ -140,7 +149,77 @@ pub fn make_tera(theme: &Theme, shared: &Arc<Shared>) -> Result<Tera, Diagnostic
             Some(path) => &s.site.docs[s.find(path, &lang)?].section.pages,
             None => s.site.latest.get(&lang).map(Vec::as_slice).unwrap_or(&[]),
         };
-        Ok(Value::from(ids.iter().take(n).map(|&i| s.values[i].clone()).collect::<Vec<_>>()))
+        let kind = kwargs.get::<&str>("kind")?;
+        Ok(Value::from(
+            ids.iter()
+                .filter(|&&i| kind.is_none_or(|k| s.site.docs[i].data.kind().name() == k))
+                .take(n)
+                .map(|&i| s.values[i].clone())
+                .collect::<Vec<_>>(),
+        ))
+    });
+
+    let s = shared.clone();
+    tera.register_function("figures", move |kwargs: Kwargs, state: &State| -> TeraResult<Value> {
+        let lang = s.lang_arg(&kwargs, state)?;
+        let f = s.figures.get(&lang).ok_or_else(|| {
+            tera::Error::message("there are no campaign figures: add `campaign:` to site.yaml")
+        })?;
+        let mut m = Value::from_serializable(f).into_map().unwrap_or_default();
+        if let Some(c) = &s.site.config.campaign {
+            m.insert("report_deadline".into(), c.report_deadline.clone().into());
+            m.insert("report_to".into(), c.report_to.clone().into());
+        }
+        // The page that shows the figures, if the site has one.
+        let page = s
+            .site
+            .docs
+            .iter()
+            .find(|d| d.lang == lang && d.template.as_deref() == Some("figures.html"));
+        m.insert("page".into(), page.map(|d| s.site.permalink(d)).into());
+        m.insert(
+            "csv_url".into(),
+            s.site
+                .config
+                .permalink(&format!(
+                    "{}/figures/participation.csv",
+                    s.site.config.lang_prefix(&lang)
+                ))
+                .into(),
+        );
+        Ok(Value::from(m))
+    });
+    let s = shared.clone();
+    tera.register_function("chart", move |kwargs: Kwargs, state: &State| -> TeraResult<Value> {
+        let lang = s.lang_arg(&kwargs, state)?;
+        let label = kwargs.must_get::<&str>("label")?;
+        let f = s.figures.get(&lang).ok_or_else(|| {
+            tera::Error::message("there are no campaign figures: add `campaign:` to site.yaml")
+        })?;
+        let svg = match kwargs.must_get::<&str>("type")? {
+            "progress" => crate::figures::progress_svg(f, label),
+            "cities" => crate::figures::cities_svg(f, label),
+            "months" => crate::figures::months_svg(f, label),
+            other => {
+                return Err(tera::Error::message(format!(
+                    "unknown chart type `{other}`: use progress, cities or months"
+                )));
+            }
+        };
+        Ok(Value::safe_string(&svg))
+    });
+    tera.register_function("qr", |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+        let url = kwargs.must_get::<&str>("url")?;
+        let label = kwargs.get::<&str>("label")?.unwrap_or("QR code");
+        graphics::qr_svg(url, label).map(|s| Value::safe_string(&s)).map_err(tera::Error::message)
+    });
+    tera.register_function("avatar", |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+        let name = kwargs.must_get::<&str>("name")?;
+        let label = kwargs.get::<&str>("label")?.unwrap_or(name);
+        Ok(Value::safe_string(&graphics::avatar_svg(name, label)))
+    });
+    tera.register_filter("thousands", |n: u64, _: Kwargs, _: &State| {
+        crate::figures::group_digits(n)
     });
 
     let mut ds = Diagnostics::new();
@@ -286,6 +365,10 @@ pub enum JobKind {
     Feed(output::feeds::FeedSource),
     /// sitemap.xml.
     Sitemap,
+    /// The statistics table of a language as CSV.
+    FiguresCsv(String),
+    /// The iCalendar file of a language (skipped when empty).
+    Calendar(String),
     /// robots.txt.
     Robots,
     /// A theme or site static file.
@@ -394,6 +477,22 @@ pub fn plan(site: &Site, theme: &Theme) -> (Vec<Job>, Diagnostics) {
             out: format!("{}404.html", format!("{prefix}/").trim_start_matches('/')),
             origin: "the 404 page".into(),
             kind: JobKind::NotFound(l.code.clone()),
+        });
+    }
+    for l in &site.config.languages {
+        let prefix = format!("{}/", site.config.lang_prefix(&l.code));
+        let prefix = prefix.trim_start_matches('/');
+        if site.config.campaign.is_some() {
+            jobs.push(Job {
+                out: format!("{prefix}figures/participation.csv"),
+                origin: "the campaign figures (site.yaml `campaign`)".into(),
+                kind: JobKind::FiguresCsv(l.code.clone()),
+            });
+        }
+        jobs.push(Job {
+            out: format!("{prefix}calendar.ics"),
+            origin: "the calendar of activities and talks".into(),
+            kind: JobKind::Calendar(l.code.clone()),
         });
     }
     jobs.push(Job {
@@ -691,6 +790,24 @@ fn render_job(
         }
         JobKind::Feed(src) => Ok(Some(output::feeds::atom(site, shared, src).into_bytes())),
         JobKind::Sitemap => Ok(Some(output::sitemap::sitemap(site).into_bytes())),
+        JobKind::FiguresCsv(lang) => Ok(shared.figures.get(lang).map(|f| {
+            let h = |key: &str, en: &str| shared.i18n.get(key, lang).unwrap_or(en).to_owned();
+            let headers = [
+                h("csv_city", "City"),
+                h("csv_events", "Events"),
+                h("csv_person_times", "Participant-times"),
+                h("csv_online_views", "Online views"),
+                h("csv_total", "Total"),
+            ];
+            crate::figures::csv(
+                f,
+                [&headers[0], &headers[1], &headers[2], &headers[3], &headers[4]],
+            )
+            .into_bytes()
+        })),
+        JobKind::Calendar(lang) => {
+            Ok(output::calendar::calendar(site, lang).map(String::into_bytes))
+        }
         JobKind::Robots => Ok(Some(
             format!(
                 "User-agent: *\nAllow: /\n\nSitemap: {}\n",

@@ -58,7 +58,32 @@ struct DocValue<'a> {
     reading_time: usize,
     kind: Option<&'a str>,
     section_kind: Option<&'a str>,
+    page_kind: &'static str,
     page_count: usize,
+    data: &'a crate::content::kinds::KindData,
+    signed_date: Option<String>,
+    starts: Option<String>,
+    ends: Option<String>,
+    status: Option<&'static str>,
+    city_page: Option<Crumb<'a>>,
+    refs: Option<CityRefsValue<'a>>,
+    attachments: Vec<Crumb<'a>>,
+}
+
+#[derive(Serialize)]
+struct RefItem<'a> {
+    title: &'a str,
+    permalink: String,
+    date: Option<String>,
+    data: &'a crate::content::kinds::KindData,
+    sample: bool,
+}
+
+#[derive(Serialize)]
+struct CityRefsValue<'a> {
+    lecturers: Vec<RefItem<'a>>,
+    notices: Vec<RefItem<'a>>,
+    activities: Vec<RefItem<'a>>,
 }
 
 /// The value of one document, without its section's page lists.
@@ -131,6 +156,66 @@ pub fn doc_value(site: &Site, doc: &Doc, tables: &crate::model::LinkTables) -> V
         toc: rendered.map(|r| r.toc.as_slice()).unwrap_or(&[]),
         word_count: rendered.map_or(0, |r| r.word_count),
         reading_time: rendered.map_or(0, |r| r.reading_time),
+        page_kind: doc.data.kind().name(),
+        data: &doc.data,
+        signed_date: doc
+            .kind_dates
+            .signed
+            .as_ref()
+            .or(doc.date.as_ref())
+            .map(rfc3339)
+            .filter(|_| matches!(doc.data, crate::content::kinds::KindData::Notice(_))),
+        starts: doc.kind_dates.starts.as_ref().map(rfc3339),
+        ends: doc.kind_dates.ends.as_ref().map(rfc3339),
+        status: crate::model::refs::activity_status(doc, site.now),
+        city_page: site.refs.city_of.get(&doc.id).map(|&c| {
+            let city = &site.docs[c];
+            let name = match &city.data {
+                crate::content::kinds::KindData::City(f) => {
+                    f.city.as_deref().unwrap_or(&city.title)
+                }
+                _ => &city.title,
+            };
+            Crumb { title: name, permalink: site.permalink(city) }
+        }),
+        refs: site.refs.cities.get(&doc.id).map(|r| {
+            let items = |ids: &[DocId]| -> Vec<RefItem<'_>> {
+                ids.iter()
+                    .map(|&i| {
+                        let d = &site.docs[i];
+                        RefItem {
+                            title: &d.title,
+                            permalink: site.permalink(d),
+                            date: d.date.as_ref().map(rfc3339),
+                            data: &d.data,
+                            sample: d.sample,
+                        }
+                    })
+                    .collect()
+            };
+            CityRefsValue {
+                lecturers: items(&r.lecturers),
+                notices: items(&r.notices),
+                activities: items(&r.activities),
+            }
+        }),
+        attachments: match &doc.data {
+            crate::content::kinds::KindData::Notice(n) => n
+                .attachments
+                .iter()
+                .flatten()
+                .map(|a| {
+                    use crate::content::markdown::{LinkAction, LinkResolver};
+                    let url = match crate::model::DocLinks::new(site, doc, tables).resolve(&a.file)
+                    {
+                        LinkAction::Rewrite(u) => u,
+                        _ => a.file.clone(),
+                    };
+                    Crumb { title: &a.title, permalink: url }
+                })
+                .collect(),
+            _ => Vec::new(),
+        },
         kind: doc.section.kind.as_deref(),
         section_kind: doc.parent.and_then(|p| site.docs[p].section.kind.as_deref()),
         page_count: doc.section.pages.len(),
@@ -195,6 +280,7 @@ pub fn site_value(site: &Site, lang: &str) -> Value {
         languages: Vec<Lang<'a>>,
         taxonomies: Vec<&'a str>,
         icp: Option<&'a str>,
+        public_security_filing: Option<&'a str>,
         timezone: &'a str,
         extra: Option<&'a serde_yaml::Value>,
     }
@@ -221,6 +307,7 @@ pub fn site_value(site: &Site, lang: &str) -> Value {
             .collect(),
         taxonomies: c.taxonomies.iter().map(|t| t.name.as_str()).collect(),
         icp: c.icp.as_deref(),
+        public_security_filing: c.public_security_filing.as_deref(),
         timezone: &c.timezone_name,
         extra: c.extra.as_ref(),
     })

@@ -1,0 +1,98 @@
+//! iCalendar (RFC 5545) of the campaign's dates per language: every activity's window
+//! and every lecturer's talks. Events have stable UIDs (the content path and index), a
+//! DTSTAMP taken from the content (never the clock, so builds stay reproducible), and
+//! all-day dates, or UTC times when a time is given.
+
+use icalendar::{Calendar, Component, Event, EventLike, Property};
+use jiff::Zoned;
+
+use crate::content::kinds::KindData;
+use crate::model::Site;
+
+fn date_prop(key: &str, z: &Zoned, all_day: bool) -> Property {
+    if all_day {
+        let mut p = Property::new(key, z.strftime("%Y%m%d").to_string());
+        p.add_parameter("VALUE", "DATE");
+        p
+    } else {
+        Property::new(key, z.timestamp().strftime("%Y%m%dT%H%M%SZ").to_string())
+    }
+}
+
+fn is_bare_date(s: Option<&str>) -> bool {
+    s.is_some_and(|s| s.trim().len() == 10)
+}
+
+/// The calendar of `lang`, or `None` when there is nothing to put in it.
+pub fn calendar(site: &Site, lang: &str) -> Option<String> {
+    let host = site.config.base_url.split("://").nth(1).unwrap_or("fenjin").trim_end_matches('/');
+    let title = site.config.language(lang).map(|l| l.title.as_str()).unwrap_or("");
+    let mut cal = Calendar::new();
+    cal.name(title);
+    cal.append_property(Property::new("PRODID", "-//fenjin//campaign calendar//ZH-EN"));
+    let mut events = 0;
+    for d in site.docs.iter().filter(|d| d.lang == lang) {
+        let stamp = d
+            .updated
+            .as_ref()
+            .or(d.date.as_ref())
+            .or(d.kind_dates.starts.as_ref())
+            .map(|z| z.timestamp().strftime("%Y%m%dT%H%M%SZ").to_string())
+            .unwrap_or_else(|| "20220101T000000Z".to_owned());
+        let url = site.permalink(d);
+        match &d.data {
+            KindData::Activity(a) => {
+                let (Some(starts), Some(ends)) = (&d.kind_dates.starts, &d.kind_dates.ends) else {
+                    continue;
+                };
+                let all_day = is_bare_date(a.starts.as_deref()) && is_bare_date(a.ends.as_deref());
+                // An all-day DTEND is exclusive: the day after the last day.
+                let end = if all_day {
+                    ends.tomorrow().unwrap_or_else(|_| ends.clone())
+                } else {
+                    ends.clone()
+                };
+                let mut e = Event::new();
+                e.uid(&format!("{}@{host}", d.canonical))
+                    .summary(&d.title)
+                    .url(&url)
+                    .add_property("DTSTAMP", &stamp)
+                    .append_property(date_prop("DTSTART", starts, all_day))
+                    .append_property(date_prop("DTEND", &end, all_day));
+                if let Some(desc) = &d.description {
+                    e.description(desc);
+                }
+                cal.push(e.done());
+                events += 1;
+            }
+            KindData::Lecturer(l) => {
+                for (i, (talk, date)) in
+                    l.talks.iter().flatten().zip(&d.kind_dates.talks).enumerate()
+                {
+                    let Some(date) = date else { continue };
+                    let all_day = is_bare_date(Some(&talk.date));
+                    let end = if all_day {
+                        date.tomorrow().unwrap_or_else(|_| date.clone())
+                    } else {
+                        date.clone()
+                    };
+                    let name = l.name.as_deref().unwrap_or(&d.title);
+                    let mut e = Event::new();
+                    e.uid(&format!("{}#talk-{}@{host}", d.canonical, i + 1))
+                        .summary(&format!("{} — {name}", talk.title))
+                        .location(&talk.place)
+                        .url(&url)
+                        .add_property("DTSTAMP", &stamp)
+                        .append_property(date_prop("DTSTART", date, all_day));
+                    if all_day {
+                        e.append_property(date_prop("DTEND", &end, true));
+                    }
+                    cal.push(e.done());
+                    events += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    (events > 0).then(|| cal.done().to_string())
+}
