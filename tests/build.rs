@@ -512,23 +512,3 @@ fn help_is_usable_and_unknown_flags_exit_2() {
     let bad = fenjin(&["build", "--no-such-flag"], dir.path());
     assert_eq!(bad.status.code(), Some(2));
 }
-
-#[test]
-fn the_repository_portal_builds() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = env!("CARGO_MANIFEST_DIR");
-    let out = dir.path().join("public");
-    let o = fenjin(
-        &["build", "--root", root, "--output", out.to_str().unwrap(), "--now", "2026-11-24"],
-        dir.path(),
-    );
-    assert!(o.status.success(), "{}", stderr(&o));
-    let zh =
-        std::fs::read_to_string(out.join("announcements/campaign-plan-2022/index.html")).unwrap();
-    assert!(zh.contains("黑工办发〔2022〕27号"));
-    assert!(zh.contains("500 万人次"));
-    let en = std::fs::read_to_string(out.join("en/announcements/campaign-plan-2022/index.html"))
-        .unwrap();
-    assert!(en.contains("5 million participant-times"), "the English notice lost the target");
-    assert!(out.join("about/index.html").exists() && out.join("en/about/index.html").exists());
-}

@@ -27,9 +27,11 @@ fn is_bare_date(s: Option<&str>) -> bool {
 pub fn calendar(site: &Site, lang: &str) -> Option<String> {
     let host = site.config.base_url.split("://").nth(1).unwrap_or("fenjin").trim_end_matches('/');
     let title = site.config.language(lang).map(|l| l.title.as_str()).unwrap_or("");
-    let mut cal = Calendar::new();
-    cal.name(title);
+    let mut cal = Calendar::empty();
+    cal.append_property(Property::new("VERSION", "2.0"));
     cal.append_property(Property::new("PRODID", "-//fenjin//campaign calendar//ZH-EN"));
+    cal.append_property(Property::new("CALSCALE", "GREGORIAN"));
+    cal.name(title);
     let mut events = 0;
     for d in site.docs.iter().filter(|d| d.lang == lang) {
         let stamp = d

@@ -700,9 +700,11 @@ fn render_job(
                         .permalink(&format!("{}/atom.xml", site.config.lang_prefix(&doc.lang))),
                 );
                 let parent = doc.parent.map(|p| &site.docs[p]);
-                let kind_template = parent
-                    .and_then(|p| p.section.kind.as_ref())
-                    .map(|k| format!("{k}.html"))
+                // The page's own kind (read from the section that declares it, in the
+                // default language too when a translation's section is missing).
+                let kind_template = Some(doc.data.kind())
+                    .filter(|k| *k != crate::content::kinds::Kind::Page)
+                    .map(|k| format!("{}.html", k.name()))
                     .filter(|t| theme.templates.contains_key(t));
                 let template = doc
                     .template

@@ -60,6 +60,7 @@ struct DocValue<'a> {
     section_kind: Option<&'a str>,
     page_kind: &'static str,
     page_count: usize,
+    has_code: bool,
     data: &'a crate::content::kinds::KindData,
     signed_date: Option<String>,
     starts: Option<String>,
@@ -157,6 +158,7 @@ pub fn doc_value(site: &Site, doc: &Doc, tables: &crate::model::LinkTables) -> V
         word_count: rendered.map_or(0, |r| r.word_count),
         reading_time: rendered.map_or(0, |r| r.reading_time),
         page_kind: doc.data.kind().name(),
+        has_code: rendered.is_some_and(|r| r.html.contains("<pre class=\"code\"")),
         data: &doc.data,
         signed_date: doc
             .kind_dates
