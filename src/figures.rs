@@ -132,7 +132,7 @@ pub fn group_digits(n: u64) -> String {
 const RED: &str = "#c00000";
 const GREY: &str = "#e8e8e8";
 const INK: &str = "#1f2328";
-const FONT: &str = "font-family=\"inherit\" font-size=\"12\"";
+const FONT: &str = "font-family=\"inherit\" font-size=\"14\"";
 
 fn open(width: u32, height: u32, label: &str) -> String {
     format!(
@@ -164,9 +164,9 @@ pub fn progress_svg(f: &Figures, label: &str) -> String {
 
 /// Horizontal bars, one per city, most participant-times first.
 pub fn cities_svg(f: &Figures, label: &str) -> String {
-    let row_h = 26u32;
-    let label_w = 96.0;
-    let bar_w = 360.0 - label_w - 70.0;
+    let row_h = 28u32;
+    let label_w = 100.0;
+    let bar_w = 360.0 - label_w - 80.0;
     let height = row_h * f.cities.len().max(1) as u32 + 8;
     let max = f.cities.iter().map(|c| c.person_times).max().unwrap_or(0).max(1) as f64;
     let mut s = open(360, height, label);
@@ -306,7 +306,7 @@ mod tests {
     #[test]
     fn city_bars_scale_to_the_largest() {
         let s = cities_svg(&figures(), "各市（地）参与人次");
-        assert!(s.contains("width=\"194\""), "{s}"); // the largest gets the full bar
+        assert!(s.contains("width=\"180\""), "{s}"); // the largest gets the full bar
         assert!(s.contains("1,000,000"));
         assert!(s.contains("大兴安岭地区, &quot;北&quot;"));
     }
