@@ -219,6 +219,17 @@ pub fn render(body: &str, cx: &MarkdownContext<'_>) -> Rendered {
                     summary_at = Some(events.len());
                 }
             }
+            // Phones play inline videos full screen unless told not to.
+            Event::Html(html) | Event::InlineHtml(html)
+                if html.contains("<video") && !html.contains("playsinline") =>
+            {
+                let fixed = html.replace("<video", "<video playsinline");
+                events.push(if matches!(event, Event::Html(_)) {
+                    Event::Html(fixed.into())
+                } else {
+                    Event::InlineHtml(fixed.into())
+                });
+            }
             Event::Text(t) => {
                 let (c, w) = count_words(t);
                 cjk_chars += c;
@@ -424,6 +435,14 @@ mod tests {
         let r = md("# 标题\n\n第一段。\n\n第二段。");
         assert_eq!(r.summary.as_deref(), Some("<h1 id=\"标题\">标题</h1>\n<p>第一段。</p>"));
         assert_eq!(md("").summary, None);
+    }
+
+    #[test]
+    fn videos_play_inline_on_phones() {
+        let r = md("<video src=\"a.mp4\" controls></video>\n");
+        assert!(r.html.contains("<video playsinline src=\"a.mp4\" controls>"), "{}", r.html);
+        let r = md("<video playsinline src=\"b.mp4\"></video>\n");
+        assert_eq!(r.html.matches("playsinline").count(), 1);
     }
 
     #[test]
