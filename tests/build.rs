@@ -512,3 +512,38 @@ fn help_is_usable_and_unknown_flags_exit_2() {
     let bad = fenjin(&["build", "--no-such-flag"], dir.path());
     assert_eq!(bad.status.code(), Some(2));
 }
+
+#[test]
+fn a_site_replacing_base_html_builds_without_the_theme_layouts_it_does_not_use() {
+    // The benchmark's templates replace base.html with one that has none of the default
+    // theme's blocks; theme templates the site never renders must not be loaded.
+    let t = SiteTest::new("kitchen-sink");
+    let bench = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/templates");
+    for entry in std::fs::read_dir(bench).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), t.root().join("templates").join(entry.file_name())).unwrap();
+    }
+    // The benchmark's templates format every page's date and list its `cities`.
+    let yaml = std::fs::read_to_string(t.root().join("site.yaml")).unwrap();
+    t.write("site.yaml", &yaml.replace("taxonomies: [tags]", "taxonomies: [tags, cities]"));
+    std::fs::remove_dir_all(t.root().join("content/cities")).unwrap(); // it would collide with /cities/
+    t.write("content/about.md", "---\ntitle: 关于\ndate: 2022-07-01\n---\n");
+    t.write("content/about.en.md", "---\ntitle: About\n---\n");
+    t.build_ok(&[]);
+    assert!(t.read("news/first/index.html").contains("<body data-kind=\"page\">"));
+    assert!(t.read("index.html").contains("<body data-kind=\"home\">"));
+}
+
+#[test]
+fn a_missing_template_names_the_page_that_needs_it() {
+    let t = SiteTest::new("kitchen-sink");
+    t.write(
+        "content/news/second.md",
+        "---\ntitle: 第二条新闻\ndate: 2022-08-01\ntemplate: nope.html\n---\n",
+    );
+    let out = t.build(&[]);
+    assert_eq!(out.status.code(), Some(1));
+    let e = stderr(&out);
+    assert!(e.contains("error[E0301]: the template `nope.html` does not exist"), "{e}");
+    assert!(e.contains("note: needed by content/news/second.md"), "{e}");
+}

@@ -190,7 +190,7 @@ pub struct Site {
     pub skipped: Vec<Skipped>,
     /// Rendered Markdown per document (same index as `docs`).
     pub rendered: Vec<Rendered>,
-    /// Newest-first list of all pages (not sections) per language.
+    /// Newest-first list of the dated pages (not sections) per language.
     pub latest: BTreeMap<String, Vec<DocId>>,
     /// References between kinds, both ways.
     pub refs: refs::Refs,
@@ -401,8 +401,12 @@ pub fn build(config: Config, loaded: Loaded, rules: &PublishRules) -> (Site, Dia
 
     let mut latest: BTreeMap<String, Vec<DocId>> = BTreeMap::new();
     for l in &config.languages {
-        let mut pages: Vec<DocId> =
-            docs.iter().filter(|d| !d.is_section && d.lang == l.code).map(|d| d.id).collect();
+        // Only dated pages are "latest": an undated about page is not news.
+        let mut pages: Vec<DocId> = docs
+            .iter()
+            .filter(|d| !d.is_section && d.lang == l.code && d.date.is_some())
+            .map(|d| d.id)
+            .collect();
         sort_pages(&mut pages, &docs, SortBy::Date);
         latest.insert(l.code.clone(), pages);
     }

@@ -10,7 +10,7 @@ pub mod i18n;
 pub mod theme;
 pub mod values;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -224,23 +224,75 @@ pub fn make_tera(theme: &Theme, shared: &Arc<Shared>) -> Result<Tera, Diagnostic
 
     let mut ds = Diagnostics::new();
     check_i18n_keys(theme, &shared.i18n, &shared.site.config.default_language, &mut ds);
-    let sources: Vec<(&str, &str)> =
-        theme.templates.values().map(|t| (t.name.as_str(), t.text.as_str())).collect();
-    if let Err(e) = tera.add_raw_templates(sources) {
-        ds.extend(template_errors(&e, theme));
+    // Only the templates this build renders, with what they extend or include, plus all
+    // of the site's own: a site that replaces the theme's base.html must not break the
+    // theme templates it never uses.
+    let site = &shared.site;
+    let mut needed: BTreeMap<String, String> = BTreeMap::new(); // template → who needs it
+    for d in &site.docs {
+        needed
+            .entry(template_for(site, theme, d))
+            .or_insert_with(|| site.file_of(d).display().to_string());
     }
-    for required in
-        ["page.html", "section.html", "index.html", "taxonomy.html", "term.html", "404.html"]
-    {
-        if !theme.templates.contains_key(required) {
+    if !site.taxonomies.is_empty() {
+        needed
+            .entry("taxonomy.html".into())
+            .or_insert_with(|| "the taxonomies in site.yaml".into());
+    }
+    if site.taxonomies.iter().any(|t| !t.terms.is_empty()) {
+        needed.entry("term.html".into()).or_insert_with(|| "the taxonomy terms".into());
+    }
+    needed.entry("404.html".into()).or_insert_with(|| "the 404 page".into());
+    for (name, who) in &needed {
+        if !theme.templates.contains_key(name) {
             ds.push(
-                Diagnostic::error("E0301", format!("the template `{required}` is missing")).hint(
-                    format!("add templates/{required}, or remove the theme override that hides it"),
-                ),
+                Diagnostic::error("E0301", format!("the template `{name}` does not exist"))
+                    .note(format!("needed by {who}"))
+                    .hint(format!("add templates/{name}, or fix the `template:` that names it")),
             );
         }
     }
+    let mut load: BTreeSet<&str> =
+        theme.templates.values().filter(|t| t.site_override).map(|t| t.name.as_str()).collect();
+    let mut todo: Vec<&str> = needed.keys().map(String::as_str).collect();
+    while let Some(name) = todo.pop() {
+        let Some(t) = theme.templates.get(name) else { continue };
+        if load.insert(t.name.as_str()) || t.site_override {
+            todo.extend(
+                referenced_templates(&t.text)
+                    .into_iter()
+                    .filter_map(|r| theme.templates.get_key_value(r).map(|(k, _)| k.as_str())),
+            );
+        }
+    }
+    let sources: Vec<(&str, &str)> = theme
+        .templates
+        .values()
+        .filter(|t| load.contains(t.name.as_str()))
+        .map(|t| (t.name.as_str(), t.text.as_str()))
+        .collect();
+    if let Err(e) = tera.add_raw_templates(sources) {
+        ds.extend(template_errors(&e, theme));
+    }
     if ds.has_errors() { Err(ds) } else { Ok(tera) }
+}
+
+/// The templates a template extends, includes or imports (string literals only).
+fn referenced_templates(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    for tag in ["extends", "include", "import"] {
+        let mut rest = text;
+        while let Some(i) = rest.find(tag) {
+            rest = &rest[i + tag.len()..];
+            let t = rest.trim_start();
+            if let Some(q @ ('"' | '\'')) = t.chars().next()
+                && let Some(end) = t[1..].find(q)
+            {
+                out.push(&t[1..1 + end]);
+            }
+        }
+    }
+    out
 }
 
 /// Every literal `t(key="…")` in the templates must name a defined string.
@@ -631,6 +683,33 @@ fn lang_switch(site: &Site, lang: &str, target: &dyn Fn(&str) -> Option<(String,
     Value::from_serializable(&entries)
 }
 
+/// The template a document is rendered with: its own `template:`, then (for a page)
+/// its section's `page_template:`, the template of its kind if the theme has one, and
+/// `page.html`; sections use `index.html` (the home) or `section.html`.
+pub fn template_for(site: &Site, theme: &Theme, doc: &crate::model::Doc) -> String {
+    if let Some(t) = &doc.template {
+        return t.clone();
+    }
+    if doc.is_section {
+        return if doc.canonical == "_index.md" {
+            "index.html".into()
+        } else {
+            "section.html".into()
+        };
+    }
+    let parent = doc.parent.map(|p| &site.docs[p]);
+    // The page's own kind (read from the section that declares it, in the default
+    // language too when a translation's section is missing).
+    let kind_template = Some(doc.data.kind())
+        .filter(|k| *k != crate::content::kinds::Kind::Page)
+        .map(|k| format!("{}.html", k.name()))
+        .filter(|t| theme.templates.contains_key(t));
+    parent
+        .and_then(|p| p.section.page_template.clone())
+        .or(kind_template)
+        .unwrap_or_else(|| "page.html".into())
+}
+
 /// Renders one job into bytes.
 fn render_job(
     job: &Job,
@@ -683,13 +762,7 @@ fn render_job(
                 cx.insert_value("section", value.clone());
                 cx.insert("feed_url", &site.config.permalink(&format!("{}atom.xml", doc.path)));
                 cx.insert_value("paginator", paginator(site, *id, n, &value));
-                let template = doc.template.clone().unwrap_or_else(|| {
-                    if doc.canonical == "_index.md" {
-                        "index.html".into()
-                    } else {
-                        "section.html".into()
-                    }
-                });
+                let template = template_for(site, theme, doc);
                 render(&template, &cx, &what)
             } else {
                 cx.insert_value("page", shared.values[*id].clone());
@@ -699,19 +772,7 @@ fn render_job(
                         .config
                         .permalink(&format!("{}/atom.xml", site.config.lang_prefix(&doc.lang))),
                 );
-                let parent = doc.parent.map(|p| &site.docs[p]);
-                // The page's own kind (read from the section that declares it, in the
-                // default language too when a translation's section is missing).
-                let kind_template = Some(doc.data.kind())
-                    .filter(|k| *k != crate::content::kinds::Kind::Page)
-                    .map(|k| format!("{}.html", k.name()))
-                    .filter(|t| theme.templates.contains_key(t));
-                let template = doc
-                    .template
-                    .clone()
-                    .or_else(|| parent.and_then(|p| p.section.page_template.clone()))
-                    .or(kind_template)
-                    .unwrap_or_else(|| "page.html".into());
+                let template = template_for(site, theme, doc);
                 render(&template, &cx, &what)
             }
         }

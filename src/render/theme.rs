@@ -32,6 +32,8 @@ pub struct TextFile {
     pub display: PathBuf,
     /// Contents.
     pub text: String,
+    /// Whether it comes from the site's own folder rather than the theme.
+    pub site_override: bool,
 }
 
 /// Templates, strings and static files, overrides applied.
@@ -101,7 +103,12 @@ impl Theme {
 
     fn add_template(&mut self, rel: &str, display: PathBuf, src: FileSource, ds: &mut Diagnostics) {
         if let Some(text) = read_text(&src, &display, ds) {
-            self.templates.insert(rel.to_owned(), TextFile { name: rel.to_owned(), display, text });
+            let site_override =
+                !display.starts_with("themes") && !display.starts_with("(embedded default theme)");
+            self.templates.insert(
+                rel.to_owned(),
+                TextFile { name: rel.to_owned(), display, text, site_override },
+            );
         }
     }
 
@@ -114,6 +121,7 @@ impl Theme {
                 name: lang.to_owned(),
                 display,
                 text,
+                site_override: false,
             });
         }
     }

@@ -91,17 +91,21 @@ struct CityRefsValue<'a> {
 pub fn doc_value(site: &Site, doc: &Doc, tables: &crate::model::LinkTables) -> Value {
     let hreflang =
         site.config.language(&doc.lang).map(|l| l.hreflang.as_str()).unwrap_or(&doc.lang);
-    let taxonomies = doc
+    // Every configured taxonomy is present (empty when the page has no terms), so
+    // templates can loop over `page.taxonomies.tags` without testing for it.
+    let taxonomies = site
+        .config
         .taxonomies
         .iter()
-        .filter(|(name, _)| site.config.taxonomies.iter().any(|t| &t.name == *name))
-        .map(|(name, terms)| {
+        .map(|tc| {
+            let name = tc.name.as_str();
+            let terms = doc.taxonomies.get(name).map(Vec::as_slice).unwrap_or(&[]);
             let refs = terms
                 .iter()
                 .filter_map(|t| {
                     let slug = crate::slug::slugify(t);
                     let tax =
-                        site.taxonomies.iter().find(|x| &x.name == name && x.lang == doc.lang)?;
+                        site.taxonomies.iter().find(|x| x.name == name && x.lang == doc.lang)?;
                     let term = tax.terms.iter().find(|x| x.slug == slug)?;
                     Some(TermRef {
                         name: t,
@@ -110,7 +114,7 @@ pub fn doc_value(site: &Site, doc: &Doc, tables: &crate::model::LinkTables) -> V
                     })
                 })
                 .collect();
-            (name.as_str(), refs)
+            (name, refs)
         })
         .collect();
     let translations = site
