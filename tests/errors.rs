@@ -4,8 +4,12 @@
 //! was written, and the exact text printed on stderr (an insta snapshot, with the
 //! temporary folder shown as `[ROOT]`).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+use common::copy_tree;
 
 /// What one run of `fenjin build` did.
 struct Run {
@@ -22,19 +26,6 @@ struct Run {
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sites").join(name)
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let rel = entry.path().strip_prefix(from).unwrap();
-        let dest = to.join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
 }
 
 /// Runs `fenjin build --root <scratch>/site --output <scratch>/public --now 2026-11-24`
