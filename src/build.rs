@@ -33,6 +33,8 @@ pub struct BuildOptions {
     pub now: Option<String>,
     /// Replace a non-empty output folder that fenjin did not create.
     pub force: bool,
+    /// Also write `.gz` and `.br` copies of text files.
+    pub compress: bool,
 }
 
 /// Why a build failed.
@@ -81,6 +83,19 @@ fn fail_if_errors(ds: &Diagnostics) -> Result<(), BuildError> {
 
 /// Runs the whole pipeline into `sink`. Nothing is written outside the sink.
 pub fn build_site(opts: &BuildOptions, sink: &dyn Sink) -> Result<BuildReport, BuildError> {
+    run_pipeline(opts, sink).map(|built| built.report)
+}
+
+/// A finished build: the report and the model it rendered (for `check`).
+pub struct Built {
+    /// What the build did.
+    pub report: BuildReport,
+    /// The site and its template values.
+    pub shared: Arc<Shared>,
+}
+
+/// Runs the whole pipeline into `sink` and keeps the model.
+pub fn run_pipeline(opts: &BuildOptions, sink: &dyn Sink) -> Result<Built, BuildError> {
     let mut timer = Timer::new();
     let root = &opts.root;
     let mut config =
@@ -209,13 +224,14 @@ pub fn build_site(opts: &BuildOptions, sink: &dyn Sink) -> Result<BuildReport, B
     timer.lap("render");
 
     warnings.extend(ds.into_iter().filter(|d| d.severity == crate::diagnostics::Severity::Warning));
-    Ok(BuildReport {
+    let report = BuildReport {
         warnings,
         skipped: shared.site.skipped.clone(),
         files: jobs.len(),
         documents: shared.site.docs.len(),
         timings: timer.timings,
-    })
+    };
+    Ok(Built { report, shared })
 }
 
 /// Builds into the output folder atomically: checks the folder, writes into a staging
@@ -242,8 +258,10 @@ pub fn build_to_disk(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         ))
     })?;
     let opts = BuildOptions { root, ..opts.clone() };
-    let sink = DiskSink::new(staging.path().to_path_buf());
-    let report = build_site(&opts, &sink)?; // on error `staging` is dropped and deleted
+    let disk = DiskSink::new(staging.path().to_path_buf());
+    let compressing = crate::output::compress::CompressingSink::new(&disk);
+    let sink: &dyn Sink = if opts.compress { &compressing } else { &disk };
+    let report = build_site(&opts, sink)?; // on error `staging` is dropped and deleted
     staging.commit().map_err(|e| {
         BuildError::Usage(format!("cannot move the new site into `{}`: {e}", output.display()))
     })?;

@@ -23,6 +23,64 @@ pub struct Cli {
 pub enum Command {
     /// Build the site into the output folder (public/ by default).
     Build(BuildArgs),
+    /// Start a new page of a content kind: content/<section>/<SLUG>.md and .en.md.
+    New(NewArgs),
+    /// Create a new, working site in DIR (a new or empty folder).
+    Init(InitArgs),
+}
+
+/// `fenjin new`.
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The content kind: page, notice, lecturer, city or activity.
+    pub kind: String,
+    /// The file name without `.md` (letters, digits, `-`, `_`), such as `harbin`.
+    pub slug: String,
+    /// The site's folder.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+}
+
+impl NewArgs {
+    /// Writes the two files.
+    pub fn run(&self) -> Result<(), BuildError> {
+        let today = jiff::Timestamp::now()
+            .to_zoned(jiff::tz::TimeZone::get("Asia/Shanghai").unwrap_or(jiff::tz::TimeZone::UTC));
+        let files = crate::scaffold::new_page(
+            &self.root,
+            &self.kind,
+            &self.slug,
+            &today.strftime("%Y-%m-%d").to_string(),
+        )
+        .map_err(|e| BuildError::Usage(e.0))?;
+        for f in files {
+            eprintln!("created {}", f.display());
+        }
+        eprintln!(
+            "fill in the fields (each has a comment), set `draft: false` to publish, then run fenjin build"
+        );
+        Ok(())
+    }
+}
+
+/// `fenjin init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder to create the site in.
+    pub dir: PathBuf,
+}
+
+impl InitArgs {
+    /// Writes the site.
+    pub fn run(&self) -> Result<(), BuildError> {
+        let n = crate::scaffold::init_site(&self.dir).map_err(|e| BuildError::Usage(e.0))?;
+        eprintln!(
+            "created a new site in {} ({n} files); next: cd {} && fenjin build",
+            self.dir.display(),
+            self.dir.display()
+        );
+        Ok(())
+    }
 }
 
 /// `fenjin build`.
@@ -51,6 +109,10 @@ pub struct BuildArgs {
     /// Replace the output folder even if it is not empty and fenjin did not create it.
     #[arg(long)]
     pub force: bool,
+    /// Also write precompressed `.gz` and `.br` copies of every text file, for servers
+    /// that serve them (nginx gzip_static/brotli_static, most CDNs).
+    #[arg(long)]
+    pub compress: bool,
     /// Print each page left out and the time each stage took.
     #[arg(long, short)]
     pub verbose: bool,
@@ -68,6 +130,7 @@ impl BuildArgs {
             future: self.future,
             now: self.now.clone(),
             force: self.force,
+            compress: self.compress,
         };
         let started = std::time::Instant::now();
         let report = build_to_disk(&opts)?;

@@ -14,5 +14,6 @@ pub mod figures;
 pub mod model;
 pub mod output;
 pub mod render;
+pub mod scaffold;
 pub mod slug;
 mod yaml;

@@ -25,6 +25,8 @@ fn main() -> ExitCode {
     }));
     let result = std::panic::catch_unwind(|| match &cli.command {
         Command::Build(args) => args.run(),
+        Command::New(args) => args.run(),
+        Command::Init(args) => args.run(),
     });
     let Ok(result) = result else {
         return ExitCode::from(2);

@@ -7,6 +7,7 @@
 //! tests. [`check_output_dir`] refuses folders that must never be replaced.
 
 pub mod calendar;
+pub mod compress;
 pub mod feeds;
 pub mod sitemap;
 
