@@ -44,6 +44,8 @@ pub enum BuildError {
     Content(Diagnostics),
     /// Bad usage, a refused output folder or an I/O failure (exit 2).
     Usage(String),
+    /// Problems found and already printed (exit 1).
+    Reported,
 }
 
 /// What a successful build did.

@@ -23,6 +23,9 @@ pub struct Cli {
 pub enum Command {
     /// Build the site into the output folder (public/ by default).
     Build(BuildArgs),
+    /// Check everything build checks, plus links, anchors, images, translations and
+    /// hreflang pairs in the rendered site; writes nothing.
+    Check(crate::check::CheckArgs),
     /// Start a new page of a content kind: content/<section>/<SLUG>.md and .en.md.
     New(NewArgs),
     /// Create a new, working site in DIR (a new or empty folder).

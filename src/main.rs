@@ -25,6 +25,7 @@ fn main() -> ExitCode {
     }));
     let result = std::panic::catch_unwind(|| match &cli.command {
         Command::Build(args) => args.run(),
+        Command::Check(args) => args.run(),
         Command::New(args) => args.run(),
         Command::Init(args) => args.run(),
     });
@@ -37,6 +38,7 @@ fn main() -> ExitCode {
             print_diagnostics(&ds);
             ExitCode::from(1)
         }
+        Err(BuildError::Reported) => ExitCode::from(1),
         Err(BuildError::Usage(msg)) => {
             eprintln!("error: {msg}");
             ExitCode::from(2)

@@ -169,6 +169,10 @@ pub struct Skipped {
     pub file: PathBuf,
     /// The reason: draft, future or expired.
     pub reason: String,
+    /// The URL path it would have had.
+    pub path: String,
+    /// Whether it was left out because it expired.
+    pub expired: bool,
 }
 
 /// The whole site.
@@ -287,7 +291,13 @@ pub fn build(config: Config, loaded: Loaded, rules: &PublishRules) -> (Site, Dia
             continue;
         };
         if let Some(reason) = unpublished(&doc, rules) {
-            skipped.push(Skipped { file: src.file.clone(), reason });
+            let expired = reason.starts_with("expired");
+            skipped.push(Skipped {
+                file: src.file.clone(),
+                reason,
+                path: doc.path.clone(),
+                expired,
+            });
             continue;
         }
         docs.push(doc);
