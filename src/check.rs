@@ -9,7 +9,6 @@
 //! GitHub Actions annotations.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
@@ -75,11 +74,7 @@ impl CheckArgs {
         let errors = report.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
         let warnings = report.diagnostics.len() - errors;
         let out = match self.format {
-            Format::Human => {
-                let color =
-                    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-                format_human(&report, color)
-            }
+            Format::Human => format_human(&report, crate::diagnostics::stderr_color()),
             Format::Json => format_json(&report.diagnostics),
             Format::Github => format_github(&report.diagnostics),
         };
@@ -446,15 +441,8 @@ fn decode_entities(s: &str) -> String {
 pub fn format_human(report: &CheckReport, color: bool) -> String {
     let mut out = String::new();
     for d in &report.diagnostics {
-        let text = d.render_human();
-        if color {
-            let len = d.severity.as_str().len();
-            let code = if d.severity == Severity::Error { "\x1b[1;31m" } else { "\x1b[1;33m" };
-            out.push_str(&format!("{code}{}\x1b[0m{}\n", &text[..len], &text[len..]));
-        } else {
-            out.push_str(&text);
-            out.push('\n');
-        }
+        out.push_str(&d.render(color));
+        out.push('\n');
     }
     if !report.external.is_empty() {
         out.push_str(&format!("{} external links (not fetched):\n", report.external.len()));

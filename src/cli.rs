@@ -1,7 +1,6 @@
 //! The command line: clap definitions and what each command prints. Exit codes are
 //! decided in `main` only.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
@@ -167,23 +166,15 @@ pub fn print_diagnostics(ds: &Diagnostics) {
     if ds.is_empty() {
         return;
     }
-    let (errors, warnings) = (ds.error_count(), ds.warning_count());
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let color = crate::diagnostics::stderr_color();
     for d in ds.clone().sorted() {
-        let text = d.render_human();
-        if color {
-            let (start, len) = (0, d.severity.as_str().len());
-            let code = if d.severity == crate::diagnostics::Severity::Error {
-                "\x1b[1;31m"
-            } else {
-                "\x1b[1;33m"
-            };
-            eprintln!("{code}{}\x1b[0m{}", &text[start..len], &text[len..]);
-        } else {
-            eprintln!("{text}");
-        }
+        eprintln!("{}", d.render(color));
     }
-    if errors > 0 {
-        eprintln!("{errors} error(s), {warnings} warning(s); nothing was written");
+    if ds.has_errors() {
+        eprintln!(
+            "{} error(s), {} warning(s); nothing was written",
+            ds.error_count(),
+            ds.warning_count()
+        );
     }
 }

@@ -158,6 +158,25 @@ impl Diagnostic {
     }
 }
 
+/// Whether diagnostics on stderr should be coloured: a terminal, and no `NO_COLOR`.
+pub fn stderr_color() -> bool {
+    use std::io::IsTerminal;
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+impl Diagnostic {
+    /// [`Diagnostic::render_human`], with the severity coloured when `color` is set.
+    pub fn render(&self, color: bool) -> String {
+        let text = self.render_human();
+        if !color {
+            return text;
+        }
+        let len = self.severity.as_str().len();
+        let code = if self.severity == Severity::Error { "\x1b[1;31m" } else { "\x1b[1;33m" };
+        format!("{code}{}\x1b[0m{}", &text[..len], &text[len..])
+    }
+}
+
 /// The diagnostics of one run.
 #[derive(Debug, Default, Clone)]
 pub struct Diagnostics {
