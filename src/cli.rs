@@ -25,7 +25,7 @@ pub enum Command {
     /// Check everything build checks, plus links, anchors, images, translations and
     /// hreflang pairs in the rendered site; writes nothing.
     Check(crate::check::CheckArgs),
-    /// Start a new page of a content kind: content/<section>/<SLUG>.md and .en.md.
+    /// Start a new page of a content kind: content/SECTION/SLUG.md and SLUG.en.md.
     New(NewArgs),
     /// Create a new, working site in DIR (a new or empty folder).
     Init(InitArgs),
