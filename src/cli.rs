@@ -25,6 +25,9 @@ pub enum Command {
     /// Check everything build checks, plus links, anchors, images, translations and
     /// hreflang pairs in the rendered site; writes nothing.
     Check(crate::check::CheckArgs),
+    /// Build into memory, serve on 127.0.0.1:1111, rebuild on every change and reload
+    /// open pages; a failed rebuild keeps the last good site and shows the error.
+    Serve(crate::serve::ServeArgs),
     /// Start a new page of a content kind: content/SECTION/SLUG.md and SLUG.en.md.
     New(NewArgs),
     /// Create a new, working site in DIR (a new or empty folder).

@@ -26,6 +26,7 @@ fn main() -> ExitCode {
     let result = std::panic::catch_unwind(|| match &cli.command {
         Command::Build(args) => args.run(),
         Command::Check(args) => args.run(),
+        Command::Serve(args) => args.run(),
         Command::New(args) => args.run(),
         Command::Init(args) => args.run(),
     });

@@ -1,0 +1,201 @@
+//! `fenjin serve` over real HTTP: pages, MIME types, 404, path traversal, and the
+//! reload loop (edit, add, delete, rename, break, fix).
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use common::SiteTest;
+
+/// A running `fenjin serve`, killed when dropped (it also stops by itself after 120 s).
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(t: &SiteTest) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_fenjin"))
+        .args(["serve", "--root", t.root().to_str().unwrap(), "--port", "0", "--stop-after", "120"])
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start fenjin serve");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .to_owned();
+    Server { child, addr }
+}
+
+struct Reply {
+    status: u16,
+    head: String,
+    body: String,
+}
+
+fn get(s: &Server, path: &str) -> Reply {
+    let mut stream = TcpStream::connect(&s.addr).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", s.addr).unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    Reply { status, head: head.to_owned(), body: body.to_owned() }
+}
+
+/// Subscribes to reload events; each `recv` waits for the next one.
+fn events(s: &Server) -> mpsc::Receiver<()> {
+    let (tx, rx) = mpsc::channel();
+    let addr = s.addr.clone();
+    let (ready_tx, ready_rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut stream = TcpStream::connect(&addr).unwrap();
+        write!(stream, "GET /__fenjin/events HTTP/1.1\r\nHost: {addr}\r\n\r\n").unwrap();
+        let reader = BufReader::new(stream);
+        for line in reader.lines() {
+            let Ok(line) = line else { break };
+            if line == ": connected" {
+                let _ = ready_tx.send(());
+            }
+            if line == "data: reload" && tx.send(()).is_err() {
+                break;
+            }
+        }
+    });
+    ready_rx.recv_timeout(Duration::from_secs(10)).expect("event stream connected");
+    rx
+}
+
+/// Polls until `cond` holds (a change can take more than one rebuild to settle, for
+/// example a rename seen as a delete and an add).
+fn eventually(what: &str, mut cond: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !cond() {
+        assert!(start.elapsed() < Duration::from_secs(15), "never true: {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn wait_reload(rx: &mpsc::Receiver<()>) -> Duration {
+    let start = Instant::now();
+    rx.recv_timeout(Duration::from_secs(15)).expect("a reload event after the change");
+    start.elapsed()
+}
+
+#[test]
+fn serves_pages_types_and_404_and_never_a_file_outside_the_site() {
+    let t = SiteTest::new("kitchen-sink");
+    let s = serve(&t);
+    let page = get(&s, "/news/first/");
+    assert_eq!(page.status, 200);
+    assert!(page.head.contains("Content-Type: text/html; charset=utf-8"), "{}", page.head);
+    assert!(page.head.contains("Cache-Control: no-cache"));
+    assert!(page.body.contains("全省职工喜迎二十大"));
+    assert!(
+        page.body.contains(&format!("http://{}/news/first/", s.addr)),
+        "links point at the local server"
+    );
+    assert!(page.body.contains("EventSource('/__fenjin/events')"));
+    assert_eq!(get(&s, "/tags/%E5%8A%B3%E6%A8%A1/").status, 200);
+    let css = get(&s, "/css/site.css");
+    assert!(css.head.contains("Content-Type: text/css; charset=utf-8"));
+    let redirect = get(&s, "/news/first");
+    assert_eq!(redirect.status, 301);
+    assert!(redirect.head.contains("Location: /news/first/"), "{}", redirect.head);
+    let missing = get(&s, "/no/such/page/");
+    assert_eq!(missing.status, 404);
+    assert!(missing.body.contains("页面不存在"), "the site's own 404 page");
+    for bad in [
+        "/../../../../etc/passwd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd",
+        "/news/..%2f..%2f..%2fetc/passwd",
+        "/..\\..\\etc\\passwd",
+        "/%5c..%5c..%5cetc%5cpasswd",
+        "/etc/passwd",
+        "//etc/passwd",
+        "/site.yaml",
+        "/content/news/first.md",
+        "/%00",
+    ] {
+        let r = get(&s, bad);
+        assert!(r.status == 400 || r.status == 404, "{bad} answered {}", r.status);
+        assert!(!r.body.contains("root:") && !r.body.contains("base_url"), "{bad} leaked a file");
+    }
+}
+
+#[test]
+fn edits_reload_open_pages_and_a_broken_rebuild_keeps_the_last_good_site() {
+    let t = SiteTest::new("kitchen-sink");
+    let s = serve(&t);
+    let rx = events(&s);
+
+    // Change a page.
+    let first = std::fs::read_to_string(t.root().join("content/news/first.md")).unwrap();
+    t.write("content/news/first.md", &first.replace("全省职工", "全市职工"));
+    let took = wait_reload(&rx);
+    eprintln!("reload after an edit: {} ms", took.as_millis());
+    eventually("the edit is served", || {
+        get(&s, "/news/first/").body.contains("全市职工喜迎二十大")
+    });
+
+    // Add a page, then rename it, then delete it.
+    t.write("content/news/added.md", "---\ntitle: 新增的页面\ndate: 2022-09-09\n---\n新增。\n");
+    wait_reload(&rx);
+    eventually("the new page is served", || get(&s, "/news/added/").status == 200);
+    std::fs::rename(
+        t.root().join("content/news/added.md"),
+        t.root().join("content/news/renamed.md"),
+    )
+    .unwrap();
+    wait_reload(&rx);
+    eventually("the old name is gone", || get(&s, "/news/added/").status == 404);
+    eventually("the new name is served", || get(&s, "/news/renamed/").body.contains("新增的页面"));
+    std::fs::remove_file(t.root().join("content/news/renamed.md")).unwrap();
+    wait_reload(&rx);
+    eventually("the deleted page is gone", || get(&s, "/news/renamed/").status == 404);
+
+    // Break it: the last good site stays, with the error on every page.
+    t.write("content/news/broken.md", "---\ntitle: 坏\ndraft: yes\n---\n");
+    wait_reload(&rx);
+    eventually("the error is shown", || get(&s, "/news/first/").body.contains("fenjin-error"));
+    let page = get(&s, "/news/first/");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("全市职工喜迎二十大"), "last good content");
+    assert!(page.body.contains("id=\"fenjin-error\""));
+    assert!(
+        page.body.contains("error[E0105]: `draft` must be `true` or `false`"),
+        "the error with its code"
+    );
+    assert!(page.body.contains("content/news/broken.md:3:8"), "file, line and column");
+    // Fix it: the overlay goes away.
+    std::fs::remove_file(t.root().join("content/news/broken.md")).unwrap();
+    wait_reload(&rx);
+    eventually("the overlay goes away", || !get(&s, "/news/first/").body.contains("fenjin-error"));
+
+    // A template and an interface string.
+    t.write("i18n/zh.yaml", "home: 主页\n");
+    t.write("i18n/en.yaml", "home: Start\n");
+    wait_reload(&rx);
+    eventually("the site's new i18n folder is watched and overrides the theme's strings", || {
+        get(&s, "/news/first/").body.contains(">主页</a>")
+    });
+}
