@@ -9,7 +9,6 @@
 //! GitHub Actions annotations.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
@@ -31,24 +30,15 @@ pub enum Format {
 /// `fenjin check`.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// The site's folder.
-    #[arg(long, value_name = "DIR", default_value = ".")]
-    pub root: PathBuf,
+    /// The site and what to include.
+    #[command(flatten)]
+    pub site: crate::cli::SiteArgs,
     /// How to print diagnostics.
     #[arg(long, value_enum, default_value = "human")]
     pub format: Format,
     /// Fail (exit 1) on warnings too.
     #[arg(long)]
     pub deny_warnings: bool,
-    /// Check drafts too.
-    #[arg(long)]
-    pub drafts: bool,
-    /// Check future-dated pages too.
-    #[arg(long)]
-    pub future: bool,
-    /// Check as if it were this moment (as for build).
-    #[arg(long, value_name = "DATETIME")]
-    pub now: Option<String>,
 }
 
 /// What a check found.
@@ -63,14 +53,7 @@ pub struct CheckReport {
 impl CheckArgs {
     /// Runs the check and prints it. `Err(BuildError::Reported)` when it failed.
     pub fn run(&self) -> Result<(), BuildError> {
-        let opts = BuildOptions {
-            root: self.root.clone(),
-            drafts: self.drafts,
-            future: self.future,
-            now: self.now.clone(),
-            ..BuildOptions::default()
-        };
-        let report = check_site(&opts)?;
+        let report = check_site(&self.site.options())?;
         let errors = report.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
         let warnings = report.diagnostics.len() - errors;
         let out = match self.format {

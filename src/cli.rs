@@ -88,19 +88,12 @@ impl InitArgs {
     }
 }
 
-/// `fenjin build`.
+/// The flags every command that builds shares: which site, and what to include.
 #[derive(Debug, Args)]
-pub struct BuildArgs {
+pub struct SiteArgs {
     /// The site's folder, containing site.yaml, content/ and themes/.
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub root: PathBuf,
-    /// Where to write the site. Replaced as a whole, only after a successful build.
-    /// [default: DIR/public]
-    #[arg(long, short, value_name = "DIR")]
-    pub output: Option<PathBuf>,
-    /// Use this base URL instead of site.yaml's `base_url` (e.g. for a preview host).
-    #[arg(long, value_name = "URL")]
-    pub base_url: Option<String>,
     /// Include pages marked `draft: true`.
     #[arg(long)]
     pub drafts: bool,
@@ -111,6 +104,35 @@ pub struct BuildArgs {
     /// (e.g. 2022-07-19 or 2022-07-19T09:00:00+08:00; without an offset, in the site's time zone).
     #[arg(long, value_name = "DATETIME")]
     pub now: Option<String>,
+}
+
+impl SiteArgs {
+    /// Build options with these flags and defaults for the rest.
+    pub fn options(&self) -> BuildOptions {
+        BuildOptions {
+            root: self.root.clone(),
+            drafts: self.drafts,
+            future: self.future,
+            now: self.now.clone(),
+            ..BuildOptions::default()
+        }
+    }
+}
+
+/// `fenjin build`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// The site's folder, containing site.yaml, content/ and themes/.
+    /// The site and what to include.
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Where to write the site. Replaced as a whole, only after a successful build.
+    /// [default: DIR/public]
+    #[arg(long, short, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Use this base URL instead of site.yaml's `base_url` (e.g. for a preview host).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
     /// Replace the output folder even if it is not empty and fenjin did not create it.
     #[arg(long)]
     pub force: bool,
@@ -128,14 +150,11 @@ impl BuildArgs {
     /// exit code.
     pub fn run(&self) -> Result<(), BuildError> {
         let opts = BuildOptions {
-            root: self.root.clone(),
             output: self.output.clone(),
             base_url: self.base_url.clone(),
-            drafts: self.drafts,
-            future: self.future,
-            now: self.now.clone(),
             force: self.force,
             compress: self.compress,
+            ..self.site.options()
         };
         let started = std::time::Instant::now();
         let report = build_to_disk(&opts)?;
@@ -153,7 +172,7 @@ impl BuildArgs {
                 eprintln!("  {stage:<10} {:>8.1} ms", t.as_secs_f64() * 1000.0);
             }
         }
-        let out = self.output.clone().unwrap_or_else(|| self.root.join("public"));
+        let out = self.output.clone().unwrap_or_else(|| self.site.root.join("public"));
         eprintln!(
             "built {} pages and sections into {} files in {} ({:.2} s)",
             report.documents,
@@ -179,5 +198,16 @@ pub fn print_diagnostics(ds: &Diagnostics) {
             ds.error_count(),
             ds.warning_count()
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// clap's own consistency checks over every command and flag.
+    #[test]
+    fn verify_app() {
+        super::Cli::command().debug_assert();
     }
 }

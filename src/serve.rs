@@ -24,9 +24,9 @@ use crate::output::{MemorySink, escape_attr};
 /// `fenjin serve`.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// The site's folder.
-    #[arg(long, value_name = "DIR", default_value = ".")]
-    pub root: PathBuf,
+    /// The site and what to include.
+    #[command(flatten)]
+    pub site: crate::cli::SiteArgs,
     /// The port; 0 picks a free one (the address is printed).
     #[arg(long, default_value_t = 1111)]
     pub port: u16,
@@ -37,12 +37,6 @@ pub struct ServeArgs {
     /// Open the site in the default browser.
     #[arg(long)]
     pub open: bool,
-    /// Include drafts.
-    #[arg(long)]
-    pub drafts: bool,
-    /// Include future-dated pages.
-    #[arg(long)]
-    pub future: bool,
     /// Stop after this many seconds (for tests and scripts).
     #[arg(long, value_name = "SECONDS", hide = true)]
     pub stop_after: Option<u64>,
@@ -85,8 +79,8 @@ impl ServeArgs {
             );
         }
         let root = std::env::current_dir()
-            .map(|d| d.join(&self.root))
-            .unwrap_or_else(|_| self.root.clone());
+            .map(|d| d.join(&self.site.root))
+            .unwrap_or_else(|_| self.site.root.clone());
         if !root.join("site.yaml").is_file() {
             return Err(BuildError::Usage(format!(
                 "no site.yaml in {}: run fenjin serve in a site's folder, or pass --root DIR",
@@ -96,9 +90,7 @@ impl ServeArgs {
         let opts = BuildOptions {
             root: root.clone(),
             base_url: Some(base_url.clone()),
-            drafts: self.drafts,
-            future: self.future,
-            ..BuildOptions::default()
+            ..self.site.options()
         };
         let shared = Arc::new(Shared {
             state: Mutex::new(State::default()),
