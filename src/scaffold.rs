@@ -331,3 +331,17 @@ pub fn init_site(dir: &Path) -> Result<usize, ScaffoldError> {
         .map_err(|e| ScaffoldError(format!("cannot write .gitignore: {e}")))?;
     Ok(files.len() + 1)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The scaffold lists exactly the fields the kind accepts, so the two cannot drift.
+    #[test]
+    fn scaffolds_cover_every_field_of_every_kind() {
+        for kind in [Kind::Page, Kind::Notice, Kind::Lecturer, Kind::City, Kind::Activity] {
+            let written: Vec<&str> = kind_fields(kind).iter().map(|f| f.0).collect();
+            assert_eq!(written, kind.fields(), "{}", kind.name());
+        }
+    }
+}

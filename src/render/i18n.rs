@@ -105,9 +105,4 @@ impl I18n {
     pub fn contains(&self, key: &str) -> bool {
         self.strings.values().next().is_some_and(|m| m.contains_key(key))
     }
-
-    /// The file of the default language, for messages.
-    pub fn file_of(&self, lang: &str) -> &str {
-        self.files.get(lang).map(String::as_str).unwrap_or("i18n")
-    }
 }
