@@ -9,6 +9,7 @@ each latency in milliseconds and the median. Use a copy of a corpus from
 ../shared/bench/gen_corpus.py with benches/templates/ as its templates/: the file is
 modified.
 """
+import os
 import re
 import socket
 import statistics
@@ -22,7 +23,8 @@ def main():
     runs = int(sys.argv[3]) if len(sys.argv) > 3 else 5
     binary = Path(__file__).resolve().parent.parent / "target" / "release" / "fenjin"
     proc = subprocess.Popen([str(binary), "serve", "--root", site, "--port", "0", "--stop-after", "600"],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+                            stdout=subprocess.PIPE, stderr=open(os.environ['SERVE_LOG'], 'w') if os.environ.get('SERVE_LOG') else subprocess.DEVNULL,
+                            text=True)
     try:
         addr = re.search(r"http://([^/]+)/", proc.stdout.readline()).group(1)
         host, port = addr.rsplit(":", 1)
@@ -34,6 +36,7 @@ def main():
         times = []
         for _ in range(runs):
             start = time.monotonic()
+            if os.environ.get('SERVE_LOG'): print(f"edit at {time.time():.3f}", file=sys.stderr)
             with open(target, "a", encoding="utf-8") as f:
                 f.write("\n\n<!-- edit -->\n" if target.endswith(".html") else "\n\n追加一段。\n")
             buf = b""

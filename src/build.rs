@@ -8,10 +8,11 @@ use std::time::{Duration, Instant};
 use jiff::Timestamp;
 use rayon::prelude::*;
 
+use crate::cache::{BuildCache, CachedBody, Recording};
 use crate::config::Config;
 use crate::content::highlight::Highlighter;
 use crate::content::markdown::{self, MarkdownContext, Rendered};
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::model::{self, DocLinks, LinkTables, PublishRules, Skipped};
 use crate::output::{self, DiskSink, Sink, Staging};
 use crate::render::{self, Shared, i18n::I18n, theme::Theme};
@@ -98,20 +99,84 @@ pub struct Built {
 
 /// Runs the whole pipeline into `sink` and keeps the model.
 pub fn run_pipeline(opts: &BuildOptions, sink: &dyn Sink) -> Result<Built, BuildError> {
+    prepare(opts, None)?.render_all(sink)
+}
+
+/// A site ready to render: the model, its values, the templates and the list of output
+/// files. `build` renders every job into a sink; `serve` renders each job when it is
+/// first asked for, and all of them in the background to find errors.
+pub struct Prepared {
+    /// The model and its values.
+    pub shared: Arc<Shared>,
+    /// The templates, with fenjin's functions bound to `shared`.
+    pub tera: tera::Tera,
+    /// The theme the templates come from.
+    pub theme: Theme,
+    /// Every output file.
+    pub jobs: Vec<render::Job>,
+    warnings: Diagnostics,
+    timer: Timer,
+}
+
+impl Prepared {
+    /// Renders every job into `sink`.
+    pub fn render_all(mut self, sink: &dyn Sink) -> Result<Built, BuildError> {
+        let ds = render::run(&self.jobs, &self.shared, &self.tera, &self.theme, sink);
+        fail_if_errors(&ds)?;
+        self.timer.lap("render");
+        let mut warnings = self.warnings;
+        warnings.extend(ds.into_iter().filter(|d| d.severity == Severity::Warning));
+        let report = BuildReport {
+            warnings,
+            skipped: self.shared.site.skipped.clone(),
+            files: self.jobs.len(),
+            documents: self.shared.site.docs.len(),
+            timings: self.timer.timings,
+        };
+        Ok(Built { report, shared: self.shared })
+    }
+
+    /// Renders one job: its bytes, `None` for a job with nothing to write.
+    pub fn render_job(&self, job: &render::Job) -> Result<Option<Vec<u8>>, Box<Diagnostic>> {
+        render::render_one(job, &self.shared, &self.tera, &self.theme)
+    }
+
+    /// Warnings found so far (before rendering).
+    pub fn warnings(&self) -> &Diagnostics {
+        &self.warnings
+    }
+
+    /// Time per stage so far.
+    pub fn timings(&self) -> &[(&'static str, Duration)] {
+        &self.timer.timings
+    }
+}
+
+/// Runs the pipeline up to rendering. With a cache (from `serve`), files that did not
+/// change are neither read nor parsed again and Markdown bodies whose file and links did
+/// not change are not rendered again; the result is the same as without one.
+pub fn prepare(
+    opts: &BuildOptions,
+    mut cache: Option<&mut BuildCache>,
+) -> Result<Prepared, BuildError> {
     let mut timer = Timer::new();
     let root = &opts.root;
-    let mut config =
-        Config::load(&root.join("site.yaml"), Path::new("site.yaml")).map_err(|ds| {
-            // A missing site.yaml is a usage error (wrong folder), not a content error.
-            if ds.iter().any(|d| d.code == "E0001") {
-                BuildError::Usage(format!(
-                    "no site.yaml in {} — run fenjin in a site's folder, or pass --root DIR",
-                    root.display()
-                ))
-            } else {
-                BuildError::Content(ds)
-            }
-        })?;
+    let site_yaml = root.join("site.yaml");
+    if let Some(cache) = cache.as_deref_mut() {
+        // A missing site.yaml is reported by Config::load below.
+        cache.check_config(&std::fs::read(&site_yaml).unwrap_or_default());
+    }
+    let mut config = Config::load(&site_yaml, Path::new("site.yaml")).map_err(|ds| {
+        // A missing site.yaml is a usage error (wrong folder), not a content error.
+        if ds.iter().any(|d| d.code == "E0001") {
+            BuildError::Usage(format!(
+                "no site.yaml in {} — run fenjin in a site's folder, or pass --root DIR",
+                root.display()
+            ))
+        } else {
+            BuildError::Content(ds)
+        }
+    })?;
     if let Some(url) = &opts.base_url {
         let host = url.split_once("://").map(|(_, h)| h.trim_matches('/')).unwrap_or("");
         if !(url.starts_with("http://") || url.starts_with("https://")) || host.is_empty() {
@@ -156,7 +221,12 @@ pub fn run_pipeline(opts: &BuildOptions, sink: &dyn Sink) -> Result<Built, Build
         );
         return Err(BuildError::Content(ds));
     }
-    let (loaded, load_ds) = crate::content::load(&content_dir, root, &config);
+    let (loaded, load_ds) = crate::content::load(
+        &content_dir,
+        root,
+        &config,
+        cache.as_deref_mut().map(|c| &mut c.sources),
+    );
     ds.extend(load_ds);
     timer.lap("load");
 
@@ -165,33 +235,67 @@ pub fn run_pipeline(opts: &BuildOptions, sink: &dyn Sink) -> Result<Built, Build
     fail_if_errors(&ds)?;
     timer.lap("model");
 
-    // Markdown, in parallel.
+    // Markdown, in parallel; with a cache, only the bodies that changed.
     let tables = LinkTables::new(&site);
     let highlighter = Highlighter::new();
-    let rendered: Vec<Rendered> = site
+    let md_cache = cache.as_deref().map(|c| &c.markdown);
+    let bodies: Vec<(Arc<Rendered>, Option<CachedBody>)> = site
         .docs
         .par_iter()
         .map(|doc| {
             let Some(src) = doc.source.map(|s| &site.sources[s]) else {
-                return Rendered::default();
+                return (Arc::default(), None);
             };
             let links = DocLinks::new(&site, doc, &tables);
             let cjk = doc.lang.starts_with("zh") || doc.fallback;
+            if let Some(hit) =
+                md_cache.and_then(|c| c.get(&src.rel, &doc.lang, src.hash, cjk, &links))
+            {
+                return (hit, None);
+            }
+            let recording = Recording::new(&links);
             let cx = MarkdownContext {
                 file: &src.file,
                 file_text: &src.text,
                 body_line_offset: src.body_line_offset,
                 cjk,
                 highlighter: &highlighter,
-                resolver: &links,
+                resolver: &recording,
             };
-            markdown::render(src.body(), &cx)
+            let rendered = Arc::new(markdown::render(src.body(), &cx));
+            let entry = md_cache
+                .map(|_| CachedBody::new(src.hash, cjk, recording.into_links(), rendered.clone()));
+            (rendered, entry)
         })
         .collect();
+    let rendered: Vec<Arc<Rendered>> = match cache {
+        Some(c) => {
+            let mut keep = Vec::with_capacity(bodies.len());
+            let mut fresh = 0;
+            let mut out = Vec::with_capacity(bodies.len());
+            for (doc, (r, entry)) in site.docs.iter().zip(bodies) {
+                if let Some(src) = doc.source.map(|s| &site.sources[s]) {
+                    let key = (src.rel.clone(), doc.lang.clone());
+                    let entry = match entry {
+                        Some(e) => {
+                            fresh += 1;
+                            e
+                        }
+                        None => c.markdown.take(&key).expect("a cache hit stays in the cache"),
+                    };
+                    keep.push((key, entry));
+                }
+                out.push(r);
+            }
+            c.markdown.replace(keep, fresh);
+            out
+        }
+        None => bodies.into_iter().map(|(r, _)| r).collect(),
+    };
     let mut warnings = Diagnostics::new();
     for r in &rendered {
         for d in &r.diagnostics {
-            if d.severity == crate::diagnostics::Severity::Error {
+            if d.severity == Severity::Error {
                 ds.push(d.clone());
             } else {
                 warnings.push(d.clone());
@@ -220,20 +324,7 @@ pub fn run_pipeline(opts: &BuildOptions, sink: &dyn Sink) -> Result<Built, Build
     let tera = tera.expect("no template errors");
     timer.lap("templates");
 
-    let run_ds = render::run(&jobs, &shared, &tera, &theme, sink);
-    ds.extend(run_ds);
-    fail_if_errors(&ds)?;
-    timer.lap("render");
-
-    warnings.extend(ds.into_iter().filter(|d| d.severity == crate::diagnostics::Severity::Warning));
-    let report = BuildReport {
-        warnings,
-        skipped: shared.site.skipped.clone(),
-        files: jobs.len(),
-        documents: shared.site.docs.len(),
-        timings: timer.timings,
-    };
-    Ok(Built { report, shared })
+    Ok(Prepared { shared, tera, theme, jobs, warnings, timer })
 }
 
 /// Builds into the output folder atomically: checks the folder, writes into a staging

@@ -5,6 +5,7 @@
 //! `build::build_to_disk` adds the output-folder checks and the atomic swap.
 
 pub mod build;
+pub mod cache;
 pub mod check;
 pub mod cli;
 pub mod config;

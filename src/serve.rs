@@ -7,8 +7,14 @@
 //! rebuild keeps serving the last good site and shows the error, with file, line and
 //! hint, as an overlay on every open page until it is fixed.
 //!
-//! Every rebuild is a full rebuild in memory, as Zola chose after its incremental
-//! attempts bred bugs (zola #1114).
+//! A rebuild reuses what did not change ([`crate::cache`]): only the files the watcher
+//! reported are read, only bodies whose file or links changed are rendered again. The
+//! model, the values and the list of output files are made afresh every time, and pages
+//! are rendered from them when first asked for, so a page is never older than the last
+//! save. The reload is sent as soon as the new model is ready; every page is then
+//! rendered in the background, and a page that fails brings back the last good site
+//! with the error overlay. A test holds every served file to byte equality with a fresh
+//! full build after each kind of edit.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -18,8 +24,9 @@ use std::time::{Duration, Instant};
 
 use clap::Args;
 
-use crate::build::{BuildError, BuildOptions, run_pipeline};
-use crate::output::{MemorySink, escape_attr};
+use crate::build::{BuildError, BuildOptions, Prepared, prepare};
+use crate::cache::BuildCache;
+use crate::output::escape_attr;
 
 /// `fenjin serve`.
 #[derive(Debug, Args)]
@@ -42,10 +49,70 @@ pub struct ServeArgs {
     pub stop_after: Option<u64>,
 }
 
-/// What the server holds: the last good site and the current error, if any.
+/// A rendered output file: its bytes (`None`: nothing to write), or the error.
+type Made = Result<Option<Arc<Vec<u8>>>, String>;
+
+/// One build of the site: its output files, each rendered on first request.
+struct Generation {
+    prepared: Prepared,
+    /// Output path → index in `prepared.jobs`.
+    by_path: std::collections::HashMap<String, usize>,
+    /// Each job's bytes once rendered (`None`: nothing to write), or its error.
+    done: Vec<std::sync::OnceLock<Made>>,
+    /// Set when a newer generation replaced this one: background rendering stops.
+    superseded: AtomicBool,
+}
+
+impl Generation {
+    fn new(prepared: Prepared) -> Self {
+        let by_path = prepared.jobs.iter().enumerate().map(|(i, j)| (j.out.clone(), i)).collect();
+        let done = prepared.jobs.iter().map(|_| std::sync::OnceLock::new()).collect();
+        Generation { prepared, by_path, done, superseded: AtomicBool::new(false) }
+    }
+
+    /// The bytes of output file `path`: `None` if the site has no such file.
+    fn file(&self, path: &str) -> Option<Result<Arc<Vec<u8>>, String>> {
+        let &i = self.by_path.get(path)?;
+        self.render(i).transpose()
+    }
+
+    fn has(&self, path: &str) -> bool {
+        self.by_path.contains_key(path)
+    }
+
+    fn render(&self, i: usize) -> Made {
+        self.done[i]
+            .get_or_init(|| match self.prepared.render_job(&self.prepared.jobs[i]) {
+                Ok(bytes) => Ok(bytes.map(Arc::new)),
+                Err(d) => Err(d.render_human()),
+            })
+            .clone()
+    }
+
+    /// Renders every file not rendered yet; the errors, unless superseded first.
+    fn render_all(&self) -> Option<Vec<String>> {
+        use rayon::prelude::*;
+        let errors: Vec<String> = (0..self.done.len())
+            .into_par_iter()
+            .filter_map(|i| {
+                if self.superseded.load(Ordering::Relaxed) {
+                    return None;
+                }
+                self.render(i).err()
+            })
+            .collect();
+        (!self.superseded.load(Ordering::Relaxed)).then_some(errors)
+    }
+}
+
+/// What the server holds: the site being served and the current error, if any.
 #[derive(Default)]
 struct State {
-    files: BTreeMap<String, Vec<u8>>,
+    /// The newest generation that built; `None` until one does.
+    current: Option<Arc<Generation>>,
+    /// The newest generation all of whose pages rendered: served again when a newer
+    /// one turns out to fail while rendering.
+    good: Option<Arc<Generation>>,
     error: Option<String>,
     /// Bumped after every rebuild, good or bad; event streams wait on it.
     version: u64,
@@ -99,8 +166,7 @@ impl ServeArgs {
         });
         // Watch before the first build and before telling anyone the address, so that no
         // change made after the address is printed can go unnoticed.
-        watch(&root, opts.clone(), shared.clone())?;
-        rebuild(&opts, &shared);
+        watch(&root, opts, shared.clone())?;
         println!("serving {base_url}/  (Ctrl-C to stop)");
 
         let server = Arc::new(server);
@@ -136,23 +202,45 @@ impl ServeArgs {
     }
 }
 
-/// Builds into memory; on success replaces the served site, on failure keeps it and
-/// records the error for the overlay.
-fn rebuild(opts: &BuildOptions, shared: &Shared) {
+/// Rebuilds (reusing `cache`) and serves the result; on failure keeps the last good
+/// site and records the error for the overlay. `changed` lists the files the watcher
+/// reported (`None`: unknown, read everything).
+fn rebuild(
+    opts: &BuildOptions,
+    cache: &mut BuildCache,
+    changed: Option<std::collections::HashSet<PathBuf>>,
+    shared: &Arc<Shared>,
+) {
     let started = Instant::now();
-    let sink = MemorySink::new();
-    let result = run_pipeline(opts, &sink);
+    // Stop rendering the pages of the site being replaced: this build needs the cores.
+    if let Some(current) = &shared.state.lock().unwrap_or_else(|e| e.into_inner()).current {
+        current.superseded.store(true, Ordering::Relaxed);
+    }
+    cache.sources.set_changed(changed);
+    let result = prepare(opts, Some(cache));
     let mut state = shared.state.lock().unwrap_or_else(|e| e.into_inner());
     match result {
-        Ok(built) => {
-            state.files = sink.into_files();
+        Ok(prepared) => {
+            crate::cli::print_diagnostics(prepared.warnings());
+            let documents = prepared.shared.site.docs.len();
+            let generation = Arc::new(Generation::new(prepared));
+            if let Some(old) = state.current.replace(generation.clone()) {
+                old.superseded.store(true, Ordering::Relaxed);
+                // Freeing a large site takes a while: not under the lock, not before the
+                // reload.
+                std::thread::spawn(move || drop(old));
+            }
             state.error = None;
-            crate::cli::print_diagnostics(&built.report.warnings);
+            let (read, parsed) = cache.last_reads();
             eprintln!(
-                "rebuilt {} pages in {} ms",
-                built.report.documents,
-                started.elapsed().as_millis()
+                "rebuilt {documents} pages in {} ms ({read} files read, {parsed} parsed, {} bodies rendered)",
+                started.elapsed().as_millis(),
+                cache.last_rendered(),
             );
+            // Render everything in the background: template errors show up, and later
+            // requests are answered from memory.
+            let shared = shared.clone();
+            std::thread::spawn(move || verify(generation, &shared));
         }
         Err(BuildError::Content(ds)) => {
             crate::cli::print_diagnostics(&ds);
@@ -173,9 +261,31 @@ fn rebuild(opts: &BuildOptions, shared: &Shared) {
     shared.changed.notify_all();
 }
 
+/// Renders every page of a new generation; if one fails, goes back to the last good
+/// generation and shows the error.
+fn verify(generation: Arc<Generation>, shared: &Shared) {
+    let Some(errors) = generation.render_all() else { return };
+    let mut state = shared.state.lock().unwrap_or_else(|e| e.into_inner());
+    if !state.current.as_ref().is_some_and(|c| Arc::ptr_eq(c, &generation)) {
+        return; // a newer build took over
+    }
+    if errors.is_empty() {
+        state.good = Some(generation);
+        return;
+    }
+    for e in &errors {
+        eprintln!("{e}");
+    }
+    state.error = Some(errors.join("\n"));
+    state.current = state.good.clone();
+    state.version += 1;
+    shared.changed.notify_all();
+}
+
 /// The site's inputs: site.yaml and these folders.
 const WATCHED: &[&str] = &["content", "themes", "templates", "static", "i18n"];
 
+/// Starts watching, runs the first build, and rebuilds in a thread after each change.
 fn watch(root: &Path, opts: BuildOptions, shared: Arc<Shared>) -> Result<(), BuildError> {
     use notify_debouncer_mini::notify::RecursiveMode;
     let (tx, rx) = std::sync::mpsc::channel();
@@ -190,24 +300,139 @@ fn watch(root: &Path, opts: BuildOptions, shared: Arc<Shared>) -> Result<(), Bui
     let mut watching = std::collections::BTreeSet::new();
     ensure_watched(&mut debouncer, root, &mut watching);
     let root = root.to_path_buf();
+    // Content hashes of the inputs, taken before the first build: a change made while it
+    // runs is seen by the next one.
+    let mut known = Inputs::scan(&root);
+    let mut cache = BuildCache::new();
+    rebuild(&opts, &mut cache, None, &shared);
     std::thread::spawn(move || {
-        // Reading files for a rebuild raises access events on some platforms; only a real
-        // change of a file's size, time or presence triggers a rebuild.
-        let mut last = fingerprint(&root);
-        for _events in rx {
+        while let Ok(first) = rx.recv() {
             if shared.stopping.load(Ordering::SeqCst) {
                 break;
             }
+            // Everything reported so far, in one rebuild.
+            let mut reported = std::collections::BTreeSet::new();
+            for events in std::iter::once(first).chain(rx.try_iter()) {
+                match events {
+                    Ok(events) => reported.extend(events.into_iter().map(|e| e.path)),
+                    // The watcher lost track (an overflow): check every file.
+                    Err(_) => {
+                        reported.insert(root.clone());
+                    }
+                }
+            }
             ensure_watched(&mut debouncer, &root, &mut watching);
-            let now = fingerprint(&root);
-            if now == last {
+            // Reading files for a rebuild raises access events on some platforms; only a
+            // change of a file's content or presence triggers a rebuild.
+            let reported: Vec<PathBuf> = reported.into_iter().collect();
+            let changed = known.update(&root, &reported);
+            if changed.is_empty() {
                 continue;
             }
-            last = now;
-            rebuild(&opts, &shared);
+            rebuild(&opts, &mut cache, Some(changed), &shared);
         }
     });
     Ok(())
+}
+
+/// Size, modification time and content hash of every input file, kept up to date
+/// from the watcher's reports.
+struct Inputs {
+    files: BTreeMap<PathBuf, Stamp>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    hash: blake3::Hash,
+}
+
+impl Inputs {
+    fn scan(root: &Path) -> Inputs {
+        let mut inputs = Inputs { files: BTreeMap::new() };
+        inputs.update(root, &[root.to_path_buf()]);
+        inputs
+    }
+
+    /// Looks again at the reported paths and returns the files that appeared,
+    /// disappeared or changed content. A reported file is hashed again; a reported
+    /// folder is only listed (a file changed inside it is reported itself), so that the
+    /// events a build raises by listing folders cost no reading.
+    fn update(&mut self, root: &Path, reported: &[PathBuf]) -> std::collections::HashSet<PathBuf> {
+        use rayon::prelude::*;
+        let is_input = |p: &Path| {
+            p.strip_prefix(root).ok().and_then(|r| r.components().next()).is_some_and(|c| {
+                let c = c.as_os_str();
+                c == "site.yaml" || WATCHED.iter().any(|w| c == *w)
+            })
+        };
+        let mut paths: std::collections::BTreeSet<PathBuf> = std::collections::BTreeSet::new();
+        for p in reported {
+            if p.is_dir() {
+                // The folder's own entries: files and folders that are new or gone.
+                let names: std::collections::HashSet<std::ffi::OsString> = std::fs::read_dir(p)
+                    .map(|rd| rd.flatten().map(|e| e.file_name()).collect())
+                    .unwrap_or_default();
+                for (k, _) in self.files.range(p.clone()..).take_while(|(k, _)| k.starts_with(p)) {
+                    let child = k.strip_prefix(p).ok().and_then(|r| r.components().next());
+                    if child.is_some_and(|c| !names.contains(c.as_os_str())) {
+                        paths.insert(k.clone());
+                    }
+                }
+                for name in names {
+                    let child = p.join(&name);
+                    let known = self
+                        .files
+                        .range(child.clone()..)
+                        .next()
+                        .is_some_and(|(k, _)| k.starts_with(&child));
+                    if known {
+                        continue; // a change inside is reported by itself
+                    }
+                    for entry in
+                        walkdir::WalkDir::new(&child).follow_links(true).into_iter().flatten()
+                    {
+                        if entry.file_type().is_file() && is_input(entry.path()) {
+                            paths.insert(entry.path().to_path_buf());
+                        }
+                    }
+                }
+            } else if is_input(p) || self.files.contains_key(p) {
+                paths.insert(p.clone());
+            }
+        }
+        // A file is read again only when its size or time changed (reading raises access
+        // events on some platforms, which must not start another round), and counts as
+        // changed only when its content did.
+        let now: Vec<(PathBuf, Option<Stamp>)> = paths
+            .into_par_iter()
+            .map(|p| {
+                let Ok(meta) = std::fs::metadata(&p) else { return (p, None) };
+                let (len, modified) = (meta.len(), meta.modified().ok());
+                if let Some(known) = self.files.get(&p)
+                    && known.len == len
+                    && known.modified == modified
+                {
+                    return (p, Some(*known));
+                }
+                let stamp =
+                    std::fs::read(&p).ok().map(|b| Stamp { len, modified, hash: blake3::hash(&b) });
+                (p, stamp)
+            })
+            .collect();
+        let mut changed = std::collections::HashSet::new();
+        for (p, stamp) in now {
+            let before = match stamp {
+                Some(s) => self.files.insert(p.clone(), s),
+                None => self.files.remove(&p),
+            };
+            if before.map(|s| s.hash) != stamp.map(|s| s.hash) {
+                changed.insert(p);
+            }
+        }
+        changed
+    }
 }
 
 /// Watches each input folder that exists and is not watched yet (folders can appear
@@ -229,22 +454,6 @@ fn ensure_watched(
             watching.insert(name);
         }
     }
-}
-
-/// Size and modification time of every file the site is built from.
-fn fingerprint(root: &Path) -> BTreeMap<PathBuf, (u64, Option<std::time::SystemTime>)> {
-    let mut out = BTreeMap::new();
-    for name in std::iter::once(&"site.yaml").chain(WATCHED) {
-        for entry in walkdir::WalkDir::new(root.join(name)).follow_links(true).into_iter().flatten()
-        {
-            if let Ok(meta) = entry.metadata()
-                && meta.is_file()
-            {
-                out.insert(entry.path().to_path_buf(), (meta.len(), meta.modified().ok()));
-            }
-        }
-    }
-    out
 }
 
 /// Maps a request path to a file of the built site. `None` for paths that try to leave
@@ -325,6 +534,22 @@ fn header(name: &str, value: &str) -> tiny_http::Header {
     tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("valid header")
 }
 
+/// An HTML answer with `status`: the site's 404 page (or a bare one) with the overlay.
+fn page(
+    status: u16,
+    not_found: Option<Result<Arc<Vec<u8>>, String>>,
+    error: Option<&str>,
+) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
+    let html = match &not_found {
+        Some(Ok(b)) => b.as_slice(),
+        _ => b"<!DOCTYPE html><title>404</title><p>404</p>".as_slice(),
+    };
+    tiny_http::Response::from_data(with_reload(html, error))
+        .with_status_code(status)
+        .with_header(header("Content-Type", "text/html; charset=utf-8"))
+        .with_header(header("Cache-Control", "no-cache"))
+}
+
 fn respond(request: tiny_http::Request, shared: &Shared) {
     let url = request.url().to_owned();
     if url.split('?').next() == Some(EVENTS) {
@@ -336,32 +561,32 @@ fn respond(request: tiny_http::Request, shared: &Shared) {
             request.respond(tiny_http::Response::from_string("bad request").with_status_code(400));
         return;
     };
-    let state = shared.state.lock().unwrap_or_else(|e| e.into_inner());
-    let error = state.error.clone();
-    let found = state.files.get(&path).map(|b| (path.clone(), b.clone()));
-    // `/cities/harbin` → `/cities/harbin/` when that is a page.
-    let redirect = found.is_none() && state.files.contains_key(&format!("{path}/index.html"));
-    let not_found = state.files.get("404.html").cloned();
-    drop(state);
-    let response = if let Some((p, bytes)) = found {
-        let body = if p.ends_with(".html") { with_reload(&bytes, error.as_deref()) } else { bytes };
-        tiny_http::Response::from_data(body)
-            .with_header(header("Content-Type", mime(&p)))
-            .with_header(header("Cache-Control", "no-cache"))
-    } else if redirect {
-        let location = format!("{}/", url.split('?').next().unwrap_or("/"));
-        tiny_http::Response::from_data(Vec::new())
-            .with_status_code(301)
-            .with_header(header("Location", &location))
-    } else {
-        let body = with_reload(
-            &not_found.unwrap_or_else(|| b"<!DOCTYPE html><title>404</title><p>404</p>".to_vec()),
-            error.as_deref(),
-        );
-        tiny_http::Response::from_data(body)
-            .with_status_code(404)
-            .with_header(header("Content-Type", "text/html; charset=utf-8"))
-            .with_header(header("Cache-Control", "no-cache"))
+    let (generation, error) = {
+        let state = shared.state.lock().unwrap_or_else(|e| e.into_inner());
+        (state.current.clone(), state.error.clone())
+    };
+    let file = |p: &str| generation.as_ref().and_then(|g| g.file(p));
+    let response = match file(&path) {
+        Some(Ok(bytes)) => {
+            let body = if path.ends_with(".html") {
+                with_reload(&bytes, error.as_deref())
+            } else {
+                bytes.as_ref().clone()
+            };
+            tiny_http::Response::from_data(body)
+                .with_header(header("Content-Type", mime(&path)))
+                .with_header(header("Cache-Control", "no-cache"))
+        }
+        // `/cities/harbin` → `/cities/harbin/` when that is a page.
+        None if generation.as_ref().is_some_and(|g| g.has(&format!("{path}/index.html"))) => {
+            let location = format!("{}/", url.split('?').next().unwrap_or("/"));
+            tiny_http::Response::from_data(Vec::new())
+                .with_status_code(301)
+                .with_header(header("Location", &location))
+        }
+        // This page does not render: the error, over the site's 404 page.
+        Some(Err(message)) => page(500, file("404.html"), Some(&message)),
+        None => page(404, file("404.html"), error.as_deref()),
     };
     let _ = request.respond(response);
 }

@@ -199,3 +199,205 @@ fn edits_reload_open_pages_and_a_broken_rebuild_keeps_the_last_good_site() {
         get(&s, "/news/first/").body.contains(">主页</a>")
     });
 }
+
+/// Every file of a fresh full build of the same tree, fetched from serve, byte for byte
+/// (HTML without the reload script serve adds). Returns the paths compared, or the first
+/// difference.
+fn serve_equals_full_build(t: &SiteTest, s: &Server, step: &str) -> Result<Vec<String>, String> {
+    let out = t.dir.path().join("full");
+    let status = Command::new(env!("CARGO_BIN_EXE_fenjin"))
+        .args(["build", "--root", t.root().to_str().unwrap(), "--output"])
+        .arg(&out)
+        .args(["--force", "--now", NOW, "--base-url", &format!("http://{}", s.addr)])
+        .env("NO_COLOR", "1")
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success(), "{step}: the full build fails");
+    let mut paths = Vec::new();
+    for entry in walkdir::WalkDir::new(&out).sort_by_file_name() {
+        let entry = entry.unwrap();
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(&out).unwrap().to_str().unwrap().replace('\\', "/");
+        if rel == ".fenjin-output" {
+            continue;
+        }
+        let expected = std::fs::read(entry.path()).unwrap();
+        let url: String = rel
+            .split('/')
+            .map(|seg| {
+                percent_encoding::utf8_percent_encode(seg, percent_encoding::NON_ALPHANUMERIC)
+                    .to_string()
+            })
+            .collect::<Vec<_>>()
+            .join("/");
+        let reply = get_bytes(s, &format!("/{url}"));
+        if reply.0 != 200 {
+            return Err(format!("{step}: /{rel} is not served ({})", reply.0));
+        }
+        let mut body = reply.1;
+        if rel.ends_with(".html") {
+            let text = String::from_utf8(body).unwrap();
+            let start =
+                text.rfind("<script>(function(){var s=new EventSource").expect("reload script");
+            let end = text[start..].find("</script>").unwrap() + start + "</script>".len();
+            body = format!("{}{}", &text[..start], &text[end..]).into_bytes();
+        }
+        if body != expected {
+            return Err(format!(
+                "{step}: /{rel} differs from the full build\n--- serve\n{}\n--- full build\n{}",
+                String::from_utf8_lossy(&body),
+                String::from_utf8_lossy(&expected)
+            ));
+        }
+        paths.push(rel);
+    }
+    Ok(paths)
+}
+
+fn get_bytes(s: &Server, path: &str) -> (u16, Vec<u8>) {
+    let mut stream = TcpStream::connect(&s.addr).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", s.addr).unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("a response head");
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let status = head.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    (status, raw[split + 4..].to_vec())
+}
+
+const NOW: &str = "2026-11-24";
+
+#[test]
+fn after_every_kind_of_edit_serve_holds_exactly_what_a_full_build_makes() {
+    let t = SiteTest::new("kitchen-sink");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_fenjin"))
+        .args(["serve", "--root", t.root().to_str().unwrap(), "--port", "0"])
+        .args(["--stop-after", "120", "--now", NOW])
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start fenjin serve");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let addr = line.split("http://").nth(1).and_then(|r| r.split('/').next()).unwrap().to_owned();
+    let s = Server { child, addr };
+    let rx = events(&s);
+    let mut before = serve_equals_full_build(&t, &s, "start").unwrap();
+
+    let read = |rel: &str| std::fs::read_to_string(t.root().join(rel)).unwrap();
+    type Edit<'a> = (&'a str, Box<dyn Fn() + 'a>);
+    let edits: Vec<Edit<'_>> = vec![
+        (
+            "change a page",
+            Box::new(|| {
+                t.write("content/news/third.md", &(read("content/news/third.md") + "\n又一段。\n"))
+            }),
+        ),
+        (
+            "add a page",
+            Box::new(|| {
+                t.write(
+                "content/news/fourth.md",
+                "---\ntitle: 第四条\ndate: 2022-10-01\ntags: [新标签]\n---\n链接到[第二条](@/news/second.md)。\n",
+            )
+            }),
+        ),
+        // A page that others link to moves: the linking pages change too.
+        (
+            "move a linked page",
+            Box::new(|| {
+                t.write(
+                    "content/news/second.md",
+                    &read("content/news/second.md").replacen("title:", "slug: moved\ntitle:", 1),
+                )
+            }),
+        ),
+        (
+            "delete a page",
+            Box::new(|| std::fs::remove_file(t.root().join("content/news/third.md")).unwrap()),
+        ),
+        (
+            "rename a page",
+            Box::new(|| {
+                std::fs::rename(
+                    t.root().join("content/news/fourth.md"),
+                    t.root().join("content/news/renamed.md"),
+                )
+                .unwrap()
+            }),
+        ),
+        (
+            "change a translation",
+            Box::new(|| {
+                t.write(
+                    "content/news/first.en.md",
+                    &read("content/news/first.en.md").replace("See", "Read"),
+                )
+            }),
+        ),
+        (
+            "add a translation",
+            Box::new(|| {
+                t.write("content/news/renamed.en.md", "---\ntitle: Fourth\n---\nIn English.\n")
+            }),
+        ),
+        (
+            "change a template",
+            Box::new(|| {
+                t.write(
+                    "templates/index.html",
+                    &read("templates/index.html").replace("site override", "site override, edited"),
+                )
+            }),
+        ),
+        (
+            "change an interface string",
+            Box::new(|| {
+                t.write("i18n/zh.yaml", "home: 主页\n");
+                t.write("i18n/en.yaml", "home: Start\n");
+            }),
+        ),
+        (
+            "change site.yaml",
+            Box::new(|| t.write("site.yaml", &read("site.yaml").replace("厨房水槽", "厨房"))),
+        ),
+        (
+            "delete a section",
+            Box::new(|| std::fs::remove_dir_all(t.root().join("content/cities")).unwrap()),
+        ),
+    ];
+    for (step, edit) in &edits {
+        // Writes a moment apart, so that each edit is its own change.
+        std::thread::sleep(Duration::from_millis(20));
+        edit();
+        rx.recv_timeout(Duration::from_secs(15))
+            .unwrap_or_else(|_| panic!("{step}: no reload event"));
+        // A change can arrive in more than one event batch: wait until serve has it.
+        let start = Instant::now();
+        let now = loop {
+            match serve_equals_full_build(&t, &s, step) {
+                Ok(paths) => break paths,
+                Err(e) if start.elapsed() > Duration::from_secs(10) => panic!("{e}"),
+                Err(_) => std::thread::sleep(Duration::from_millis(100)),
+            }
+        };
+        // What the full build no longer has, serve no longer serves.
+        for gone in before.iter().filter(|p| !now.contains(p)) {
+            let url: String = gone
+                .split('/')
+                .map(|seg| {
+                    percent_encoding::utf8_percent_encode(seg, percent_encoding::NON_ALPHANUMERIC)
+                        .to_string()
+                })
+                .collect::<Vec<_>>()
+                .join("/");
+            assert_eq!(get_bytes(&s, &format!("/{url}")).0, 404, "{step}: /{gone} is still served");
+        }
+        before = now;
+    }
+}

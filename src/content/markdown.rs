@@ -54,6 +54,7 @@ pub struct Rendered {
 }
 
 /// What a link resolver decides for a link destination.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LinkAction {
     /// Leave it as written.
     Keep,

@@ -5,14 +5,18 @@
 //! Input: the content folder and the config. Output: [`Loaded`] (source documents and
 //! assets, sorted by path) and diagnostics. After this stage nothing reads the disk
 //! except the writer copying assets.
+//!
+//! `serve` passes a [`SourceCache`]: a file the watcher did not report is taken from the
+//! cache unread, and a reported file whose content hash is unchanged is not parsed again.
 
 pub mod front_matter;
 pub mod highlight;
 pub mod kinds;
 pub mod markdown;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -44,6 +48,8 @@ pub struct SourceDoc {
     pub front_matter_line: usize,
     /// The front matter as written.
     pub front_matter: FrontMatter,
+    /// Hash of the file's bytes: the key of the caches kept between builds.
+    pub hash: blake3::Hash,
 }
 
 impl SourceDoc {
@@ -65,10 +71,45 @@ pub struct SourceAsset {
 /// Everything read from `content/`.
 #[derive(Debug, Default)]
 pub struct Loaded {
-    /// Markdown files, sorted by `rel`.
-    pub docs: Vec<SourceDoc>,
+    /// Markdown files: the sections, then the pages, each in the order of the walk.
+    pub docs: Vec<Arc<SourceDoc>>,
     /// Other files, sorted by `rel`.
     pub assets: Vec<SourceAsset>,
+}
+
+/// Parsed files kept between builds by `serve`, keyed by path and content hash.
+#[derive(Debug, Default)]
+pub struct SourceCache {
+    entries: HashMap<String, Cached>,
+    /// Files changed since the last load, as the watcher reported them (absolute paths).
+    /// `None`: not known, so every file is read and its hash compared.
+    changed: Option<HashSet<PathBuf>>,
+    /// How many files the last load read and parsed (for tests and `serve`'s message).
+    pub(crate) last_read: usize,
+    pub(crate) last_parsed: usize,
+}
+
+/// A file read and parsed, or its errors.
+type Parsed = Result<Arc<SourceDoc>, Vec<Diagnostic>>;
+
+#[derive(Debug)]
+struct Cached {
+    hash: blake3::Hash,
+    /// The kind the file was read as (its section's `kind:` can change).
+    kind: Kind,
+    result: Parsed,
+}
+
+impl SourceCache {
+    /// Tells the cache which files changed since the last load; only those are read.
+    pub fn set_changed(&mut self, paths: Option<HashSet<PathBuf>>) {
+        self.changed = paths;
+    }
+
+    /// Forgets everything (after a change of site.yaml, which parsing depends on).
+    pub fn clear(&mut self) {
+        self.entries.clear();
+    }
 }
 
 /// Files an editor or the OS leaves behind, never content.
@@ -81,7 +122,12 @@ fn ignored(name: &str) -> bool {
 }
 
 /// Reads `content_dir`. `root` is the site root, for message paths.
-pub fn load(content_dir: &Path, root: &Path, config: &Config) -> (Loaded, Diagnostics) {
+pub fn load(
+    content_dir: &Path,
+    root: &Path,
+    config: &Config,
+    cache: Option<&mut SourceCache>,
+) -> (Loaded, Diagnostics) {
     let mut ds = Diagnostics::new();
     let mut md_files = Vec::new();
     let mut assets = Vec::new();
@@ -135,14 +181,40 @@ pub fn load(content_dir: &Path, root: &Path, config: &Config) -> (Loaded, Diagno
         let base = rel.rsplit('/').next().unwrap_or(rel);
         base == "_index.md" || (base.starts_with("_index.") && base.ends_with(".md"))
     });
+    let cache_ref = cache.as_deref();
     let read = |list: &[&(String, PathBuf)],
                 kinds: &BTreeMap<String, Kind>|
-     -> Vec<Result<SourceDoc, Vec<Diagnostic>>> {
+     -> Vec<(Parsed, Option<Cached>)> {
         list.par_iter()
             .map(|(rel, abs)| {
                 let file = crate::diagnostics::relative_to(abs, root);
                 let kind = kind_of(rel, kinds);
-                read_doc(rel, abs, &file, config, &langs, &taxonomies, kind)
+                let cached = cache_ref.and_then(|c| c.entries.get(rel)).filter(|e| e.kind == kind);
+                if let (Some(e), Some(changed)) =
+                    (cached, cache_ref.and_then(|c| c.changed.as_ref()))
+                    && !changed.contains(abs)
+                {
+                    return (e.result.clone(), None);
+                }
+                let bytes = match std::fs::read(abs) {
+                    Ok(b) => b,
+                    Err(e) => {
+                        let d = Diagnostic::error("E0109", format!("cannot read the file: {e}"))
+                            .file(&file);
+                        return (Err(vec![d]), None);
+                    }
+                };
+                let hash = blake3::hash(&bytes);
+                if let Some(e) = cached.filter(|e| e.hash == hash) {
+                    return (
+                        e.result.clone(),
+                        Some(Cached { hash, kind, result: e.result.clone() }),
+                    );
+                }
+                let result = parse_doc(rel, bytes, hash, &file, config, &langs, &taxonomies, kind)
+                    .map(Arc::new);
+                let fresh = Cached { hash, kind, result: result.clone() };
+                (result, Some(fresh))
             })
             .collect()
     };
@@ -150,7 +222,7 @@ pub fn load(content_dir: &Path, root: &Path, config: &Config) -> (Loaded, Diagno
     // Folder → declared kind, from the sections read without errors (default language
     // first, so a translation cannot change the kind).
     let mut kinds: BTreeMap<String, Kind> = BTreeMap::new();
-    let mut ordered: Vec<&SourceDoc> = results.iter().filter_map(|r| r.as_ref().ok()).collect();
+    let mut ordered: Vec<&SourceDoc> = results.iter().filter_map(|r| r.0.as_deref().ok()).collect();
     ordered.sort_by_key(|d| d.lang != config.default_language);
     for d in ordered {
         if let Some(kind) = d.front_matter.kind.as_deref().and_then(Kind::from_name) {
@@ -160,11 +232,30 @@ pub fn load(content_dir: &Path, root: &Path, config: &Config) -> (Loaded, Diagno
     }
     results.extend(read(&pages, &kinds));
     let mut docs = Vec::with_capacity(results.len());
-    for r in results {
+    let mut fresh = Vec::new();
+    for (rel, (r, f)) in sections.iter().chain(&pages).map(|(rel, _)| rel).zip(results) {
         match r {
             Ok(doc) => docs.push(doc),
             Err(errs) => ds.extend(errs),
         }
+        if let Some(f) = f {
+            fresh.push((rel.clone(), f));
+        }
+    }
+    if let Some(cache) = cache {
+        let present: HashSet<&str> = md_files.iter().map(|(rel, _)| rel.as_str()).collect();
+        cache.entries.retain(|rel, _| present.contains(rel.as_str()));
+        cache.last_read = fresh.len();
+        cache.last_parsed = 0;
+        for (rel, f) in fresh {
+            let unchanged =
+                cache.entries.get(&rel).is_some_and(|e| e.hash == f.hash && e.kind == f.kind);
+            if !unchanged {
+                cache.last_parsed += 1;
+            }
+            cache.entries.insert(rel, f);
+        }
+        cache.changed = None;
     }
     (Loaded { docs, assets }, ds)
 }
@@ -204,18 +295,17 @@ fn language_of(rel: &str, default: &str, langs: &[&str]) -> Result<(String, Stri
     Ok((rel.to_owned(), default.to_owned()))
 }
 
-fn read_doc(
+#[allow(clippy::too_many_arguments)]
+fn parse_doc(
     rel: &str,
-    abs: &Path,
+    bytes: Vec<u8>,
+    hash: blake3::Hash,
     file: &Path,
     config: &Config,
     langs: &[&str],
     taxonomies: &[&str],
     kind: Kind,
 ) -> Result<SourceDoc, Vec<Diagnostic>> {
-    let bytes = std::fs::read(abs).map_err(|e| {
-        vec![Diagnostic::error("E0109", format!("cannot read the file: {e}")).file(file)]
-    })?;
     let raw = String::from_utf8(bytes).map_err(|e| {
         let upto = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = upto.iter().filter(|b| **b == b'\n').count() + 1;
@@ -283,6 +373,7 @@ fn read_doc(
         body_line_offset,
         front_matter_line,
         front_matter: fm,
+        hash,
     })
 }
 

@@ -11,6 +11,9 @@ pub mod refs;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
+use std::sync::Arc;
+
+use rayon::prelude::*;
 
 use jiff::{Timestamp, Zoned};
 
@@ -181,7 +184,7 @@ pub struct Site {
     /// The configuration.
     pub config: Config,
     /// Loaded source files.
-    pub sources: Vec<SourceDoc>,
+    pub sources: Vec<Arc<SourceDoc>>,
     /// Every published document in every language.
     pub docs: Vec<Doc>,
     /// (canonical, lang) → document.
@@ -193,7 +196,7 @@ pub struct Site {
     /// Pages left out, for the build log.
     pub skipped: Vec<Skipped>,
     /// Rendered Markdown per document (same index as `docs`).
-    pub rendered: Vec<Rendered>,
+    pub rendered: Vec<Arc<Rendered>>,
     /// Newest-first list of the dated pages (not sections) per language.
     pub latest: BTreeMap<String, Vec<DocId>>,
     /// References between kinds, both ways.
@@ -280,14 +283,24 @@ pub fn build(config: Config, loaded: Loaded, rules: &PublishRules) -> (Site, Dia
 
     let mut docs: Vec<Doc> = Vec::new();
     let mut skipped = Vec::new();
-    for (i, src) in sources.iter().enumerate() {
-        let mut fm = src.front_matter.clone();
-        if src.lang != default
-            && let Some(orig) = originals.get(src.canonical.as_str())
-        {
-            fm.inherit_from(orig);
-        }
-        let Some(doc) = make_doc(&config, src, i, fm, &mut ds) else {
+    // Documents from their sources, in parallel; in source order after.
+    let made: Vec<(Option<Doc>, Diagnostics)> = sources
+        .par_iter()
+        .enumerate()
+        .map(|(i, src)| {
+            let mut fm = src.front_matter.clone();
+            if src.lang != default
+                && let Some(orig) = originals.get(src.canonical.as_str())
+            {
+                fm.inherit_from(orig);
+            }
+            let mut ds = Diagnostics::new();
+            (make_doc(&config, src, i, fm, &mut ds), ds)
+        })
+        .collect();
+    for ((doc, doc_ds), src) in made.into_iter().zip(&sources) {
+        ds.extend(doc_ds);
+        let Some(doc) = doc else {
             continue;
         };
         if let Some(reason) = unpublished(&doc, rules) {
@@ -358,7 +371,8 @@ pub fn build(config: Config, loaded: Loaded, rules: &PublishRules) -> (Site, Dia
     // Stable order: by language (config order), then canonical path.
     let lang_rank: HashMap<&str, usize> =
         config.languages.iter().enumerate().map(|(i, l)| (l.code.as_str(), i)).collect();
-    docs.sort_by(|a, b| {
+    // The keys are unique, so an unstable (parallel) sort is deterministic.
+    docs.par_sort_unstable_by(|a, b| {
         (lang_rank[a.lang.as_str()], &a.canonical).cmp(&(lang_rank[b.lang.as_str()], &b.canonical))
     });
     let mut by_key = HashMap::with_capacity(docs.len());
@@ -681,10 +695,16 @@ fn unpublished(doc: &Doc, rules: &PublishRules) -> Option<String> {
 }
 
 fn build_taxonomies(config: &Config, docs: &[Doc]) -> Vec<Taxonomy> {
-    let mut out = Vec::new();
-    for l in &config.languages {
-        let prefix = config.lang_prefix(&l.code);
-        for tc in &config.taxonomies {
+    // One task per language and taxonomy, in config order.
+    let pairs: Vec<_> = config
+        .languages
+        .iter()
+        .flat_map(|l| config.taxonomies.iter().map(move |tc| (l, tc)))
+        .collect();
+    pairs
+        .into_par_iter()
+        .map(|(l, tc)| {
+            let prefix = config.lang_prefix(&l.code);
             // slug → (spelling counts, pages)
             let mut terms: BTreeMap<String, (BTreeMap<String, usize>, Vec<DocId>)> =
                 BTreeMap::new();
@@ -715,16 +735,15 @@ fn build_taxonomies(config: &Config, docs: &[Doc]) -> Vec<Taxonomy> {
                     Term { path: format!("{prefix}/{}/{slug}/", tc.name), name, slug, pages }
                 })
                 .collect();
-            out.push(Taxonomy {
+            Taxonomy {
                 name: tc.name.clone(),
                 lang: l.code.clone(),
                 path: format!("{prefix}/{}/", tc.name),
                 feed: tc.feed,
                 terms,
-            });
-        }
-    }
-    out
+            }
+        })
+        .collect()
 }
 
 /// Where each content asset goes: next to its page when it belongs to one (inside a page
@@ -732,7 +751,7 @@ fn build_taxonomies(config: &Config, docs: &[Doc]) -> Vec<Taxonomy> {
 /// its own path.
 fn place_assets(
     assets: &[SourceAsset],
-    sources: &[SourceDoc],
+    sources: &[Arc<SourceDoc>],
     docs: &[Doc],
     by_key: &HashMap<(String, String), DocId>,
     default: &str,

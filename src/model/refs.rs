@@ -48,7 +48,7 @@ pub fn resolve(
     config: &Config,
     docs: &[Doc],
     by_key: &HashMap<(String, String), DocId>,
-    sources: &[SourceDoc],
+    sources: &[std::sync::Arc<SourceDoc>],
     assets: &[Asset],
 ) -> (Refs, Diagnostics) {
     let mut ds = Diagnostics::new();

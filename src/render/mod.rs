@@ -12,7 +12,7 @@ pub mod values;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 use tera::{Context, Kwargs, State, Tera, TeraResult, Value};
@@ -27,8 +27,11 @@ use theme::Theme;
 pub struct Shared {
     /// The model.
     pub site: Site,
-    /// One value per document.
-    pub values: Vec<Value>,
+    /// One value per document, made when a template first needs it (in `serve` most
+    /// are never needed between two edits).
+    values: Vec<OnceLock<Value>>,
+    /// One value per section with its `pages` and `subsections`, likewise.
+    section_values: Vec<OnceLock<Value>>,
     /// `site` values per language.
     pub site_values: BTreeMap<String, Value>,
     /// Interface strings.
@@ -40,10 +43,10 @@ pub struct Shared {
 }
 
 impl Shared {
-    /// Builds the values (in parallel).
+    /// Wraps the model; document values are made on first use.
     pub fn with_tables(site: Site, i18n: I18n, tables: LinkTables) -> Shared {
-        let values: Vec<Value> =
-            site.docs.par_iter().map(|d| values::doc_value(&site, d, &tables)).collect();
+        let values = site.docs.iter().map(|_| OnceLock::new()).collect();
+        let section_values = site.docs.iter().map(|_| OnceLock::new()).collect();
         let site_values = site
             .config
             .languages
@@ -56,7 +59,19 @@ impl Shared {
             .iter()
             .filter_map(|l| crate::figures::compute(&site, &l.code).map(|f| (l.code.clone(), f)))
             .collect();
-        Shared { site, values, site_values, i18n, tables, figures }
+        Shared { site, values, section_values, site_values, i18n, tables, figures }
+    }
+
+    /// The template value of a document.
+    pub fn value(&self, id: DocId) -> &Value {
+        self.values[id]
+            .get_or_init(|| values::doc_value(&self.site, &self.site.docs[id], &self.tables))
+    }
+
+    /// The value of a section with its `pages` and `subsections`.
+    pub fn section_value(&self, id: DocId) -> &Value {
+        self.section_values[id]
+            .get_or_init(|| values::section_value(&self.site, id, &|i| self.value(i)))
     }
 
     fn lang_arg(&self, kwargs: &Kwargs, state: &State) -> TeraResult<String> {
@@ -124,7 +139,7 @@ pub fn make_tera(theme: &Theme, shared: &Arc<Shared>) -> Result<Tera, Diagnostic
     tera.register_function("get_page", move |kwargs: Kwargs, state: &State| -> TeraResult<Value> {
         let path = kwargs.must_get::<&str>("path")?;
         let lang = s.lang_arg(&kwargs, state)?;
-        Ok(s.values[s.find(path, &lang)?].clone())
+        Ok(s.value(s.find(path, &lang)?).clone())
     });
     let s = shared.clone();
     tera.register_function(
@@ -134,9 +149,9 @@ pub fn make_tera(theme: &Theme, shared: &Arc<Shared>) -> Result<Tera, Diagnostic
             let lang = s.lang_arg(&kwargs, state)?;
             let id = s.find(path, &lang)?;
             if kwargs.get::<bool>("pages")?.unwrap_or(false) {
-                Ok(values::section_value(&s.site, id, &s.values))
+                Ok(s.section_value(id).clone())
             } else {
-                Ok(s.values[id].clone())
+                Ok(s.value(id).clone())
             }
         },
     );
@@ -154,7 +169,7 @@ pub fn make_tera(theme: &Theme, shared: &Arc<Shared>) -> Result<Tera, Diagnostic
             ids.iter()
                 .filter(|&&i| kind.is_none_or(|k| s.site.docs[i].data.kind().name() == k))
                 .take(n)
-                .map(|&i| s.values[i].clone())
+                .map(|&i| s.value(i).clone())
                 .collect::<Vec<_>>(),
         ))
     });
@@ -710,12 +725,32 @@ pub fn template_for(site: &Site, theme: &Theme, doc: &crate::model::Doc) -> Stri
         .unwrap_or_else(|| "page.html".into())
 }
 
+/// Makes the bytes of one output file; `None` when there is nothing to write.
+pub fn render_one(
+    job: &Job,
+    shared: &Shared,
+    tera: &Tera,
+    theme: &Theme,
+) -> Result<Option<Vec<u8>>, Box<Diagnostic>> {
+    match &job.kind {
+        JobKind::Static(theme::FileSource::Embedded(bytes)) => Ok(Some(bytes.to_vec())),
+        JobKind::Static(theme::FileSource::Disk(p)) | JobKind::Asset(p) => {
+            std::fs::read(p).map(Some).map_err(|e| {
+                Box::new(
+                    Diagnostic::error("E0010", format!("cannot read `{}`: {e}", p.display()))
+                        .note(format!("for {}", job.origin)),
+                )
+            })
+        }
+        _ => render_job(job, shared, tera, theme),
+    }
+}
+
 /// Renders one job into bytes.
 fn render_job(
     job: &Job,
     shared: &Shared,
     tera: &Tera,
-    section_values: &HashMap<DocId, Value>,
     theme: &Theme,
 ) -> Result<Option<Vec<u8>>, Box<Diagnostic>> {
     let site = &shared.site;
@@ -750,22 +785,22 @@ fn render_job(
             );
             cx.insert_value(
                 "translations",
-                shared.values[*id]
+                shared
+                    .value(*id)
                     .get_from_path("translations")
                     .cloned()
                     .unwrap_or_else(Value::none),
             );
             let what = format!("{} ({})", site.file_of(doc).display(), doc.lang);
             if doc.is_section {
-                let value =
-                    section_values.get(id).cloned().unwrap_or_else(|| shared.values[*id].clone());
+                let value = shared.section_value(*id).clone();
                 cx.insert_value("section", value.clone());
                 cx.insert("feed_url", &site.config.permalink(&format!("{}atom.xml", doc.path)));
                 cx.insert_value("paginator", paginator(site, *id, n, &value));
                 let template = template_for(site, theme, doc);
                 render(&template, &cx, &what)
             } else {
-                cx.insert_value("page", shared.values[*id].clone());
+                cx.insert_value("page", shared.value(*id).clone());
                 cx.insert(
                     "feed_url",
                     &site
@@ -827,7 +862,7 @@ fn render_job(
             m.insert(
                 "pages".into(),
                 Value::from(
-                    term.pages.iter().map(|&p| shared.values[p].clone()).collect::<Vec<_>>(),
+                    term.pages.iter().map(|&p| shared.value(p).clone()).collect::<Vec<_>>(),
                 ),
             );
             cx.insert_value("term", Value::from(m));
@@ -956,22 +991,15 @@ pub fn run(
     theme: &Theme,
     sink: &dyn Sink,
 ) -> Diagnostics {
-    let site = &shared.site;
-    let section_values: HashMap<DocId, Value> = site
-        .docs
-        .par_iter()
-        .filter(|d| d.is_section)
-        .map(|d| (d.id, values::section_value(site, d.id, &shared.values)))
-        .collect();
     let results: Vec<Option<Diagnostic>> = jobs
         .par_iter()
         .map(|job| {
             let result = match &job.kind {
+                // Copied by the sink (a hard link or a plain copy), not read into memory.
                 JobKind::Static(theme::FileSource::Disk(p)) | JobKind::Asset(p) => {
                     sink.copy(&job.out, p)
                 }
-                JobKind::Static(theme::FileSource::Embedded(bytes)) => sink.write(&job.out, bytes),
-                _ => match render_job(job, shared, tera, &section_values, theme) {
+                _ => match render_one(job, shared, tera, theme) {
                     Ok(Some(bytes)) => sink.write(&job.out, &bytes),
                     Ok(None) => Ok(()),
                     Err(d) => return Some(*d),

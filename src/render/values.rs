@@ -254,11 +254,11 @@ fn resolve_image(site: &Site, doc: &Doc, img: &str, tables: &crate::model::LinkT
 }
 
 /// A section's value with `pages` and `subsections` added.
-pub fn section_value(site: &Site, id: DocId, values: &[Value]) -> Value {
+pub fn section_value<'a>(site: &Site, id: DocId, value: &dyn Fn(DocId) -> &'a Value) -> Value {
     let doc = &site.docs[id];
-    let mut map: Map = values[id].as_map().cloned().unwrap_or_default();
-    let pages: Vec<Value> = doc.section.pages.iter().map(|&p| values[p].clone()).collect();
-    let subs: Vec<Value> = doc.section.subsections.iter().map(|&p| values[p].clone()).collect();
+    let mut map: Map = value(id).as_map().cloned().unwrap_or_default();
+    let pages: Vec<Value> = doc.section.pages.iter().map(|&p| value(p).clone()).collect();
+    let subs: Vec<Value> = doc.section.subsections.iter().map(|&p| value(p).clone()).collect();
     map.insert("pages".into(), Value::from(pages));
     map.insert("subsections".into(), Value::from(subs));
     Value::from(map)

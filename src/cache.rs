@@ -1,0 +1,183 @@
+//! What `serve` keeps between two builds, so that saving one page costs one page.
+//!
+//! Two caches, both keyed by a file's path and the hash of its bytes, never by time:
+//!
+//! - [`SourceCache`]: parsed files. A file the watcher did not report is taken unread; a
+//!   reported file whose hash is unchanged is not parsed again.
+//! - [`MarkdownCache`]: rendered bodies. A body is rendered again when its file's hash,
+//!   its language or its script changed, or when one of the links it resolved last time
+//!   now resolves differently (a page it links to moved, appeared or went away). Every
+//!   resolution is recorded while rendering, so the check is exact, not a guess.
+//!
+//! Everything else — the model, the values, the pages — is made again from these on
+//! every build, so an incremental build is the full build with some work skipped, and
+//! a test holds the two to byte equality. A change of site.yaml clears both caches.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use crate::content::SourceCache;
+use crate::content::markdown::{LinkAction, LinkResolver, Rendered};
+
+/// Everything kept between builds.
+#[derive(Debug, Default)]
+pub struct BuildCache {
+    /// Hash of site.yaml at the last build.
+    pub(crate) config: Option<blake3::Hash>,
+    /// Parsed sources.
+    pub sources: SourceCache,
+    /// Rendered Markdown.
+    pub(crate) markdown: MarkdownCache,
+}
+
+impl BuildCache {
+    /// An empty cache: the first build reads everything.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Clears both caches when site.yaml changed (its languages, taxonomies and kinds
+    /// decide how every file is read).
+    pub(crate) fn check_config(&mut self, site_yaml: &[u8]) {
+        let hash = blake3::hash(site_yaml);
+        if self.config != Some(hash) {
+            self.sources.clear();
+            self.markdown.entries.clear();
+            self.config = Some(hash);
+        }
+    }
+
+    /// How many files the last build read, and how many of those it parsed.
+    pub fn last_reads(&self) -> (usize, usize) {
+        (self.sources.last_read, self.sources.last_parsed)
+    }
+
+    /// How many bodies the last build rendered (the rest came from the cache).
+    pub fn last_rendered(&self) -> usize {
+        self.markdown.last_rendered
+    }
+}
+
+/// Rendered bodies by (source path, language).
+#[derive(Debug, Default)]
+pub(crate) struct MarkdownCache {
+    entries: HashMap<(String, String), CachedBody>,
+    last_rendered: usize,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct CachedBody {
+    hash: blake3::Hash,
+    cjk: bool,
+    /// Every link destination the body resolved, with the answer it got.
+    links: Vec<(String, LinkAction)>,
+    rendered: Arc<Rendered>,
+}
+
+impl MarkdownCache {
+    /// The cached body of `rel` in `lang`, if its file, script and every link it resolved
+    /// are still the same under `resolver`.
+    pub(crate) fn get(
+        &self,
+        rel: &str,
+        lang: &str,
+        hash: blake3::Hash,
+        cjk: bool,
+        resolver: &dyn LinkResolver,
+    ) -> Option<Arc<Rendered>> {
+        let e = self.entries.get(&(rel.to_owned(), lang.to_owned()))?;
+        let same = e.hash == hash
+            && e.cjk == cjk
+            && e.links.iter().all(|(dest, action)| resolver.resolve(dest) == *action);
+        same.then(|| e.rendered.clone())
+    }
+
+    /// Removes and returns an entry (to carry it into the next cache).
+    pub(crate) fn take(&mut self, key: &(String, String)) -> Option<CachedBody> {
+        self.entries.remove(key)
+    }
+
+    /// Replaces the cache with the bodies of this build.
+    pub(crate) fn replace(&mut self, bodies: Vec<((String, String), CachedBody)>, rendered: usize) {
+        self.entries = bodies.into_iter().collect();
+        self.last_rendered = rendered;
+    }
+}
+
+impl CachedBody {
+    pub(crate) fn new(
+        hash: blake3::Hash,
+        cjk: bool,
+        links: Vec<(String, LinkAction)>,
+        rendered: Arc<Rendered>,
+    ) -> Self {
+        CachedBody { hash, cjk, links, rendered }
+    }
+}
+
+/// A resolver that remembers what it was asked and what it answered.
+pub(crate) struct Recording<'a> {
+    inner: &'a dyn LinkResolver,
+    seen: Mutex<Vec<(String, LinkAction)>>,
+}
+
+impl<'a> Recording<'a> {
+    pub(crate) fn new(inner: &'a dyn LinkResolver) -> Self {
+        Recording { inner, seen: Mutex::new(Vec::new()) }
+    }
+
+    /// The resolutions, in the order they were asked.
+    pub(crate) fn into_links(self) -> Vec<(String, LinkAction)> {
+        self.seen.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl LinkResolver for Recording<'_> {
+    fn resolve(&self, dest: &str) -> LinkAction {
+        let action = self.inner.resolve(dest);
+        self.seen.lock().unwrap_or_else(|e| e.into_inner()).push((dest.to_owned(), action.clone()));
+        action
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Table(&'static [(&'static str, &'static str)]);
+    impl LinkResolver for Table {
+        fn resolve(&self, dest: &str) -> LinkAction {
+            match self.0.iter().find(|(d, _)| *d == dest) {
+                Some((_, url)) => LinkAction::Rewrite((*url).to_owned()),
+                None => LinkAction::Keep,
+            }
+        }
+    }
+
+    #[test]
+    fn a_body_is_reused_only_while_its_links_resolve_the_same() {
+        let before = Table(&[("@/a.md", "/a/")]);
+        let rec = Recording::new(&before);
+        assert_eq!(rec.resolve("@/a.md"), LinkAction::Rewrite("/a/".into()));
+        assert_eq!(rec.resolve("x.png"), LinkAction::Keep);
+        let links = rec.into_links();
+        assert_eq!(links.len(), 2);
+        let hash = blake3::hash(b"body");
+        let rendered = Arc::new(Rendered { html: "<p>x</p>".into(), ..Rendered::default() });
+        let mut cache = MarkdownCache::default();
+        let key = ("a.md".to_owned(), "zh".to_owned());
+        cache.replace(vec![(key, CachedBody::new(hash, true, links, rendered))], 1);
+
+        assert!(cache.get("a.md", "zh", hash, true, &before).is_some());
+        // Another language, script or content: rendered again.
+        assert!(cache.get("a.md", "en", hash, true, &before).is_none());
+        assert!(cache.get("a.md", "zh", hash, false, &before).is_none());
+        assert!(cache.get("a.md", "zh", blake3::hash(b"other"), true, &before).is_none());
+        // The linked page moved: rendered again.
+        let moved = Table(&[("@/a.md", "/b/")]);
+        assert!(cache.get("a.md", "zh", hash, true, &moved).is_none());
+        // A file named by a relative link appeared: rendered again.
+        let appeared = Table(&[("@/a.md", "/a/"), ("x.png", "/x.png")]);
+        assert!(cache.get("a.md", "zh", hash, true, &appeared).is_none());
+    }
+}
