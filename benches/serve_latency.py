@@ -7,7 +7,10 @@ Starts target/release/fenjin serve on a free port, subscribes to its event strea
 appends a paragraph to FILE (a page, or a template) RUNS times (default 5) and prints
 each latency in milliseconds and the median. Use a copy of a corpus from
 ../shared/bench/gen_corpus.py with benches/templates/ as its templates/: the file is
-modified.
+modified. For a template, use one that is not a child template (base.html): text
+appended after a child's last block is a template error, and the error's rebuild would be
+timed instead. SERVE_LOG=FILE keeps serve's messages (each rebuild's time and how many
+files it read and bodies it rendered) and the time of each save.
 """
 import os
 import re
@@ -36,7 +39,8 @@ def main():
         times = []
         for _ in range(runs):
             start = time.monotonic()
-            if os.environ.get('SERVE_LOG'): print(f"edit at {time.time():.3f}", file=sys.stderr)
+            if os.environ.get('SERVE_LOG'):
+                print(f"edit at {time.time():.3f}", file=sys.stderr)
             with open(target, "a", encoding="utf-8") as f:
                 f.write("\n\n<!-- edit -->\n" if target.endswith(".html") else "\n\n追加一段。\n")
             buf = b""

@@ -9,6 +9,7 @@
 //! GitHub Actions annotations.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 
@@ -39,6 +40,12 @@ pub struct CheckArgs {
     /// Fail (exit 1) on warnings too.
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Also fetch every external link (needs the network).
+    #[arg(long)]
+    pub external: bool,
+    /// Seconds to wait for each external link.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10, requires = "external")]
+    pub timeout: u64,
 }
 
 /// What a check found.
@@ -46,14 +53,24 @@ pub struct CheckArgs {
 pub struct CheckReport {
     /// Errors and warnings, sorted by file.
     pub diagnostics: Vec<Diagnostic>,
-    /// External links found (URL → pages), not fetched.
+    /// External links found: URL → the sources of the pages that have it.
     pub external: BTreeMap<String, BTreeSet<String>>,
+    /// Whether the external links were fetched (`--external`).
+    pub fetched: bool,
 }
 
 impl CheckArgs {
     /// Runs the check and prints it. `Err(BuildError::Reported)` when it failed.
     pub fn run(&self) -> Result<(), BuildError> {
-        let report = check_site(&self.site.options())?;
+        let mut report = check_site(&self.site.options())?;
+        if self.external {
+            let found = fetch_external(&report, Duration::from_secs(self.timeout));
+            let mut all = crate::diagnostics::Diagnostics::new();
+            all.extend(std::mem::take(&mut report.diagnostics));
+            all.extend(found);
+            report.diagnostics = all.sorted();
+            report.fetched = true;
+        }
         let errors = report.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
         let warnings = report.diagnostics.len() - errors;
         let out = match self.format {
@@ -154,7 +171,9 @@ pub fn check_site(opts: &BuildOptions) -> Result<CheckReport, BuildError> {
                     || value.starts_with("https://")
                     || value.starts_with("//")
                 {
-                    external.entry(value.clone()).or_default().insert(format!("/{path}"));
+                    let page =
+                        src.map_or_else(|| format!("/{path}"), |s| s.file.display().to_string());
+                    external.entry(value.clone()).or_default().insert(page);
                     None
                 } else if let Some(rest) = value.strip_prefix('/') {
                     Some(format!("/{rest}"))
@@ -319,7 +338,70 @@ pub fn check_site(opts: &BuildOptions) -> Result<CheckReport, BuildError> {
 
     let mut all = Diagnostics::new();
     all.extend(ds);
-    Ok(CheckReport { diagnostics: all.sorted(), external })
+    Ok(CheckReport { diagnostics: all.sorted(), external, fetched: false })
+}
+
+/// Fetches each external link once, a few at a time: a link that answers 404 or 410 is
+/// an error (E0407); one that fails otherwise (a server error, no answer, a bad name or
+/// certificate) is a warning (W0408), as it may be passing. Each diagnostic names the
+/// sources of the pages with the link.
+pub fn fetch_external(report: &CheckReport, timeout: Duration) -> Vec<Diagnostic> {
+    use rayon::prelude::*;
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(timeout))
+        .http_status_as_error(false)
+        .max_redirects(10)
+        .user_agent(concat!("fenjin-check/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .into();
+    let Ok(pool) = rayon::ThreadPoolBuilder::new().num_threads(8).build() else {
+        return Vec::new();
+    };
+    let links: Vec<(&String, &BTreeSet<String>)> = report.external.iter().collect();
+    let found: Vec<Option<Diagnostic>> = pool.install(|| {
+        links
+            .par_iter()
+            .map(|(url, pages)| {
+                let target =
+                    if url.starts_with("//") { format!("https:{url}") } else { (*url).clone() };
+                let problem = match agent.head(&target).call() {
+                    // Some servers refuse HEAD: ask again with GET.
+                    Ok(r) if matches!(r.status().as_u16(), 403 | 405 | 501) => {
+                        agent.get(&target).call().map(|r| r.status().as_u16())
+                    }
+                    other => other.map(|r| r.status().as_u16()),
+                };
+                let d = match problem {
+                    Ok(code) if code < 400 => return None,
+                    Ok(code @ (404 | 410)) => Diagnostic::error(
+                        "E0407",
+                        format!("the external link `{url}` leads nowhere (HTTP {code})"),
+                    )
+                    .hint("update or remove the link; the Internet Archive may have a copy"),
+                    Ok(code) => Diagnostic::warning(
+                        "W0408",
+                        format!("the external link `{url}` answered HTTP {code}"),
+                    )
+                    .hint("the site may be down for now; check again later or in a browser"),
+                    Err(e) => Diagnostic::warning(
+                        "W0408",
+                        format!("the external link `{url}` could not be fetched: {e}"),
+                    )
+                    .hint(
+                        "check the address in a browser; it may be down, slow or blocked from here",
+                    ),
+                };
+                let mut pages = pages.iter();
+                let first = pages.next().cloned().unwrap_or_default();
+                let mut d = d.file(first);
+                for more in pages {
+                    d = d.note(format!("also on {more}"));
+                }
+                Some(d)
+            })
+            .collect()
+    });
+    found.into_iter().flatten().collect()
 }
 
 /// A start tag and its attributes.
@@ -428,7 +510,8 @@ pub fn format_human(report: &CheckReport, color: bool) -> String {
         out.push('\n');
     }
     if !report.external.is_empty() {
-        out.push_str(&format!("{} external links (not fetched):\n", report.external.len()));
+        let how = if report.fetched { "fetched" } else { "not fetched; --external fetches them" };
+        out.push_str(&format!("{} external links ({how}):\n", report.external.len()));
         for (url, pages) in &report.external {
             let first = pages.iter().next().map(String::as_str).unwrap_or("");
             out.push_str(&format!(

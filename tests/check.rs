@@ -98,3 +98,76 @@ fn build_errors_are_reported_in_every_format() {
     assert_eq!(code, 1);
     assert!(out.contains("::error file=content/news/bad.md,line=3,col=8,title=E0105::`draft` must be `true` or `false`"), "{out}");
 }
+
+/// A server on 127.0.0.1 answering by path: `/ok` 200, `/moved` a redirect to `/ok`,
+/// `/gone` 404, `/no-head` 405 to HEAD and 200 to GET, `/broken` 500, `/slow` never.
+/// It stops when the test ends (the thread dies with the process; it also stops after
+/// 60 seconds without a request).
+fn link_server() -> String {
+    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+    let addr = server.server_addr().to_ip().unwrap().to_string();
+    std::thread::spawn(move || {
+        while let Ok(Some(req)) = server.recv_timeout(std::time::Duration::from_secs(60)) {
+            let head = *req.method() == tiny_http::Method::Head;
+            let code = match req.url() {
+                "/ok" => 200,
+                "/moved" => 301,
+                "/gone" => 404,
+                "/no-head" if head => 405,
+                "/no-head" => 200,
+                "/broken" => 500,
+                "/slow" => {
+                    // Hold the request past the client's timeout, then drop it.
+                    std::thread::spawn(move || {
+                        std::thread::sleep(std::time::Duration::from_secs(5));
+                        drop(req);
+                    });
+                    continue;
+                }
+                _ => 404,
+            };
+            let mut r = tiny_http::Response::from_string("x").with_status_code(code);
+            if code == 301 {
+                r = r.with_header(tiny_http::Header::from_bytes("Location", "/ok").unwrap());
+            }
+            let _ = req.respond(r);
+        }
+    });
+    addr
+}
+
+#[test]
+fn external_links_are_fetched_only_with_external() {
+    let addr = link_server();
+    let t = SiteTest::new("kitchen-sink");
+    let links: String = ["ok", "moved", "gone", "no-head", "broken", "slow"]
+        .iter()
+        .map(|p| format!("- [{p}](http://{addr}/{p})\n"))
+        .collect();
+    t.write(
+        "content/news/links.md",
+        &format!("---\ntitle: 外部链接\ndescription: 链接\n---\n{links}"),
+    );
+
+    // Without --external nothing is fetched: the links are only listed.
+    let (_, out, _) = check(&t, &["--format", "json"]);
+    assert!(!out.contains("E0407") && !out.contains("W0408"), "{out}");
+
+    let (code, out, _) = check(&t, &["--format", "json", "--external", "--timeout", "2"]);
+    assert_eq!(code, 1, "a dead external link is an error:\n{out}");
+    let found: Vec<serde_json::Value> =
+        out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let about = |path: &str| {
+        found
+            .iter()
+            .filter(|v| v["message"].as_str().unwrap().contains(&format!("{addr}/{path}`")))
+            .map(|v| v["code"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(about("gone"), ["E0407"]);
+    assert_eq!(about("broken"), ["W0408"]);
+    assert_eq!(about("slow"), ["W0408"]);
+    assert!(about("ok").is_empty() && about("moved").is_empty() && about("no-head").is_empty());
+    let gone = found.iter().find(|v| v["code"] == "E0407").unwrap();
+    assert_eq!(gone["file"], "content/news/links.md", "names the page's source");
+}

@@ -191,6 +191,25 @@ fn edits_reload_open_pages_and_a_broken_rebuild_keeps_the_last_good_site() {
     wait_reload(&rx);
     eventually("the overlay goes away", || !get(&s, "/news/first/").body.contains("fenjin-error"));
 
+    // A template that compiles but fails while rendering one page: found by the
+    // background render, which brings back the last good site with the error.
+    t.write(
+        "templates/index.html",
+        "{% extends \"base.html\" %}{% block content %}{% set p = get_page(path=\"@/nope.md\") %}{{ p.title }}{% endblock content %}",
+    );
+    eventually("the render error is shown", || {
+        get(&s, "/news/first/").body.contains("fenjin-error")
+    });
+    let page = get(&s, "/news/first/");
+    assert!(page.body.contains("全市职工喜迎二十大"), "last good content");
+    assert!(page.body.contains("E0302"), "the render error's code: {}", page.body);
+    let home = get(&s, "/");
+    assert_eq!(home.status, 200, "the failing page is served from the last good site");
+    assert!(home.body.contains("site override"), "{}", home.body);
+    std::fs::remove_file(t.root().join("templates/index.html")).unwrap();
+    wait_reload(&rx);
+    eventually("the overlay goes away", || !get(&s, "/").body.contains("fenjin-error"));
+
     // A template and an interface string.
     t.write("i18n/zh.yaml", "home: 主页\n");
     t.write("i18n/en.yaml", "home: Start\n");
