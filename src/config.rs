@@ -84,6 +84,8 @@ struct RawConfig {
     icp: Option<String>,
     #[serde(default)]
     public_security_filing: Option<String>,
+    #[serde(default = "yes")]
+    search: bool,
     #[serde(default)]
     campaign: Option<Campaign>,
     #[serde(default)]
@@ -172,6 +174,8 @@ pub struct Config {
     pub icp: Option<String>,
     /// Public-security filing line for the footer (公安备案).
     pub public_security_filing: Option<String>,
+    /// Write a search page and index per language (default true).
+    pub search: bool,
     /// The campaign block, passed to templates as `campaign`.
     pub campaign: Option<Campaign>,
     /// Free-form settings for templates (`site.extra`).
@@ -337,6 +341,7 @@ impl Config {
             feed_limit: raw.feed_limit,
             icp: raw.icp,
             public_security_filing: raw.public_security_filing,
+            search: raw.search,
             campaign: raw.campaign,
             extra: raw.extra,
         })

@@ -264,6 +264,8 @@ fn rebuild(
 /// Renders every page of a new generation; if one fails, goes back to the last good
 /// generation and shows the error.
 fn verify(generation: Arc<Generation>, shared: &Shared) {
+    // Outside the parallel loop, as in `render::run`.
+    generation.prepared.shared.make_search_index();
     let Some(errors) = generation.render_all() else { return };
     let mut state = shared.state.lock().unwrap_or_else(|e| e.into_inner());
     if !state.current.as_ref().is_some_and(|c| Arc::ptr_eq(c, &generation)) {

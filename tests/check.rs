@@ -108,29 +108,29 @@ fn link_server() -> String {
     let addr = server.server_addr().to_ip().unwrap().to_string();
     std::thread::spawn(move || {
         while let Ok(Some(req)) = server.recv_timeout(std::time::Duration::from_secs(60)) {
-            let head = *req.method() == tiny_http::Method::Head;
-            let code = match req.url() {
-                "/ok" => 200,
-                "/moved" => 301,
-                "/gone" => 404,
-                "/no-head" if head => 405,
-                "/no-head" => 200,
-                "/broken" => 500,
-                "/slow" => {
-                    // Hold the request past the client's timeout, then drop it.
-                    std::thread::spawn(move || {
-                        std::thread::sleep(std::time::Duration::from_secs(5));
-                        drop(req);
-                    });
-                    continue;
+            // Each request on its own thread: a slow answer holds up no other.
+            std::thread::spawn(move || {
+                let head = *req.method() == tiny_http::Method::Head;
+                let code = match req.url() {
+                    "/ok" => 200,
+                    "/moved" => 301,
+                    "/gone" => 404,
+                    "/no-head" if head => 405,
+                    "/no-head" => 200,
+                    "/broken" => 500,
+                    "/slow" => {
+                        // Hold the request past the client's timeout, then drop it.
+                        std::thread::sleep(std::time::Duration::from_secs(10));
+                        return;
+                    }
+                    _ => 404,
+                };
+                let mut r = tiny_http::Response::from_string("x").with_status_code(code);
+                if code == 301 {
+                    r = r.with_header(tiny_http::Header::from_bytes("Location", "/ok").unwrap());
                 }
-                _ => 404,
-            };
-            let mut r = tiny_http::Response::from_string("x").with_status_code(code);
-            if code == 301 {
-                r = r.with_header(tiny_http::Header::from_bytes("Location", "/ok").unwrap());
-            }
-            let _ = req.respond(r);
+                let _ = req.respond(r);
+            });
         }
     });
     addr
@@ -153,7 +153,7 @@ fn external_links_are_fetched_only_with_external() {
     let (_, out, _) = check(&t, &["--format", "json"]);
     assert!(!out.contains("E0407") && !out.contains("W0408"), "{out}");
 
-    let (code, out, _) = check(&t, &["--format", "json", "--external", "--timeout", "2"]);
+    let (code, out, _) = check(&t, &["--format", "json", "--external", "--timeout", "4"]);
     assert_eq!(code, 1, "a dead external link is an error:\n{out}");
     let found: Vec<serde_json::Value> =
         out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
@@ -167,7 +167,10 @@ fn external_links_are_fetched_only_with_external() {
     assert_eq!(about("gone"), ["E0407"]);
     assert_eq!(about("broken"), ["W0408"]);
     assert_eq!(about("slow"), ["W0408"]);
-    assert!(about("ok").is_empty() && about("moved").is_empty() && about("no-head").is_empty());
+    assert!(
+        about("ok").is_empty() && about("moved").is_empty() && about("no-head").is_empty(),
+        "{out}"
+    );
     let gone = found.iter().find(|v| v["code"] == "E0407").unwrap();
     assert_eq!(gone["file"], "content/news/links.md", "names the page's source");
 }

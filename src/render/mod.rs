@@ -40,6 +40,8 @@ pub struct Shared {
     pub tables: LinkTables,
     /// Campaign figures per language.
     pub figures: BTreeMap<String, crate::figures::Figures>,
+    /// Search indexes per language, made when a search file is first rendered.
+    search: OnceLock<BTreeMap<String, crate::search::Index>>,
 }
 
 impl Shared {
@@ -59,7 +61,43 @@ impl Shared {
             .iter()
             .filter_map(|l| crate::figures::compute(&site, &l.code).map(|f| (l.code.clone(), f)))
             .collect();
-        Shared { site, values, section_values, site_values, i18n, tables, figures }
+        Shared {
+            site,
+            values,
+            section_values,
+            site_values,
+            i18n,
+            tables,
+            figures,
+            search: OnceLock::new(),
+        }
+    }
+
+    /// Makes the search indexes now (see [`run`]).
+    pub fn make_search_index(&self) {
+        let _ = self.search_index("");
+    }
+
+    /// The search index of `lang` (all languages are made together, in parallel).
+    pub fn search_index(&self, lang: &str) -> Option<&crate::search::Index> {
+        self.search
+            .get_or_init(|| {
+                self.site
+                    .config
+                    .languages
+                    .par_iter()
+                    .map(|l| {
+                        let label = |kind: &str| {
+                            self.i18n
+                                .get(&format!("search_kind_{kind}"), &l.code)
+                                .map(str::to_owned)
+                                .unwrap_or_else(|_| kind.to_owned())
+                        };
+                        (l.code.clone(), crate::search::build(&self.site, &l.code, &label))
+                    })
+                    .collect()
+            })
+            .get(lang)
     }
 
     /// The template value of a document.
@@ -258,6 +296,11 @@ pub fn make_tera(theme: &Theme, shared: &Arc<Shared>) -> Result<Tera, Diagnostic
         needed.entry("term.html".into()).or_insert_with(|| "the taxonomy terms".into());
     }
     needed.entry("404.html".into()).or_insert_with(|| "the 404 page".into());
+    if site.config.search {
+        needed
+            .entry("search.html".into())
+            .or_insert_with(|| "the search page (site.yaml `search`)".into());
+    }
     for (name, who) in &needed {
         if !theme.templates.contains_key(name) {
             ds.push(
@@ -438,10 +481,25 @@ pub enum JobKind {
     Calendar(String),
     /// robots.txt.
     Robots,
+    /// The search page of a language.
+    SearchPage(String),
+    /// A file of a language's search index.
+    SearchFile(String, SearchPart),
     /// A theme or site static file.
     Static(theme::FileSource),
     /// A file of content/.
     Asset(PathBuf),
+}
+
+/// A file of a search index.
+#[derive(Debug, Clone, Copy)]
+pub enum SearchPart {
+    /// `meta.json`.
+    Meta,
+    /// `t/<n>.json`.
+    Shard(usize),
+    /// `d/<n>.json`.
+    Chunk(usize),
 }
 
 /// One output file.
@@ -561,6 +619,36 @@ pub fn plan(site: &Site, theme: &Theme) -> (Vec<Job>, Diagnostics) {
             origin: "the calendar of activities and talks".into(),
             kind: JobKind::Calendar(l.code.clone()),
         });
+    }
+    if site.config.search {
+        for l in &site.config.languages {
+            let prefix = format!("{}/", site.config.lang_prefix(&l.code));
+            let prefix = prefix.trim_start_matches('/');
+            jobs.push(Job {
+                out: format!("{prefix}search/index.html"),
+                origin: "the search page (site.yaml `search`)".into(),
+                kind: JobKind::SearchPage(l.code.clone()),
+            });
+            // The number of files is known from the number of documents, so that
+            // planning does not have to build the index.
+            let n = crate::search::indexed_docs(site, &l.code).len();
+            let dir = format!("_search/{}", l.code);
+            let origin = || format!("the search index of `{}`", l.code);
+            let mut add = |out: String, part: SearchPart| {
+                jobs.push(Job {
+                    out,
+                    origin: origin(),
+                    kind: JobKind::SearchFile(l.code.clone(), part),
+                })
+            };
+            add(format!("{dir}/meta.json"), SearchPart::Meta);
+            for i in 0..crate::search::shard_count(n) {
+                add(format!("{dir}/t/{i}.json"), SearchPart::Shard(i));
+            }
+            for i in 0..crate::search::chunk_count(n) {
+                add(format!("{dir}/d/{i}.json"), SearchPart::Chunk(i));
+            }
+        }
     }
     jobs.push(Job {
         out: "sitemap.xml".into(),
@@ -883,6 +971,38 @@ fn render_job(
             );
             render("404.html", &cx, &format!("the 404 page ({lang})"))
         }
+        JobKind::SearchPage(lang) => {
+            let path = format!("{}/search/", site.config.lang_prefix(lang));
+            let alts: Vec<(String, String)> = site
+                .config
+                .languages
+                .iter()
+                .map(|l| {
+                    (
+                        l.hreflang.clone(),
+                        site.config
+                            .permalink(&format!("{}/search/", site.config.lang_prefix(&l.code))),
+                    )
+                })
+                .collect();
+            let mut cx = base_context(shared, lang, &path, &alts);
+            cx.insert_value(
+                "lang_switch",
+                lang_switch(site, lang, &|l| {
+                    Some((format!("{}/search/", site.config.lang_prefix(l)), true))
+                }),
+            );
+            cx.insert("search_index", &site.config.permalink(&format!("/_search/{lang}/")));
+            render("search.html", &cx, &format!("the search page ({lang})"))
+        }
+        JobKind::SearchFile(lang, part) => {
+            let index = shared.search_index(lang);
+            Ok(index.and_then(|i| match part {
+                SearchPart::Meta => Some(i.meta.clone()),
+                SearchPart::Shard(n) => i.shards.get(*n).cloned(),
+                SearchPart::Chunk(n) => i.chunks.get(*n).cloned(),
+            }))
+        }
         JobKind::Alias(id, _) => {
             Ok(Some(output::alias_page(&site.permalink(&site.docs[*id])).into_bytes()))
         }
@@ -991,6 +1111,12 @@ pub fn run(
     theme: &Theme,
     sink: &dyn Sink,
 ) -> Diagnostics {
+    // The search index is made here, before the parallel loop: its own parallel work
+    // must not start inside a job (a worker waiting on it could be asked to run another
+    // job that waits on the same index).
+    if jobs.iter().any(|j| matches!(j.kind, JobKind::SearchFile(..))) {
+        shared.make_search_index();
+    }
     let results: Vec<Option<Diagnostic>> = jobs
         .par_iter()
         .map(|job| {

@@ -287,6 +287,7 @@ pub fn site_value(site: &Site, lang: &str) -> Value {
         taxonomies: Vec<&'a str>,
         icp: Option<&'a str>,
         public_security_filing: Option<&'a str>,
+        search_url: Option<String>,
         timezone: &'a str,
         extra: Option<&'a serde_yaml::Value>,
     }
@@ -314,6 +315,7 @@ pub fn site_value(site: &Site, lang: &str) -> Value {
         taxonomies: c.taxonomies.iter().map(|t| t.name.as_str()).collect(),
         icp: c.icp.as_deref(),
         public_security_filing: c.public_security_filing.as_deref(),
+        search_url: c.search.then(|| c.permalink(&format!("{}/search/", c.lang_prefix(lang)))),
         timezone: &c.timezone_name,
         extra: c.extra.as_ref(),
     })

@@ -22,6 +22,7 @@ export const PAGES = [
   { name: 'city', path: '/cities/harbin/' },
   { name: 'activity', path: '/activities/red-footprints/' },
   { name: 'figures', path: '/figures/' },
+  { name: 'search', path: '/search/' },
 ];
 export const LANGS = [
   { code: 'zh', prefix: '' },

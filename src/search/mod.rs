@@ -1,0 +1,546 @@
+//! Site search that understands Chinese: a static index per language, written with the
+//! site, and read by a small browser module (`themes/default/static/js/search.js`).
+//!
+//! **One tokenizer, both sides.** [`tokenize`] and the browser's `tokenize` cut text
+//! the same way (a shared list of cases, `tests/search/tokenizer-cases.json`, holds both
+//! to it): the text is normalised (NFKD, combining marks removed, lower case); a run of
+//! Chinese characters gives every character and every pair of neighbouring characters,
+//! so any two or more consecutive characters of a page are found (段简 in 这是一段简单的
+//! 测试文本); quotation marks do not break such a run (新“食”尚 gives 食尚); a run of
+//! letters and digits is one token (`craftsman`, `2022`, `500`).
+//! A query keeps only the pairs of a longer Chinese run, so 二十大 asks for 二十 and 十大.
+//!
+//! **Layout** (under `/_search/<lang>/`, all JSON):
+//! - `meta.json`: counts, the average length, kind and city names, and per document
+//!   its kind, city and length (for filters and BM25);
+//! - `t/<n>.json`: the postings of the terms whose hash falls in shard `n`: term →
+//!   `[doc delta, weight, doc delta, weight, …]`; a query fetches only its terms' shards;
+//! - `d/<n>.json`: documents `2n` and `2n+1`: URL, title, kind, city, date and text,
+//!   fetched for the results shown.
+//!
+//! **Ranking**: BM25 over weighted term frequencies (title ×6, headings and the kind's
+//! named fields ×3, description ×2, body ×1); every query term must match (else the
+//! documents matching the most terms); among the best 10, a document containing the
+//! whole query as written gets ×1.5, and ×1.5 again when its title does.
+
+pub mod query;
+
+use rustc_hash::FxHashMap;
+
+use serde::Serialize;
+use unicode_normalization::UnicodeNormalization;
+
+use crate::content::kinds::KindData;
+use crate::model::{DocId, Site};
+
+/// Documents per `d/<n>.json` file (a query fetches the files of its best ten).
+pub const CHUNK: usize = 2;
+
+/// Characters of a page's text kept for its excerpt.
+const TEXT: usize = 500;
+
+/// Field weights.
+const TITLE: u32 = 6;
+const HEADING: u32 = 3;
+const DESCRIPTION: u32 = 2;
+const BODY: u32 = 1;
+
+/// Normalises text the way both sides do: NFKD, combining marks removed, lower case.
+pub fn normalize(text: &str) -> String {
+    text.nfkd()
+        .filter(|c| !('\u{300}'..='\u{36f}').contains(c))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// A Chinese (Han) character.
+pub fn is_han(c: char) -> bool {
+    matches!(c,
+        '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{f900}'..='\u{faff}'
+        | '\u{20000}'..='\u{2ffff}' | '\u{30000}'..='\u{3134f}')
+}
+
+/// Marks that a run of Chinese characters carries on through.
+pub const QUOTES: &str = "“”‘’「」『』《》〈〉\"'";
+
+/// Cuts normalised text into terms: Han characters and pairs, words of letters and digits.
+/// `query`: a Han run of two or more characters gives only its pairs.
+pub fn tokenize(text: &str, query: bool) -> Vec<String> {
+    terms(text, if query { Singles::OnlyAlone } else { Singles::All })
+}
+
+/// Which single Han characters a text gives as terms.
+#[derive(Clone, Copy, PartialEq)]
+enum Singles {
+    /// Every character (short fields of a page: one-character queries find them).
+    All,
+    /// Only a character standing alone (a query; and a page's body, which would
+    /// otherwise double the index for the rare one-character query).
+    OnlyAlone,
+}
+
+fn terms(text: &str, singles: Singles) -> Vec<String> {
+    let mut out = Vec::new();
+    each_term(text, singles, &mut |t| out.push(t.to_owned()));
+    out
+}
+
+/// Calls `f` with each term of `text`, in order, without allocating a string per term.
+fn each_term(text: &str, singles: Singles, f: &mut dyn FnMut(&str)) {
+    let alone_only = singles == Singles::OnlyAlone;
+    let text = normalize(text);
+    let mut word = String::new();
+    let mut han: Vec<char> = Vec::new();
+    let mut buf = [0u8; 8];
+    let mut flush_han = |han: &mut Vec<char>, f: &mut dyn FnMut(&str)| {
+        if han.len() == 1 || !alone_only {
+            for c in han.iter() {
+                f(c.encode_utf8(&mut buf));
+            }
+        }
+        for pair in han.windows(2) {
+            let n = pair[0].len_utf8();
+            pair[0].encode_utf8(&mut buf);
+            let m = pair[1].encode_utf8(&mut buf[n..]).len();
+            f(std::str::from_utf8(&buf[..n + m]).unwrap_or_default());
+        }
+        han.clear();
+    };
+    for c in text.chars() {
+        // Quotation marks inside Chinese text do not end a run: 新“食”尚 gives 食尚.
+        if !han.is_empty() && word.is_empty() && QUOTES.contains(c) {
+            continue;
+        }
+        if is_han(c) {
+            if !word.is_empty() {
+                f(&word);
+                word.clear();
+            }
+            han.push(c);
+        } else if c.is_alphanumeric() {
+            if !han.is_empty() {
+                flush_han(&mut han, f);
+            }
+            word.push(c);
+        } else {
+            if !word.is_empty() {
+                f(&word);
+                word.clear();
+            }
+            if !han.is_empty() {
+                flush_han(&mut han, f);
+            }
+        }
+    }
+    if !word.is_empty() {
+        f(&word);
+    }
+    if !han.is_empty() {
+        flush_han(&mut han, f);
+    }
+}
+
+/// FNV-1a over the term's UTF-8 bytes: which shard holds it (the browser computes the same).
+pub fn shard_of(term: &str, shards: usize) -> usize {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in term.bytes() {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    (h as usize) % shards
+}
+
+/// The documents of a language that go into its index: published pages and sections
+/// with their own text in that language (not a fallback copy of another language).
+pub fn indexed_docs(site: &Site, lang: &str) -> Vec<DocId> {
+    site.docs
+        .iter()
+        .filter(|d| d.lang == lang && !d.fallback && d.source.is_some())
+        .map(|d| d.id)
+        .collect()
+}
+
+/// How many shards an index of `docs` documents has: about 48 documents' worth of terms
+/// per shard, a power of two between 8 and 1024.
+pub fn shard_count(docs: usize) -> usize {
+    (docs / 48).next_power_of_two().clamp(8, 1024)
+}
+
+/// How many `d/<n>.json` files.
+pub fn chunk_count(docs: usize) -> usize {
+    docs.div_ceil(CHUNK).max(1)
+}
+
+/// One language's index, ready to write.
+#[derive(Debug)]
+pub struct Index {
+    /// `meta.json`.
+    pub meta: Vec<u8>,
+    /// `t/<n>.json`.
+    pub shards: Vec<Vec<u8>>,
+    /// `d/<n>.json`.
+    pub chunks: Vec<Vec<u8>>,
+}
+
+#[derive(Serialize)]
+struct Meta<'a> {
+    v: u32,
+    n: usize,
+    shards: usize,
+    chunk: usize,
+    avgdl: f64,
+    kinds: Vec<&'a str>,
+    cities: Vec<String>,
+    /// Per document: kind index, city index (-1: none), length.
+    k: Vec<usize>,
+    c: Vec<i64>,
+    l: Vec<u32>,
+}
+
+/// What a result shows.
+#[derive(Serialize)]
+struct Shown {
+    u: String,
+    t: String,
+    k: String,
+    c: String,
+    d: String,
+    x: String,
+}
+
+/// Plain text of rendered HTML: tags removed (a block's edge becomes a space, an inline
+/// tag nothing, so 劳模<b>工匠</b> stays one run), entities decoded, spaces collapsed.
+pub fn html_text(html: &str) -> String {
+    const BLOCKS: &[&str] = &[
+        "p",
+        "div",
+        "li",
+        "ul",
+        "ol",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "br",
+        "td",
+        "th",
+        "tr",
+        "table",
+        "blockquote",
+        "pre",
+        "hr",
+        "dt",
+        "dd",
+        "dl",
+        "figure",
+        "figcaption",
+        "section",
+        "article",
+        "aside",
+        "nav",
+        "header",
+        "footer",
+        "img",
+        "summary",
+        "details",
+    ];
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find('<') {
+        out.push_str(&rest[..i]);
+        let tag = &rest[i + 1..];
+        let end = tag.find('>').map_or(rest.len(), |j| i + 1 + j + 1);
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if BLOCKS.contains(&name.as_str()) {
+            out.push(' ');
+        }
+        rest = &rest[end.min(rest.len())..];
+    }
+    out.push_str(rest);
+    let decoded = out
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&nbsp;", " ")
+        .replace("&amp;", "&");
+    decoded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The name of a city document: its `city:` field, else its title.
+fn city_name(d: &crate::model::Doc) -> String {
+    match &d.data {
+        KindData::City(f) => f.city.clone().unwrap_or_else(|| d.title.clone()),
+        _ => d.title.clone(),
+    }
+}
+
+/// The city a document is about or belongs to, by name in its language.
+fn city_of(site: &Site, id: DocId) -> Option<String> {
+    let d = &site.docs[id];
+    let named = |slug: &str| {
+        site.get(&format!("cities/{slug}.md"), &d.lang)
+            .or_else(|| site.get(&format!("cities/{slug}/index.md"), &d.lang))
+            .map(city_name)
+    };
+    let first = |v: &Option<Vec<String>>| v.as_ref().and_then(|c| c.first()).and_then(|s| named(s));
+    match &d.data {
+        KindData::City(_) => Some(city_name(d)),
+        KindData::Lecturer(f) => site
+            .refs
+            .city_of
+            .get(&id)
+            .map(|&c| city_name(&site.docs[c]))
+            .or_else(|| f.city.as_deref().and_then(named)),
+        KindData::Notice(f) => first(&f.cities),
+        KindData::Activity(f) => first(&f.cities),
+        KindData::Page => None,
+    }
+}
+
+/// The kind's named fields, indexed with the headings' weight.
+fn kind_fields(data: &KindData) -> Vec<String> {
+    let mut out = Vec::new();
+    let all = |v: &Option<Vec<String>>| v.iter().flatten().cloned().collect::<Vec<_>>();
+    match data {
+        KindData::Lecturer(f) => {
+            out.extend(f.name.clone());
+            out.extend(all(&f.honors));
+            out.extend(f.employer.clone());
+            out.extend(f.industry.clone());
+            out.extend(all(&f.topics));
+            out.extend(f.talks.iter().flatten().map(|t| t.title.clone()));
+        }
+        KindData::City(f) => {
+            out.extend(f.city.clone());
+            out.extend(f.feature.clone());
+            out.extend(all(&f.highlights));
+        }
+        KindData::Activity(f) => {
+            out.extend(f.how_to_join.clone());
+            out.extend(all(&f.formats));
+        }
+        KindData::Notice(f) => {
+            out.extend(f.doc_number.clone());
+            out.extend(f.issuer.clone());
+        }
+        KindData::Page => {}
+    }
+    out
+}
+
+/// Builds the index of `lang`. `kind_label` names a kind in that language.
+pub fn build(site: &Site, lang: &str, kind_label: &dyn Fn(&str) -> String) -> Index {
+    let ids = indexed_docs(site, lang);
+    let shards = shard_count(ids.len());
+    let mut kinds: Vec<&str> = Vec::new();
+    let mut cities: Vec<String> = Vec::new();
+    let mut meta_k = Vec::with_capacity(ids.len());
+    let mut meta_c = Vec::with_capacity(ids.len());
+    let mut meta_l = Vec::with_capacity(ids.len());
+    // term → (doc number, weight), in doc order.
+    let mut shown = Vec::with_capacity(ids.len());
+
+    use rayon::prelude::*;
+    // Per document: its terms with weights, sorted by shard, and where each shard's
+    // terms start; its length; its text.
+    type Analysed = (Vec<(u32, String, u32)>, Vec<u32>, u32, String);
+    let analysed: Vec<Analysed> = ids
+        .par_iter()
+        .map(|&id| {
+            let d = &site.docs[id];
+            let body = site.rendered.get(id).map(|r| html_text(&r.html)).unwrap_or_default();
+            let mut tf: FxHashMap<String, u32> = FxHashMap::default();
+            let mut len = 0;
+            let mut add = |text: &str, w: u32| {
+                let singles = if w == BODY { Singles::OnlyAlone } else { Singles::All };
+                each_term(text, singles, &mut |t| {
+                    match tf.get_mut(t) {
+                        Some(n) => *n += w,
+                        None => {
+                            tf.insert(t.to_owned(), w);
+                        }
+                    }
+                    len += 1;
+                });
+            };
+            add(&d.title, TITLE);
+            if let Some(desc) = &d.description {
+                add(desc, DESCRIPTION);
+            }
+            fn headings(
+                toc: &[crate::content::markdown::TocEntry],
+                add: &mut dyn FnMut(&str, u32),
+            ) {
+                for h in toc {
+                    add(&h.title, HEADING);
+                    headings(&h.children, add);
+                }
+            }
+            if let Some(r) = site.rendered.get(id) {
+                headings(&r.toc, &mut add);
+            }
+            for f in kind_fields(&d.data) {
+                add(&f, HEADING);
+            }
+            add(&body, BODY);
+            let mut list: Vec<(u32, String, u32)> =
+                tf.into_iter().map(|(t, w)| (shard_of(&t, shards) as u32, t, w)).collect();
+            list.sort_unstable();
+            let mut starts = vec![0u32; shards + 1];
+            for (s, _, _) in &list {
+                starts[*s as usize + 1] += 1;
+            }
+            for i in 0..shards {
+                starts[i + 1] += starts[i];
+            }
+            (list, starts, len, body)
+        })
+        .collect();
+
+    let mut lists = Vec::with_capacity(ids.len());
+    for (n, (&id, (list, starts, len, body))) in ids.iter().zip(analysed).enumerate() {
+        let _ = n;
+        lists.push((list, starts));
+        let d = &site.docs[id];
+        let kind = if d.is_section { "section" } else { d.data.kind().name() };
+        let ki = kinds.iter().position(|k| *k == kind).unwrap_or_else(|| {
+            kinds.push(kind);
+            kinds.len() - 1
+        });
+        let city = city_of(site, id);
+        let ci = match &city {
+            Some(c) => cities.iter().position(|x| x == c).unwrap_or_else(|| {
+                cities.push(c.clone());
+                cities.len() - 1
+            }) as i64,
+            None => -1,
+        };
+        meta_k.push(ki);
+        meta_c.push(ci);
+        meta_l.push(len);
+        let date = d.date.as_ref().map(|t| t.date().to_string());
+        // What the excerpt can show: the description, the kind's named fields (a
+        // lecturer's honours), then the body.
+        let mut text = d.description.clone().unwrap_or_default();
+        for f in kind_fields(&d.data) {
+            text = format!("{text} {f}");
+        }
+        let mut text = format!("{} {body}", text.trim()).trim().to_owned();
+        if text.chars().count() > TEXT {
+            text = text.chars().take(TEXT).collect();
+        }
+        shown.push(Shown {
+            u: site.permalink(d),
+            t: d.title.clone(),
+            k: kind_label(kind),
+            c: city.unwrap_or_default(),
+            d: date.unwrap_or_default(),
+            x: text,
+        });
+    }
+
+    let total: u64 = meta_l.iter().map(|&l| u64::from(l)).sum();
+    let avgdl = if ids.is_empty() {
+        0.0
+    } else {
+        (total as f64 / ids.len() as f64 * 100.0).round() / 100.0
+    };
+    // Each shard on its own: the documents' terms of that shard, in document order.
+    let shard_files: Vec<Vec<u8>> = (0..shards)
+        .into_par_iter()
+        .map(|s| {
+            let mut terms: FxHashMap<&str, (usize, Vec<u32>)> = FxHashMap::default();
+            for (n, (list, starts)) in lists.iter().enumerate() {
+                for (_, t, w) in &list[starts[s] as usize..starts[s + 1] as usize] {
+                    let e = terms.entry(t.as_str()).or_insert((0, Vec::new()));
+                    e.1.push((n - e.0) as u32);
+                    e.1.push(*w);
+                    e.0 = n;
+                }
+            }
+            let mut sorted: Vec<(&str, Vec<u32>)> =
+                terms.into_iter().map(|(t, (_, v))| (t, v)).collect();
+            sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            // A JSON object, terms in order (the output must not depend on hashing).
+            let mut out =
+                Vec::with_capacity(sorted.iter().map(|(t, v)| t.len() + v.len() * 4 + 8).sum());
+            out.push(b'{');
+            for (i, (t, v)) in sorted.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                out.extend(serde_json::to_vec(t).unwrap_or_default());
+                out.push(b':');
+                out.extend(serde_json::to_vec(v).unwrap_or_default());
+            }
+            out.push(b'}');
+            out
+        })
+        .collect();
+    let meta = Meta {
+        v: 1,
+        n: ids.len(),
+        shards,
+        chunk: CHUNK,
+        avgdl,
+        kinds,
+        cities,
+        k: meta_k,
+        c: meta_c,
+        l: meta_l,
+    };
+    Index {
+        meta: serde_json::to_vec(&meta).unwrap_or_default(),
+        shards: shard_files,
+        chunks: shown
+            .chunks(CHUNK)
+            .map(|c| serde_json::to_vec(c).unwrap_or_default())
+            .chain(std::iter::once(b"[]".to_vec()))
+            .take(chunk_count(ids.len()))
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_is_cut_into_characters_and_pairs() {
+        assert_eq!(tokenize("二十大", false), ["二", "十", "大", "二十", "十大"]);
+        assert_eq!(tokenize("二十大", true), ["二十", "十大"]);
+        assert_eq!(tokenize("劳", true), ["劳"]);
+        // Any two consecutive characters of the text are among its terms.
+        let text = tokenize("这是一段简单的测试文本", false);
+        for q in ["段简", "简单", "测试文本"] {
+            assert!(tokenize(q, true).iter().all(|t| text.contains(t)), "{q}");
+        }
+    }
+
+    #[test]
+    fn latin_words_are_folded_and_numbers_kept() {
+        assert_eq!(tokenize("Craftsman's Café, 2022!", false), ["craftsman", "s", "cafe", "2022"]);
+        assert_eq!(tokenize("500万人次", false), ["500", "万", "人", "次", "万人", "人次"]);
+        assert_eq!(tokenize("ＣＣＴＶ２０２２", false), ["cctv2022"], "full-width letters");
+    }
+
+    #[test]
+    fn shards_are_stable() {
+        assert_eq!(shard_of("劳模", 1), 0);
+        assert_eq!(shard_of("", 16), (0x811c_9dc5u32 as usize) % 16);
+        assert!(shard_of("craftsman", 64) < 64);
+    }
+
+    #[test]
+    fn html_becomes_text() {
+        assert_eq!(html_text("<p>劳模<b>工匠</b></p>\n<p>A &amp; B</p>"), "劳模工匠 A & B");
+    }
+}
