@@ -245,6 +245,9 @@ for n in $SIZES; do
     log "N=$n: generating corpora"
     python3 "$GEN" --pages "$n" --out "$WORK/ours-$n" --flavor ours >&2
     cp -R -- "$TEMPLATES" "$WORK/ours-$n/templates"
+    # Neither anchor builds a search index, so neither does fenjin here (BENCH_SEARCH=1
+    # keeps it; benches/search/compare.mjs measures search on its own).
+    [[ ${BENCH_SEARCH:-0} == 1 ]] || printf '\nsearch: false\n' >>"$WORK/ours-$n/site.yaml"
     SOURCES[$n]=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["source_pages"])' "$WORK/ours-$n/manifest.json")
     tools=(fenjin)
     if [[ -n $HUGO ]]; then
