@@ -120,7 +120,7 @@ fn link_server() -> String {
                     "/broken" => 500,
                     "/slow" => {
                         // Hold the request past the client's timeout, then drop it.
-                        std::thread::sleep(std::time::Duration::from_secs(10));
+                        std::thread::sleep(std::time::Duration::from_secs(20));
                         return;
                     }
                     _ => 404,
@@ -153,7 +153,7 @@ fn external_links_are_fetched_only_with_external() {
     let (_, out, _) = check(&t, &["--format", "json"]);
     assert!(!out.contains("E0407") && !out.contains("W0408"), "{out}");
 
-    let (code, out, _) = check(&t, &["--format", "json", "--external", "--timeout", "4"]);
+    let (code, out, _) = check(&t, &["--format", "json", "--external", "--timeout", "8"]);
     assert_eq!(code, 1, "a dead external link is an error:\n{out}");
     let found: Vec<serde_json::Value> =
         out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
