@@ -61,6 +61,8 @@ pub struct BuildReport {
     pub documents: usize,
     /// Time per stage.
     pub timings: Vec<(&'static str, Duration)>,
+    /// Photos resized, and the bytes a phone saves.
+    pub images: crate::images::ImageStats,
 }
 
 struct Timer {
@@ -165,6 +167,12 @@ pub fn run_pipeline(opts: &BuildOptions, sink: &dyn Sink) -> Result<Built, Build
     fail_if_errors(&ds)?;
     timer.lap("model");
 
+    let (images, image_ds) = crate::images::prepare(&site, root);
+    site.images = images;
+    ds.extend(image_ds);
+    ds.extend(crate::images::fields::check(&site));
+    timer.lap("images");
+
     // Markdown, in parallel.
     let tables = LinkTables::new(&site);
     let highlighter = Highlighter::new();
@@ -223,6 +231,7 @@ pub fn run_pipeline(opts: &BuildOptions, sink: &dyn Sink) -> Result<Built, Build
     let run_ds = render::run(&jobs, &shared, &tera, &theme, sink);
     ds.extend(run_ds);
     fail_if_errors(&ds)?;
+    shared.site.images.prune();
     timer.lap("render");
 
     warnings.extend(ds.into_iter().filter(|d| d.severity == crate::diagnostics::Severity::Warning));
@@ -232,6 +241,7 @@ pub fn run_pipeline(opts: &BuildOptions, sink: &dyn Sink) -> Result<Built, Build
         files: jobs.len(),
         documents: shared.site.docs.len(),
         timings: timer.timings,
+        images: shared.site.images.stats.clone(),
     };
     Ok(Built { report, shared })
 }

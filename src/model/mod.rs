@@ -23,7 +23,7 @@ use crate::dates::parse_date;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::slug::{path_segment, slugify};
 
-pub use links::{DocLinks, LinkTables};
+pub use links::{DocLinks, LinkTables, content_path, is_relative};
 
 /// Index of a document in [`Site::docs`].
 pub type DocId = usize;
@@ -200,6 +200,8 @@ pub struct Site {
     pub refs: refs::Refs,
     /// The build's clock.
     pub now: Timestamp,
+    /// Photos of `content/`, processed (filled in by the pipeline after the model).
+    pub images: crate::images::Images,
 }
 
 impl Site {
@@ -438,6 +440,7 @@ pub fn build(config: Config, loaded: Loaded, rules: &PublishRules) -> (Site, Dia
         latest,
         refs,
         now: rules.now,
+        images: Default::default(),
     };
     (site, ds)
 }
