@@ -54,10 +54,14 @@ fn use_of<'a>(site: &'a Site, doc: &Doc, path: &str) -> Use<'a> {
 pub fn check(site: &Site) -> Diagnostics {
     let mut ds = Diagnostics::new();
     let mut seen = HashSet::new();
-    for doc in &site.docs {
+    // The default language first: its file is the one that names inherited fields.
+    let mut docs: Vec<&Doc> = site.docs.iter().collect();
+    docs.sort_by_key(|d| d.lang != site.config.default_language);
+    for doc in docs {
         let Some(src) = doc.source.map(|s| &site.sources[s]) else { continue };
         for (path, _) in named(doc) {
-            if !seen.insert((src.file.clone(), path.to_owned())) {
+            // Translations share the canonical path and inherit the fields: once each.
+            if !seen.insert((src.canonical.clone(), path.to_owned())) {
                 continue;
             }
             let u = use_of(site, doc, path);

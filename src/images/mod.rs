@@ -116,7 +116,7 @@ impl ImageStats {
         }
         let saved = self.source_bytes.saturating_sub(self.phone_bytes);
         Some(format!(
-            "images: {} photos, {} as sources; a 360 px phone (2×) loads {} of them, {} ({:.0} %) less; {} resized, {} from the cache",
+            "images: {} photos, {} as sources; a 360 px phone (2×) loads {} of them, {} ({:.1} %) less; {} resized, {} from the cache",
             self.sources,
             human_bytes(self.source_bytes),
             human_bytes(self.phone_bytes),

@@ -157,3 +157,22 @@ impl LinkResolver for DocLinks<'_> {
         if is_relative { self.relative(dest) } else { LinkAction::Keep }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_paths_resolve_against_the_page_folder() {
+        assert_eq!(content_path("cities", "harbin.jpg").as_deref(), Some("cities/harbin.jpg"));
+        assert_eq!(content_path("cities", "./a/b.jpg?x#y").as_deref(), Some("cities/a/b.jpg"));
+        assert_eq!(content_path("a/b", "../c%20d.png").as_deref(), Some("a/c d.png"));
+        assert_eq!(content_path("", "x.jpg").as_deref(), Some("x.jpg"));
+        assert_eq!(content_path("a", "../../x.jpg"), None);
+        assert!(is_relative("x.jpg"));
+        assert!(!is_relative("/x.jpg"));
+        assert!(!is_relative("https://a/x.jpg"));
+        assert!(!is_relative("@/a.md"));
+        assert!(!is_relative("#top"));
+    }
+}
