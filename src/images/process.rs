@@ -305,6 +305,41 @@ mod tests {
         out
     }
 
+    /// A 16×16 PNG of one colour, tagged with the ICC profile `icc`.
+    fn tagged_png(rgb: [u8; 3], icc: Vec<u8>) -> Vec<u8> {
+        use image::ImageEncoder;
+        let img = image::RgbImage::from_pixel(16, 16, image::Rgb(rgb));
+        let mut out = Vec::new();
+        let mut enc = image::codecs::png::PngEncoder::new(&mut out);
+        enc.set_icc_profile(icc).unwrap();
+        enc.write_image(img.as_raw(), 16, 16, image::ExtendedColorType::Rgb8).unwrap();
+        out
+    }
+
+    #[test]
+    fn colours_are_converted_to_srgb() {
+        let green = [40, 200, 60];
+        let adobe = moxcms::ColorProfile::new_adobe_rgb().encode().unwrap();
+        let img = decode(&tagged_png(green, adobe), &settings()).map_err(|p| p.message).unwrap();
+        let px = img.to_rgb8().get_pixel(8, 8).0;
+        // Adobe RGB's green is more saturated than sRGB's: the same numbers mean a
+        // greener colour, so sRGB needs less red and blue for it.
+        assert!(px[0] + 10 < green[0] && px[1] >= green[1], "{px:?}");
+        let srgb = moxcms::ColorProfile::new_srgb().encode().unwrap();
+        let img = decode(&tagged_png(green, srgb), &settings()).map_err(|p| p.message).unwrap();
+        let px = img.to_rgb8().get_pixel(8, 8).0;
+        assert!(px.iter().zip(green).all(|(a, b)| a.abs_diff(b) <= 2), "{px:?}");
+        // The outputs are untagged sRGB: no ICC profile of the source goes along.
+        let out = process(
+            &tagged_png(green, moxcms::ColorProfile::new_adobe_rgb().encode().unwrap()),
+            &settings(),
+        )
+        .map_err(|p| p.message)
+        .unwrap();
+        assert!(!out.variants[0].fallback.windows(11).any(|w| w == b"ICC_PROFILE"));
+        assert!(!out.variants[0].webp.windows(4).any(|w| w == b"ICCP"));
+    }
+
     #[test]
     fn widths_never_upscale() {
         let s = settings();
