@@ -62,6 +62,8 @@ pub struct BuildReport {
     pub documents: usize,
     /// Time per stage.
     pub timings: Vec<(&'static str, Duration)>,
+    /// Photos resized, and the bytes a phone saves.
+    pub images: crate::images::ImageStats,
 }
 
 struct Timer {
@@ -123,6 +125,8 @@ impl Prepared {
     pub fn render_all(mut self, sink: &dyn Sink) -> Result<Built, BuildError> {
         let ds = render::run(&self.jobs, &self.shared, &self.tera, &self.theme, sink);
         fail_if_errors(&ds)?;
+        // Only a build that used the image cache completely may prune it.
+        self.shared.site.images.prune();
         self.timer.lap("render");
         let mut warnings = self.warnings;
         warnings.extend(ds.into_iter().filter(|d| d.severity == Severity::Warning));
@@ -132,6 +136,7 @@ impl Prepared {
             files: self.jobs.len(),
             documents: self.shared.site.docs.len(),
             timings: self.timer.timings,
+            images: self.shared.site.images.stats.clone(),
         };
         Ok(Built { report, shared: self.shared })
     }
@@ -234,6 +239,12 @@ pub fn prepare(
     ds.extend(model_ds);
     fail_if_errors(&ds)?;
     timer.lap("model");
+
+    let (images, image_ds) = crate::images::prepare(&site, root);
+    site.images = images;
+    ds.extend(image_ds);
+    ds.extend(crate::images::fields::check(&site));
+    timer.lap("images");
 
     // Markdown, in parallel; with a cache, only the bodies that changed.
     let tables = LinkTables::new(&site);

@@ -5,9 +5,10 @@
 //! - [`SourceCache`]: parsed files. A file the watcher did not report is taken unread; a
 //!   reported file whose hash is unchanged is not parsed again.
 //! - [`MarkdownCache`]: rendered bodies. A body is rendered again when its file's hash,
-//!   its language or its script changed, or when one of the links it resolved last time
-//!   now resolves differently (a page it links to moved, appeared or went away). Every
-//!   resolution is recorded while rendering, so the check is exact, not a guess.
+//!   its language or its script changed, or when one of the links or pictures it
+//!   resolved last time now resolves differently (a page it links to moved, appeared or
+//!   went away; an image it shows changed). Every resolution is recorded while rendering,
+//!   so the check is exact, not a guess.
 //!
 //! Everything else — the model, the values, the pages — is made again from these on
 //! every build, so an incremental build is the full build with some work skipped, and
@@ -17,7 +18,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use crate::content::SourceCache;
-use crate::content::markdown::{LinkAction, LinkResolver, Rendered};
+use crate::content::markdown::{LinkAction, LinkResolver, PictureAction, Rendered};
 
 /// Everything kept between builds.
 #[derive(Debug, Default)]
@@ -69,8 +70,8 @@ pub(crate) struct MarkdownCache {
 pub(crate) struct CachedBody {
     hash: blake3::Hash,
     cjk: bool,
-    /// Every link destination the body resolved, with the answer it got.
-    links: Vec<(String, LinkAction)>,
+    /// Every question the body asked its resolver, with the answer it got.
+    links: Vec<Asked>,
     rendered: Arc<Rendered>,
 }
 
@@ -88,7 +89,7 @@ impl MarkdownCache {
         let e = self.entries.get(&(rel.to_owned(), lang.to_owned()))?;
         let same = e.hash == hash
             && e.cjk == cjk
-            && e.links.iter().all(|(dest, action)| resolver.resolve(dest) == *action);
+            && e.links.iter().all(|asked| asked.same_under(resolver));
         same.then(|| e.rendered.clone())
     }
 
@@ -108,17 +109,46 @@ impl CachedBody {
     pub(crate) fn new(
         hash: blake3::Hash,
         cjk: bool,
-        links: Vec<(String, LinkAction)>,
+        links: Vec<Asked>,
         rendered: Arc<Rendered>,
     ) -> Self {
         CachedBody { hash, cjk, links, rendered }
     }
 }
 
+/// One question a body asked its resolver, and the answer.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Asked {
+    /// A link or image destination.
+    Link(String, LinkAction),
+    /// An image as a `<picture>`: destination, alt text, position, and the answer in a
+    /// comparable form (the HTML, or the problem's code and message).
+    Picture(String, String, usize, String),
+}
+
+impl Asked {
+    fn same_under(&self, resolver: &dyn LinkResolver) -> bool {
+        match self {
+            Asked::Link(dest, action) => resolver.resolve(dest) == *action,
+            Asked::Picture(dest, alt, index, answer) => {
+                picture_key(&resolver.picture(dest, alt, *index)) == *answer
+            }
+        }
+    }
+}
+
+fn picture_key(a: &PictureAction) -> String {
+    match a {
+        PictureAction::Keep => String::new(),
+        PictureAction::Html(h) => format!("html:{h}"),
+        PictureAction::Problem(d) => format!("problem:{}:{}", d.code, d.message),
+    }
+}
+
 /// A resolver that remembers what it was asked and what it answered.
 pub(crate) struct Recording<'a> {
     inner: &'a dyn LinkResolver,
-    seen: Mutex<Vec<(String, LinkAction)>>,
+    seen: Mutex<Vec<Asked>>,
 }
 
 impl<'a> Recording<'a> {
@@ -126,16 +156,26 @@ impl<'a> Recording<'a> {
         Recording { inner, seen: Mutex::new(Vec::new()) }
     }
 
-    /// The resolutions, in the order they were asked.
-    pub(crate) fn into_links(self) -> Vec<(String, LinkAction)> {
+    /// The questions and answers, in the order they were asked.
+    pub(crate) fn into_links(self) -> Vec<Asked> {
         self.seen.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn note(&self, asked: Asked) {
+        self.seen.lock().unwrap_or_else(|e| e.into_inner()).push(asked);
     }
 }
 
 impl LinkResolver for Recording<'_> {
     fn resolve(&self, dest: &str) -> LinkAction {
         let action = self.inner.resolve(dest);
-        self.seen.lock().unwrap_or_else(|e| e.into_inner()).push((dest.to_owned(), action.clone()));
+        self.note(Asked::Link(dest.to_owned(), action.clone()));
+        action
+    }
+
+    fn picture(&self, dest: &str, alt: &str, index: usize) -> PictureAction {
+        let action = self.inner.picture(dest, alt, index);
+        self.note(Asked::Picture(dest.to_owned(), alt.to_owned(), index, picture_key(&action)));
         action
     }
 }

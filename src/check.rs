@@ -128,6 +128,7 @@ pub fn check_site(opts: &BuildOptions) -> Result<CheckReport, BuildError> {
         site.skipped.iter().filter(|s| s.expired).map(|s| (s.path.clone(), s)).collect();
 
     let mut external: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut referenced: std::collections::HashSet<String> = std::collections::HashSet::new();
     for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
         let html = String::from_utf8_lossy(bytes);
         if html.contains("http-equiv=\"refresh\"") {
@@ -155,6 +156,12 @@ pub fn check_site(opts: &BuildOptions) -> Result<CheckReport, BuildError> {
                 }
             };
         for tag in tags(&html) {
+            if tag.name == "meta" && tag.attr("property") == Some("og:image") {
+                let url = decode_entities(tag.attr("content").unwrap_or(""));
+                if let Some(rest) = url.strip_prefix(&base) {
+                    referenced.insert(rest.trim_start_matches('/').to_owned());
+                }
+            }
             for attr in ["href", "src"] {
                 let Some(value) = tag.attr(attr) else { continue };
                 let value = decode_entities(value);
@@ -207,6 +214,7 @@ pub fn check_site(opts: &BuildOptions) -> Result<CheckReport, BuildError> {
                         format!("{target}/index.html")
                     };
                 }
+                referenced.insert(target.clone());
                 let exists = files.contains_key(&target)
                     || files.contains_key(&format!("{target}/index.html"));
                 if !exists {
@@ -257,15 +265,23 @@ pub fn check_site(opts: &BuildOptions) -> Result<CheckReport, BuildError> {
                     || tag.attr("aria-hidden") == Some("true");
                 if alt.is_none() || (alt == Some("") && !decorative) {
                     let src_attr = tag.attr("src").unwrap_or("");
-                    let needle = src_attr.rsplit('/').next().unwrap_or(src_attr);
+                    let out =
+                        src_attr.strip_prefix(&base).unwrap_or(src_attr).trim_start_matches('/');
+                    // A resized copy is found in the source by its original's name.
+                    let original = crate::images::source_of(&site.images, out);
+                    let shown = original.map_or(src_attr.to_owned(), |o| format!("content/{o}"));
+                    let needle =
+                        original.unwrap_or(src_attr).rsplit('/').next().unwrap_or(src_attr);
                     ds.push(
-                        locate(needle, "W0402", Severity::Warning, format!("the image `{src_attr}` has no text alternative"))
+                        locate(needle, "W0402", Severity::Warning, format!("the image `{shown}` has no text alternative"))
                             .hint("describe it: `![一句描述](photo.jpg)`; readers with screen readers and slow networks see only this text"),
                     );
                 }
             }
         }
     }
+
+    ds.extend(crate::images::editor_warnings(site, &referenced));
 
     // hreflang pairs must be reciprocal.
     let alternates: HashMap<&str, Vec<(String, String)>> = files

@@ -180,6 +180,9 @@ impl BuildArgs {
             out.display(),
             elapsed.as_secs_f64()
         );
+        if let Some(line) = report.images.summary() {
+            eprintln!("{line}");
+        }
     }
 }
 

@@ -90,6 +90,8 @@ struct RawConfig {
     campaign: Option<Campaign>,
     #[serde(default)]
     extra: Option<serde_yaml::Value>,
+    #[serde(default)]
+    images: crate::images::ImageSettings,
 }
 
 /// The campaign block: target, reporting and phases (feeds the statistics).
@@ -180,6 +182,8 @@ pub struct Config {
     pub campaign: Option<Campaign>,
     /// Free-form settings for templates (`site.extra`).
     pub extra: Option<serde_yaml::Value>,
+    /// Responsive images (`images:`).
+    pub images: crate::images::ImageSettings,
 }
 
 impl Config {
@@ -325,6 +329,9 @@ impl Config {
                 }
             }
         }
+        for (key, msg, hint) in raw.images.problems() {
+            ds.push(invalid(&["images", key], msg, hint));
+        }
         if ds.has_errors() {
             return Err(ds);
         }
@@ -344,6 +351,7 @@ impl Config {
             search: raw.search,
             campaign: raw.campaign,
             extra: raw.extra,
+            images: raw.images,
         })
     }
 

@@ -13,6 +13,7 @@ pub mod content;
 pub mod dates;
 pub mod diagnostics;
 pub mod figures;
+pub mod images;
 pub mod model;
 pub mod output;
 pub mod render;

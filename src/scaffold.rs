@@ -113,6 +113,12 @@ fn kind_fields(kind: Kind) -> &'static [Field] {
                 "每月数据：每项 {month: 2022-08, events: 场次, person_times: 人次, online_views: 浏览量}",
                 "monthly figures: {month, events, person_times, online_views}",
             ),
+            Field(
+                "pictures",
+                "[]",
+                "照片：每项 {file: 与本文同目录的图片文件, alt: 照片内容的文字描述}",
+                "photos: {file: an image beside this file, alt: what it shows}",
+            ),
         ],
         Kind::Activity => &[
             Field("starts", "DATE", "开始日期（必填）", "opens (required)"),
@@ -327,7 +333,7 @@ pub fn init_site(dir: &Path) -> Result<usize, ScaffoldError> {
         std::fs::write(path, bytes)
             .map_err(|e| ScaffoldError(format!("cannot write {}: {e}", path.display())))?;
     }
-    std::fs::write(dir.join(".gitignore"), "public/\n")
+    std::fs::write(dir.join(".gitignore"), "public/\n.fenjin-cache/\n")
         .map_err(|e| ScaffoldError(format!("cannot write .gitignore: {e}")))?;
     Ok(files.len() + 1)
 }

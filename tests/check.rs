@@ -76,6 +76,8 @@ fn non_reciprocal_hreflang_is_an_error() {
 fn a_clean_site_passes_and_deny_warnings_turns_warnings_into_failure() {
     let t = SiteTest::new("check");
     std::fs::remove_file(t.root().join("content/news/problems.md")).unwrap();
+    // The photo only problems.md showed would now be an unreferenced image (W0702).
+    std::fs::remove_file(t.root().join("content/news/photo.png")).unwrap();
     let (code, _, err) = check(&t, &[]);
     assert_eq!(code, 0, "{err}");
     assert!(err.ends_with("0 error(s), 0 warning(s)\n"), "{err}");

@@ -336,6 +336,28 @@ fn after_every_kind_of_edit_serve_holds_exactly_what_a_full_build_makes() {
                 )
             }),
         ),
+        // A photo shown on a page, then a new version of it: the page's <picture>
+        // (sizes, file names) follows.
+        (
+            "add a photo",
+            Box::new(|| {
+                image::RgbImage::from_pixel(900, 600, image::Rgb([200, 30, 30]))
+                    .save(t.root().join("content/news/photo.jpg"))
+                    .unwrap();
+                t.write(
+                    "content/news/first.md",
+                    &(read("content/news/first.md") + "\n![红色的照片](photo.jpg)\n"),
+                )
+            }),
+        ),
+        (
+            "change the photo",
+            Box::new(|| {
+                image::RgbImage::from_pixel(1400, 700, image::Rgb([30, 30, 200]))
+                    .save(t.root().join("content/news/photo.jpg"))
+                    .unwrap()
+            }),
+        ),
         (
             "delete a page",
             Box::new(|| std::fs::remove_file(t.root().join("content/news/third.md")).unwrap()),

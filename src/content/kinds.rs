@@ -73,7 +73,9 @@ impl Kind {
             Kind::Lecturer => {
                 &["name", "photo", "honors", "employer", "industry", "city", "topics", "talks"]
             }
-            Kind::City => &["city", "feature", "highlights", "contact", "participation"],
+            Kind::City => {
+                &["city", "feature", "highlights", "contact", "participation", "pictures"]
+            }
             Kind::Activity => {
                 &["starts", "ends", "how_to_join", "formats", "submit_to", "phase", "cities"]
             }
@@ -126,6 +128,16 @@ pub struct Participation {
     pub person_times: u64,
     /// Online views.
     pub online_views: u64,
+}
+
+/// A photo of a city page.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PictureField {
+    /// The image file, beside the page.
+    pub file: String,
+    /// What it shows, for readers who cannot see it.
+    pub alt: Option<String>,
 }
 
 /// The fields of a notice.
@@ -181,6 +193,8 @@ pub struct CityFields {
     pub contact: Option<String>,
     /// Monthly figures.
     pub participation: Option<Vec<Participation>>,
+    /// Photos, each `{file, alt}`.
+    pub pictures: Option<Vec<PictureField>>,
 }
 
 /// The fields of an activity.
@@ -282,7 +296,10 @@ impl KindData {
                 fill(&mut m.city, &o.city);
                 fill(&mut m.talks, &o.talks);
             }
-            (KindData::City(m), KindData::City(o)) => fill(&mut m.participation, &o.participation),
+            (KindData::City(m), KindData::City(o)) => {
+                fill(&mut m.participation, &o.participation);
+                fill(&mut m.pictures, &o.pictures);
+            }
             (KindData::Activity(m), KindData::Activity(o)) => {
                 fill(&mut m.starts, &o.starts);
                 fill(&mut m.ends, &o.ends);

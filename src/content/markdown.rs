@@ -64,10 +64,26 @@ pub enum LinkAction {
     Broken(String, String),
 }
 
+/// What a link resolver decides for an image.
+pub enum PictureAction {
+    /// Render it as Markdown does (`<img>` with the resolved URL).
+    Keep,
+    /// Replace it with this HTML (a responsive `<picture>`).
+    Html(String),
+    /// The image cannot be used: the diagnostic, without its location.
+    Problem(Diagnostic),
+}
+
 /// Resolves `@/…` links and relative asset links for one page in one language.
 pub trait LinkResolver: Sync {
     /// Decides what to do with a link or image destination.
     fn resolve(&self, dest: &str) -> LinkAction;
+
+    /// Decides what to do with the `index`-th image (from 0) of the body, whose text
+    /// alternative is `alt`.
+    fn picture(&self, _dest: &str, _alt: &str, _index: usize) -> PictureAction {
+        PictureAction::Keep
+    }
 }
 
 /// Everything rendering one body needs besides the text.
@@ -106,6 +122,7 @@ pub fn render(body: &str, cx: &MarkdownContext<'_>) -> Rendered {
     let mut summary_at: Option<usize> = None;
     let mut depth = 0usize;
     let mut first_paragraph_end: Option<usize> = None;
+    let mut images_seen = 0usize;
 
     let line_of = |offset: usize| {
         cx.body_line_offset + 1 + body[..offset.min(body.len())].matches('\n').count()
@@ -187,6 +204,33 @@ pub fn render(body: &str, cx: &MarkdownContext<'_>) -> Rendered {
                 depth += 1;
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                // The alt text is the text of the events up to the image's end.
+                let mut alt = String::new();
+                let mut j = i + 1;
+                while j < source.len() && !matches!(source[j].0, Event::End(TagEnd::Image)) {
+                    if let Event::Text(t) | Event::Code(t) = &source[j].0 {
+                        alt.push_str(t);
+                    }
+                    j += 1;
+                }
+                let index = images_seen;
+                images_seen += 1;
+                match cx.resolver.picture(dest_url, &alt, index) {
+                    PictureAction::Html(html) => {
+                        let (c, w) = count_words(&alt);
+                        cjk_chars += c;
+                        words += w;
+                        events.push(Event::InlineHtml(html.into()));
+                        i = j + 1;
+                        continue;
+                    }
+                    PictureAction::Problem(d) => out.diagnostics.push(d.file(cx.file).at(
+                        cx.file_text,
+                        line_of(range.start),
+                        column_of(range.start),
+                    )),
+                    PictureAction::Keep => {}
+                }
                 let dest = resolve(cx, dest_url, range.start, &line_of, &column_of, &mut out);
                 events.push(Event::Start(Tag::Image {
                     link_type: *link_type,

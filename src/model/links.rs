@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::{Doc, Site};
-use crate::content::markdown::{LinkAction, LinkResolver};
+use crate::content::markdown::{LinkAction, LinkResolver, PictureAction};
 use crate::diagnostics::closest;
 
 /// Lookup tables shared by every document's resolver.
@@ -85,25 +85,8 @@ impl<'a> DocLinks<'a> {
     }
 
     fn relative(&self, dest: &str) -> LinkAction {
-        let (path, rest) = match dest.find(['#', '?']) {
-            Some(i) => (&dest[..i], &dest[i..]),
-            None => (dest, ""),
-        };
-        let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
-        let mut parts: Vec<&str> =
-            if self.dir.is_empty() { Vec::new() } else { self.dir.split('/').collect() };
-        for seg in decoded.split('/') {
-            match seg {
-                "" | "." => {}
-                ".." => {
-                    if parts.pop().is_none() {
-                        return LinkAction::Keep;
-                    }
-                }
-                s => parts.push(s),
-            }
-        }
-        let rel = parts.join("/");
+        let rest = dest.find(['#', '?']).map_or("", |i| &dest[i..]);
+        let Some(rel) = content_path(&self.dir, dest) else { return LinkAction::Keep };
         if let Some(out) = self.tables.assets.get(&rel) {
             return LinkAction::Rewrite(format!(
                 "{}{rest}",
@@ -117,7 +100,53 @@ impl<'a> DocLinks<'a> {
     }
 }
 
+/// The path relative to `content/` that a relative link `dest` written in a file of
+/// folder `dir` names (query and fragment dropped, `%`-escapes decoded); `None` when
+/// it climbs out of `content/`.
+pub fn content_path(dir: &str, dest: &str) -> Option<String> {
+    let path = dest.find(['#', '?']).map_or(dest, |i| &dest[..i]);
+    let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+    let mut parts: Vec<&str> = if dir.is_empty() { Vec::new() } else { dir.split('/').collect() };
+    for seg in decoded.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// Whether `dest` is a relative link (no scheme, not site-absolute, not a fragment).
+pub fn is_relative(dest: &str) -> bool {
+    !dest.is_empty()
+        && !dest.starts_with(['/', '#', '?', '@'])
+        && !dest.split(['/', '#', '?']).next().unwrap_or("").contains(':')
+}
+
 impl LinkResolver for DocLinks<'_> {
+    fn picture(&self, dest: &str, alt: &str, index: usize) -> PictureAction {
+        if !is_relative(dest) {
+            return PictureAction::Keep;
+        }
+        let Some(rel) = content_path(&self.dir, dest) else { return PictureAction::Keep };
+        let site = self.site;
+        let found = crate::images::lookup(&site.images, &site.assets, &rel);
+        if let crate::images::Use::Ready(p) = found {
+            // The first image of the body is above the fold unless the page shows a
+            // photo in its header.
+            let eager = index == 0 && !crate::images::fields::has_header_picture(self.doc);
+            let v = crate::images::PictureValue::new(p, &site.config, alt);
+            return PictureAction::Html(v.html(&site.config.images.sizes, eager, None));
+        }
+        match crate::images::problem_diagnostic(&found, &site.assets) {
+            Some(d) => PictureAction::Problem(d),
+            None => PictureAction::Keep,
+        }
+    }
+
     fn resolve(&self, dest: &str) -> LinkAction {
         if let Some(target) = dest.strip_prefix("@/") {
             return self.internal(target);
@@ -126,5 +155,24 @@ impl LinkResolver for DocLinks<'_> {
             && !dest.starts_with(['/', '#', '?'])
             && !dest.split(['/', '#', '?']).next().unwrap_or("").contains(':');
         if is_relative { self.relative(dest) } else { LinkAction::Keep }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_paths_resolve_against_the_page_folder() {
+        assert_eq!(content_path("cities", "harbin.jpg").as_deref(), Some("cities/harbin.jpg"));
+        assert_eq!(content_path("cities", "./a/b.jpg?x#y").as_deref(), Some("cities/a/b.jpg"));
+        assert_eq!(content_path("a/b", "../c%20d.png").as_deref(), Some("a/c d.png"));
+        assert_eq!(content_path("", "x.jpg").as_deref(), Some("x.jpg"));
+        assert_eq!(content_path("a", "../../x.jpg"), None);
+        assert!(is_relative("x.jpg"));
+        assert!(!is_relative("/x.jpg"));
+        assert!(!is_relative("https://a/x.jpg"));
+        assert!(!is_relative("@/a.md"));
+        assert!(!is_relative("#top"));
     }
 }

@@ -26,7 +26,7 @@ use crate::dates::parse_date;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::slug::{path_segment, slugify};
 
-pub use links::{DocLinks, LinkTables};
+pub use links::{DocLinks, LinkTables, content_path, is_relative};
 
 /// Index of a document in [`Site::docs`].
 pub type DocId = usize;
@@ -203,6 +203,8 @@ pub struct Site {
     pub refs: refs::Refs,
     /// The build's clock.
     pub now: Timestamp,
+    /// Photos of `content/`, processed (filled in by the pipeline after the model).
+    pub images: crate::images::Images,
 }
 
 impl Site {
@@ -452,6 +454,7 @@ pub fn build(config: Config, loaded: Loaded, rules: &PublishRules) -> (Site, Dia
         latest,
         refs,
         now: rules.now,
+        images: Default::default(),
     };
     (site, ds)
 }

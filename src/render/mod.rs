@@ -266,6 +266,7 @@ pub fn make_tera(theme: &Theme, shared: &Arc<Shared>) -> Result<Tera, Diagnostic
         let label = kwargs.get::<&str>("label")?.unwrap_or("QR code");
         graphics::qr_svg(url, label).map(|s| Value::safe_string(&s)).map_err(tera::Error::message)
     });
+    crate::images::register_functions(&mut tera, shared.site.config.images.sizes.clone());
     tera.register_function("avatar", |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
         let name = kwargs.must_get::<&str>("name")?;
         let label = kwargs.get::<&str>("label")?.unwrap_or(name);
@@ -668,6 +669,13 @@ pub fn plan(site: &Site, theme: &Theme) -> (Vec<Job>, Diagnostics) {
             out: a.out.clone(),
             origin: format!("content/{}", a.rel),
             kind: JobKind::Asset(a.abs.clone()),
+        });
+    }
+    for (out, cached) in &site.images.files {
+        jobs.push(Job {
+            out: out.clone(),
+            origin: format!("a resized copy of an image of content/ ({out})"),
+            kind: JobKind::Asset(cached.clone()),
         });
     }
 

@@ -5,7 +5,8 @@
 #
 # Installs what the machine lacks (Debian's chromium and fonts-noto-cjk, a Java runtime,
 # the npm packages of package-lock.json), builds the portal with the release binary into
-# a temporary folder, serves it on 127.0.0.1 and runs portal.test.mjs and search.test.mjs with Node's test
+# a temporary folder, serves it on 127.0.0.1 and runs portal.test.mjs, search.test.mjs and
+# images.test.mjs with Node's test
 # runner against it. Exits non-zero if anything fails.
 #
 # Environment: BROWSER_TESTS_TIMEOUT (seconds, default 240) stops the server and the tests
@@ -76,7 +77,7 @@ node "$HERE/serve.mjs" --root "$work/portal" --timeout "${BROWSER_TESTS_TIMEOUT:
   bash -c 'set -euo pipefail
     "$1" build --root "$4" --output "$2" --now 2026-11-24 --force --base-url "$PORTAL_URL/"
     cd "$3"
-    node --test --test-reporter=spec portal.test.mjs search.test.mjs' \
+    node --test --test-reporter=spec portal.test.mjs search.test.mjs images.test.mjs' \
   bash "$fenjin" "$work/portal" "$HERE" "${SITE_ROOT:-$REPO}" || status=$?
 
 say "browser tests: $( [ $status -eq 0 ] && echo passed || echo "FAILED (exit $status)" ) in $((SECONDS - started)) s; screenshots in ${SHOTS_DIR#"$REPO"/}/"
