@@ -9,7 +9,7 @@
 # images.test.mjs with Node's test
 # runner against it. Exits non-zero if anything fails.
 #
-# Environment: BROWSER_TESTS_TIMEOUT (seconds, default 240) stops the server and the tests
+# Environment: BROWSER_TESTS_TIMEOUT (seconds, default 600) stops the server and the tests
 # whatever happens; KEEP_PORTAL=1 keeps the built portal and prints where it is;
 # SITE_ROOT=DIR builds another site folder than this repository (fenjin build --root).
 set -euo pipefail
@@ -71,9 +71,9 @@ rm -f "$SHOTS_DIR"/*.png # no stale pictures of pages that no longer build
 
 # The server picks a free port and hands it to the command as PORTAL_URL; the portal is
 # built for that address (--base-url) so that every link and stylesheet stays local.
-say "build, serve and test (stops after ${BROWSER_TESTS_TIMEOUT:-240} s at the latest)"
+say "build, serve and test (stops after ${BROWSER_TESTS_TIMEOUT:-600} s at the latest)"
 status=0
-node "$HERE/serve.mjs" --root "$work/portal" --timeout "${BROWSER_TESTS_TIMEOUT:-240}" -- \
+node "$HERE/serve.mjs" --root "$work/portal" --timeout "${BROWSER_TESTS_TIMEOUT:-600}" -- \
   bash -c 'set -euo pipefail
     "$1" build --root "$4" --output "$2" --now 2026-11-24 --force --base-url "$PORTAL_URL/"
     cd "$3"
