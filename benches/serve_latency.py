@@ -10,7 +10,9 @@ each latency in milliseconds and the median. Use a copy of a corpus from
 modified. For a template, use one that is not a child template (base.html): text
 appended after a child's last block is a template error, and the error's rebuild would be
 timed instead. SERVE_LOG=FILE keeps serve's messages (each rebuild's time and how many
-files it read and bodies it rendered) and the time of each save.
+files it read and bodies it rendered) and the time of each save; SERVE_GAP=SECONDS
+sets the pause between saves (default 0.5; serve starts its background work after
+0.75 s of quiet, so a longer pause measures saves made while that work runs).
 """
 import os
 import re
@@ -47,7 +49,7 @@ def main():
             while b"data: reload" not in buf:
                 buf += sock.recv(4096)
             times.append((time.monotonic() - start) * 1000)
-            time.sleep(0.5)
+            time.sleep(float(os.environ.get("SERVE_GAP", "0.5")))
         print("latencies (ms):", " ".join(f"{t:.0f}" for t in times))
         print(f"median: {statistics.median(times):.0f} ms")
     finally:

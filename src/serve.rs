@@ -12,7 +12,7 @@
 //! model, the values and the list of output files are made afresh every time, and pages
 //! are rendered from them when first asked for, so a page is never older than the last
 //! save. The reload is sent as soon as the new model is ready; every page is then
-//! rendered in the background, and a page that fails brings back the last good site
+//! rendered in the background, and a page that fails is served from the last good site
 //! with the error overlay. A test holds every served file to byte equality with a fresh
 //! full build after each kind of edit.
 
@@ -61,13 +61,21 @@ struct Generation {
     done: Vec<std::sync::OnceLock<Made>>,
     /// Set when a newer generation replaced this one: background rendering stops.
     superseded: AtomicBool,
+    /// Set when one of its files failed to render.
+    failed: AtomicBool,
 }
 
 impl Generation {
     fn new(prepared: Prepared) -> Self {
         let by_path = prepared.jobs.iter().enumerate().map(|(i, j)| (j.out.clone(), i)).collect();
         let done = prepared.jobs.iter().map(|_| std::sync::OnceLock::new()).collect();
-        Generation { prepared, by_path, done, superseded: AtomicBool::new(false) }
+        Generation {
+            prepared,
+            by_path,
+            done,
+            superseded: AtomicBool::new(false),
+            failed: AtomicBool::new(false),
+        }
     }
 
     /// The bytes of output file `path`: `None` if the site has no such file.
@@ -84,7 +92,10 @@ impl Generation {
         self.done[i]
             .get_or_init(|| match self.prepared.render_job(&self.prepared.jobs[i]) {
                 Ok(bytes) => Ok(bytes.map(Arc::new)),
-                Err(d) => Err(d.render_human()),
+                Err(d) => {
+                    self.failed.store(true, Ordering::Relaxed);
+                    Err(d.render_human())
+                }
             })
             .clone()
     }
@@ -110,8 +121,8 @@ impl Generation {
 struct State {
     /// The newest generation that built; `None` until one does.
     current: Option<Arc<Generation>>,
-    /// The newest generation all of whose pages rendered: served again when a newer
-    /// one turns out to fail while rendering.
+    /// The generation before `current` that had no file fail to render (or the one
+    /// before it, and so on): a file that fails to render in `current` is served from it.
     good: Option<Arc<Generation>>,
     error: Option<String>,
     /// Bumped after every rebuild, good or bad; event streams wait on it.
@@ -226,6 +237,9 @@ fn rebuild(
             let generation = Arc::new(Generation::new(prepared));
             if let Some(old) = state.current.replace(generation.clone()) {
                 old.superseded.store(true, Ordering::Relaxed);
+                if !old.failed.load(Ordering::Relaxed) {
+                    state.good = Some(old.clone());
+                }
                 // Freeing a large site takes a while: not under the lock, not before the
                 // reload.
                 std::thread::spawn(move || drop(old));
@@ -261,25 +275,40 @@ fn rebuild(
     shared.changed.notify_all();
 }
 
-/// Renders every page of a new generation; if one fails, goes back to the last good
-/// generation and shows the error.
+/// Renders every page of a new generation (after a quiet moment); if one fails, shows
+/// the error on every page (the failing ones are served from the last good site).
 fn verify(generation: Arc<Generation>, shared: &Shared) {
-    // Outside the parallel loop, as in `render::run`.
-    generation.prepared.shared.make_search_index();
-    let Some(errors) = generation.render_all() else { return };
-    let mut state = shared.state.lock().unwrap_or_else(|e| e.into_inner());
-    if !state.current.as_ref().is_some_and(|c| Arc::ptr_eq(c, &generation)) {
-        return; // a newer build took over
+    // On a pool of its own, one thread: the background work must never hold up the next
+    // rebuild, which runs on the global pool.
+    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    let pool = POOL.get_or_init(|| rayon::ThreadPoolBuilder::new().num_threads(1).build().ok());
+    // Wait for a quiet moment: while an editor keeps saving, every new site is replaced
+    // before the background work would finish, and it would only slow the next rebuild.
+    for _ in 0..10 {
+        if generation.superseded.load(Ordering::Relaxed) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(75));
     }
-    if errors.is_empty() {
-        state.good = Some(generation);
-        return;
+    let work = || {
+        // Outside the parallel loop, as in `render::run`.
+        generation.prepared.shared.make_search_index();
+        generation.render_all()
+    };
+    let result = match pool {
+        Some(p) => p.install(work),
+        None => work(),
+    };
+    let Some(errors) = result else { return };
+    let mut state = shared.state.lock().unwrap_or_else(|e| e.into_inner());
+    if errors.is_empty() || !state.current.as_ref().is_some_and(|c| Arc::ptr_eq(c, &generation)) {
+        return; // all good, or a newer build took over
     }
     for e in &errors {
         eprintln!("{e}");
     }
+    // The pages that fail are served from the last good site; all show the error.
     state.error = Some(errors.join("\n"));
-    state.current = state.good.clone();
     state.version += 1;
     shared.changed.notify_all();
 }
@@ -362,7 +391,6 @@ impl Inputs {
     /// folder is only listed (a file changed inside it is reported itself), so that the
     /// events a build raises by listing folders cost no reading.
     fn update(&mut self, root: &Path, reported: &[PathBuf]) -> std::collections::HashSet<PathBuf> {
-        use rayon::prelude::*;
         let is_input = |p: &Path| {
             p.strip_prefix(root).ok().and_then(|r| r.components().next()).is_some_and(|c| {
                 let c = c.as_os_str();
@@ -408,7 +436,7 @@ impl Inputs {
         // events on some platforms, which must not start another round), and counts as
         // changed only when its content did.
         let now: Vec<(PathBuf, Option<Stamp>)> = paths
-            .into_par_iter()
+            .into_iter()
             .map(|p| {
                 let Ok(meta) = std::fs::metadata(&p) else { return (p, None) };
                 let (len, modified) = (meta.len(), meta.modified().ok());
@@ -563,12 +591,21 @@ fn respond(request: tiny_http::Request, shared: &Shared) {
             request.respond(tiny_http::Response::from_string("bad request").with_status_code(400));
         return;
     };
-    let (generation, error) = {
+    let (generation, good, error) = {
         let state = shared.state.lock().unwrap_or_else(|e| e.into_inner());
-        (state.current.clone(), state.error.clone())
+        (state.current.clone(), state.good.clone(), state.error.clone())
     };
     let file = |p: &str| generation.as_ref().and_then(|g| g.file(p));
-    let response = match file(&path) {
+    let mut found = file(&path);
+    let mut error = error;
+    if let Some(Err(message)) = &found {
+        // This file does not render now: the last good version of it, with the error.
+        if let Some(Some(Ok(bytes))) = good.as_ref().map(|g| g.file(&path)) {
+            error = Some(error.unwrap_or_else(|| message.clone()));
+            found = Some(Ok(bytes));
+        }
+    }
+    let response = match found {
         Some(Ok(bytes)) => {
             let body = if path.ends_with(".html") {
                 with_reload(&bytes, error.as_deref())
