@@ -367,6 +367,10 @@ pub fn fetch_external(report: &CheckReport, timeout: Duration) -> Vec<Diagnostic
         .timeout_global(Some(timeout))
         .http_status_as_error(false)
         .max_redirects(10)
+        // A fresh connection for every request: each link is asked once or twice, and a
+        // server that refused HEAD may have left its connection in any state.
+        .max_idle_connections(0)
+        .max_idle_connections_per_host(0)
         .user_agent(concat!("fenjin-check/", env!("CARGO_PKG_VERSION")))
         .build()
         .into();
