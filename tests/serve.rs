@@ -244,14 +244,7 @@ fn serve_equals_full_build(t: &SiteTest, s: &Server, step: &str) -> Result<Vec<S
             continue;
         }
         let expected = std::fs::read(entry.path()).unwrap();
-        let url: String = rel
-            .split('/')
-            .map(|seg| {
-                percent_encoding::utf8_percent_encode(seg, percent_encoding::NON_ALPHANUMERIC)
-                    .to_string()
-            })
-            .collect::<Vec<_>>()
-            .join("/");
+        let url = url_of(&rel);
         let reply = get_bytes(s, &format!("/{url}"));
         if reply.0 != 200 {
             return Err(format!("{step}: /{rel} is not served ({})", reply.0));
@@ -274,6 +267,17 @@ fn serve_equals_full_build(t: &SiteTest, s: &Server, step: &str) -> Result<Vec<S
         paths.push(rel);
     }
     Ok(paths)
+}
+
+/// The URL path of an output file, each segment percent-encoded.
+fn url_of(rel: &str) -> String {
+    rel.split('/')
+        .map(|seg| {
+            percent_encoding::utf8_percent_encode(seg, percent_encoding::NON_ALPHANUMERIC)
+                .to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 fn get_bytes(s: &Server, path: &str) -> (u16, Vec<u8>) {
@@ -429,14 +433,7 @@ fn after_every_kind_of_edit_serve_holds_exactly_what_a_full_build_makes() {
         };
         // What the full build no longer has, serve no longer serves.
         for gone in before.iter().filter(|p| !now.contains(p)) {
-            let url: String = gone
-                .split('/')
-                .map(|seg| {
-                    percent_encoding::utf8_percent_encode(seg, percent_encoding::NON_ALPHANUMERIC)
-                        .to_string()
-                })
-                .collect::<Vec<_>>()
-                .join("/");
+            let url = url_of(gone);
             assert_eq!(get_bytes(&s, &format!("/{url}")).0, 404, "{step}: /{gone} is still served");
         }
         before = now;

@@ -26,6 +26,7 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{Asset, Site};
+use crate::output::escape_attr as escape;
 pub use process::Problem;
 pub use settings::ImageSettings;
 
@@ -375,22 +376,6 @@ impl PictureValue {
             alt: s("alt").unwrap_or_default(),
         })
     }
-}
-
-/// Escapes text for an HTML attribute.
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Registers `picture(image=…, alt=…, sizes=…, eager=…, class=…)` for templates: the
