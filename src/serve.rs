@@ -237,12 +237,14 @@ fn rebuild(
             let generation = Arc::new(Generation::new(prepared));
             if let Some(old) = state.current.replace(generation.clone()) {
                 old.superseded.store(true, Ordering::Relaxed);
-                if !old.failed.load(Ordering::Relaxed) {
-                    state.good = Some(old.clone());
-                }
+                let replaced = if old.failed.load(Ordering::Relaxed) {
+                    None
+                } else {
+                    state.good.replace(old.clone())
+                };
                 // Freeing a large site takes a while: not under the lock, not before the
                 // reload.
-                std::thread::spawn(move || drop(old));
+                std::thread::spawn(move || drop((old, replaced)));
             }
             state.error = None;
             let (read, parsed) = cache.last_reads();
