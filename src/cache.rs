@@ -4,7 +4,7 @@
 //!
 //! - [`SourceCache`]: parsed files. A file the watcher did not report is taken unread; a
 //!   reported file whose hash is unchanged is not parsed again.
-//! - [`MarkdownCache`]: rendered bodies. A body is rendered again when its file's hash,
+//! - `MarkdownCache`: rendered bodies. A body is rendered again when its file's hash,
 //!   its language or its script changed, or when one of the links or pictures it
 //!   resolved last time now resolves differently (a page it links to moved, appeared or
 //!   went away; an image it shows changed). Every resolution is recorded while rendering,

@@ -1,8 +1,8 @@
 //! `fenjin serve`: build into memory, serve, watch, rebuild, reload open pages.
 //!
-//! Serve is build plus a loop: the same pipeline runs into a [`MemorySink`]; the site is
-//! served from memory, so no request can ever read a file outside the built site (there
-//! is no disk path to traverse to). A watcher (notify, debounced) rebuilds after each
+//! Serve is build plus a loop: the same pipeline ([`crate::build::prepare`]) makes the
+//! site in memory and pages are served from memory, so no request can ever read a file
+//! outside the built site (there is no disk path to traverse to). A watcher (notify, debounced) rebuilds after each
 //! change; open pages reload through server-sent events on the same port. A failed
 //! rebuild keeps serving the last good site and shows the error, with file, line and
 //! hint, as an overlay on every open page until it is fixed.
