@@ -157,14 +157,14 @@ pub fn check_site(opts: &BuildOptions) -> Result<CheckReport, BuildError> {
             };
         for tag in tags(&html) {
             if tag.name == "meta" && tag.attr("property") == Some("og:image") {
-                let url = decode_entities(tag.attr("content").unwrap_or(""));
+                let url = crate::output::unescape(tag.attr("content").unwrap_or(""));
                 if let Some(rest) = url.strip_prefix(&base) {
                     referenced.insert(rest.trim_start_matches('/').to_owned());
                 }
             }
             for attr in ["href", "src"] {
                 let Some(value) = tag.attr(attr) else { continue };
-                let value = decode_entities(value);
+                let value = crate::output::unescape(value);
                 if value.starts_with("mailto:")
                     || value.starts_with("tel:")
                     || value.starts_with("data:")
@@ -508,18 +508,7 @@ fn tags(html: &str) -> impl Iterator<Item = Tag<'_>> {
 }
 
 fn collect_ids(html: &str) -> BTreeSet<String> {
-    tags(html).filter_map(|t| t.attr("id").map(decode_entities)).collect()
-}
-
-fn decode_entities(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_owned();
-    }
-    s.replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
+    tags(html).filter_map(|t| t.attr("id").map(crate::output::unescape)).collect()
 }
 
 /// rustc-like text, with a summary and the external links.

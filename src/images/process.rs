@@ -376,16 +376,11 @@ mod tests {
 
     /// A PNG that is only a signature and an IHDR claiming `w`×`h` pixels.
     pub(crate) fn png_header(w: u32, h: u32) -> Vec<u8> {
-        fn crc32(data: &[u8]) -> u32 {
-            let mut crc = !0u32;
-            for b in data {
-                crc ^= u32::from(*b);
-                for _ in 0..8 {
-                    crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
-                }
-            }
-            !crc
-        }
+        let crc32 = |data: &[u8]| {
+            let mut crc = flate2::Crc::new();
+            crc.update(data);
+            crc.sum()
+        };
         let mut chunk = b"IHDR".to_vec();
         chunk.extend_from_slice(&w.to_be_bytes());
         chunk.extend_from_slice(&h.to_be_bytes());

@@ -262,6 +262,18 @@ pub fn alias_page(target: &str) -> String {
     )
 }
 
+/// Undoes [`escape_attr`] (and the same entities written by Markdown and Tera).
+pub fn unescape(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_owned();
+    }
+    s.replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
 /// Escapes text for an XML/HTML attribute or text node.
 pub fn escape_attr(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

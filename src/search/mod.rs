@@ -264,13 +264,8 @@ pub fn html_text(html: &str) -> String {
         rest = &rest[end.min(rest.len())..];
     }
     out.push_str(rest);
-    let decoded = out
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&nbsp;", " ")
-        .replace("&amp;", "&");
+    // &nbsp; first: `&amp;nbsp;` is the text "&nbsp;", not a space.
+    let decoded = crate::output::unescape(&out.replace("&nbsp;", " "));
     decoded.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
