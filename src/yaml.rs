@@ -89,6 +89,42 @@ pub(crate) fn diagnose(
             None => diag.hint(format!("write one of: {}", choices.join(", "))),
         };
     }
+    // `title: true`: a yes/no value where text is meant. Flattened front matter loses the
+    // field's name and position, so find the line that gives the value.
+    if let Some(found) = body
+        .strip_prefix("invalid type: boolean `")
+        .or_else(|| body.strip_prefix("invalid type: floating point `"))
+        .and_then(|r| r.split_once("`, expected a string"))
+        .map(|(v, _)| v)
+    {
+        let spot = yaml.lines().enumerate().find_map(|(i, l)| {
+            let (key, value) = l.split_once(':')?;
+            let v = value.split(" #").next()?.trim();
+            let same = v == found || v.parse::<f64>().is_ok_and(|x| x.to_string() == found);
+            (same && !v.is_empty()).then(|| {
+                (i + 1, key.trim().trim_start_matches("- ").to_owned(), l.find(v).unwrap_or(0))
+            })
+        });
+        let (l, c, key) = match &spot {
+            Some((l, key, byte)) => {
+                let line = yaml.lines().nth(l - 1).unwrap_or("");
+                (*l, line[..*byte].chars().count() + 1, key.as_str())
+            }
+            None => (line, col, path),
+        };
+        let field = if key.is_empty() { String::new() } else { format!("`{key}` ") };
+        let shown = spot.as_ref().map_or(found, |(l, _, byte)| {
+            yaml.lines().nth(l - 1).unwrap_or("")[*byte..]
+                .split(" #")
+                .next()
+                .unwrap_or(found)
+                .trim()
+        });
+        return at(l, c, "E0105", format!("{field}must be text, not `{shown}`")).hint(format!(
+            "put it in quotes if it is meant as text: `{}: \"{shown}\"`",
+            if key.is_empty() { "title" } else { key }
+        ));
+    }
     if body.starts_with("invalid type") || body.starts_with("invalid value") {
         let found =
             body.split(": ").nth(1).and_then(|r| r.split(", expected").next()).unwrap_or("");

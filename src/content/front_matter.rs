@@ -102,6 +102,41 @@ impl OneOrMany {
     }
 }
 
+/// Reads a text field: a YAML string, or a whole number (`title: 2022`). `true`,
+/// `false` and numbers with a fraction are refused rather than turned into the text
+/// "true" or "1.5" (which would silently lose `1.50`); quoting them makes them text.
+fn text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    struct Text;
+    impl<'de> serde::de::Visitor<'de> for Text {
+        type Value = Option<String>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a string")
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(Some(v.to_owned()))
+        }
+        fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Self::Value, E> {
+            Ok(Some(v))
+        }
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            Ok(Some(v.to_string()))
+        }
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            Ok(Some(v.to_string()))
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D2: serde::Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
+            d.deserialize_any(Text)
+        }
+    }
+    d.deserialize_any(Text)
+}
+
 /// How a section sorts its pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -122,14 +157,19 @@ pub enum SortBy {
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct FrontMatter {
     /// Title (required).
+    #[serde(default, deserialize_with = "text")]
     pub title: Option<String>,
     /// Publication date.
+    #[serde(default, deserialize_with = "text")]
     pub date: Option<String>,
     /// Last update.
+    #[serde(default, deserialize_with = "text")]
     pub updated: Option<String>,
     /// Hidden after this date.
+    #[serde(default, deserialize_with = "text")]
     pub expires: Option<String>,
     /// One-sentence description for lists and share previews.
+    #[serde(default, deserialize_with = "text")]
     pub description: Option<String>,
     /// Not published unless `--drafts`.
     pub draft: Option<bool>,
@@ -138,24 +178,30 @@ pub struct FrontMatter {
     /// Old URLs that redirect here.
     pub aliases: Option<OneOrMany>,
     /// Cover image.
+    #[serde(default, deserialize_with = "text")]
     pub image: Option<String>,
     /// Placeholder content.
     pub sample: Option<bool>,
     /// Replaces the last URL segment.
+    #[serde(default, deserialize_with = "text")]
     pub slug: Option<String>,
     /// Replaces the whole URL path (below the language prefix).
+    #[serde(default, deserialize_with = "text")]
     pub path: Option<String>,
     /// Template to render with.
+    #[serde(default, deserialize_with = "text")]
     pub template: Option<String>,
     /// Free-form values for templates.
     pub extra: Option<serde_yaml::Mapping>,
     /// Section only: the content kind of its pages.
+    #[serde(default, deserialize_with = "text")]
     pub kind: Option<String>,
     /// Section only: sort order.
     pub sort_by: Option<SortBy>,
     /// Section only: pages per listing page (0 = all on one).
     pub paginate_by: Option<usize>,
     /// Section only: template for its pages.
+    #[serde(default, deserialize_with = "text")]
     pub page_template: Option<String>,
     /// Taxonomy fields (`tags: […]`), keyed by taxonomy name.
     #[serde(skip)]
@@ -204,6 +250,7 @@ impl FrontMatter {
     ) -> Result<FrontMatter, Vec<Diagnostic>> {
         let yaml = split.yaml;
         let off = split.yaml_line_offset;
+        crate::limits::check_yaml(yaml, file_text, off, file).map_err(|d| vec![d])?;
         let mut fm: FrontMatter = if yaml.trim().is_empty() {
             FrontMatter::default()
         } else {
