@@ -23,4 +23,4 @@ pub mod search;
 pub mod serve;
 pub mod slug;
 pub mod walk;
-mod yaml;
+pub mod yaml;

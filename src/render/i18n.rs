@@ -54,7 +54,7 @@ impl I18n {
                     ds.push(d);
                     continue;
                 }
-                match serde_yaml::from_str::<BTreeMap<String, String>>(&file.text) {
+                match crate::yaml::from_str::<BTreeMap<String, String>>(&file.text) {
                     Ok(m) => map.extend(m),
                     Err(e) => {
                         readable = false;
