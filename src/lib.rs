@@ -21,4 +21,4 @@ pub mod scaffold;
 pub mod search;
 pub mod serve;
 pub mod slug;
-mod yaml;
+pub mod yaml;
