@@ -89,7 +89,7 @@ struct RawConfig {
     #[serde(default)]
     campaign: Option<Campaign>,
     #[serde(default)]
-    extra: Option<serde_yaml::Value>,
+    extra: Option<crate::yaml::Value>,
     #[serde(default)]
     images: crate::images::ImageSettings,
 }
@@ -181,7 +181,7 @@ pub struct Config {
     /// The campaign block, passed to templates as `campaign`.
     pub campaign: Option<Campaign>,
     /// Free-form settings for templates (`site.extra`).
-    pub extra: Option<serde_yaml::Value>,
+    pub extra: Option<crate::yaml::Value>,
     /// Responsive images (`images:`).
     pub images: crate::images::ImageSettings,
 }
@@ -207,14 +207,21 @@ impl Config {
     pub fn parse(text: &str, file: &Path) -> Result<Config, Diagnostics> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let mut ds = Diagnostics::new();
-        let raw: RawConfig = match serde_yaml::from_str(text) {
-            Ok(raw) => raw,
+        let parsed = yaml::parse(text).map_err(yaml::Error::from).and_then(|root| {
+            let raw = yaml::from_node::<RawConfig>(&root)?;
+            Ok((root, raw))
+        });
+        let (root, raw) = match parsed {
+            Ok(r) => r,
             Err(e) => {
                 ds.push(yaml::diagnose(&e, text, text, 0, file));
                 return Err(ds);
             }
         };
-        let at = |path: &[&str]| yaml::locate_path(text, path).unwrap_or((1, 1));
+        let at = |path: &[&str]| {
+            let (last, parents) = path.split_last().expect("a path");
+            root.path(parents).and_then(|p| p.value_pos(last)).map_or((1, 1), |p| (p.line, p.col))
+        };
         let invalid = |path: &[&str], msg: String, hint: &str| {
             let (l, c) = at(path);
             Diagnostic::error("E0004", msg).file(file).at(text, l, c).hint(hint)

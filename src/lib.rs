@@ -22,4 +22,4 @@ pub mod schedule;
 pub mod search;
 pub mod serve;
 pub mod slug;
-mod yaml;
+pub mod yaml;

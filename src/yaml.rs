@@ -1,27 +1,44 @@
-//! YAML errors turned into diagnostics an editor can act on.
+//! YAML for fenjin: a tree of positioned nodes read by saphyr-parser (YAML 1.2), serde
+//! over that tree, and errors turned into diagnostics an editor can act on.
 //!
-//! serde_yaml reports positions inside the string it was given; front matter starts a
-//! few lines into the file, so every position is shifted by `line_offset` (Zola #1133
-//! reported lines counted from the front-matter block). Typical editor slips — a
-//! full-width colon, a tab, `yes` for a boolean, a list where text is expected, a typo
-//! in a field name — get a specific hint.
+//! Positions come from the parser's spans: every node knows its line and column, and
+//! every error names the node it is about. Front matter starts a few lines into the
+//! file, so positions are shifted by `line_offset` (Zola #1133 reported lines counted
+//! from the front-matter block). Typical editor slips — a full-width colon, a tab, `yes`
+//! for a boolean, `true` where text is meant, a list where text is expected, a typo in a
+//! field name — get a specific hint.
+
+mod de;
+mod node;
 
 use std::path::Path;
 
+pub use de::{Error, ErrorKind, Found, Mapping, Value, from_node};
+pub use node::{Key, Node, NodeValue, Pos, Scalar, ScalarKind, SyntaxError, parse};
+
 use crate::diagnostics::{Diagnostic, closest};
 
-/// Builds a diagnostic for a serde_yaml error in `yaml` (the YAML text alone), which
-/// starts on line `line_offset + 1` of `file_text` (the whole file).
+/// Reads a `T` from YAML text.
+pub fn from_str<T: serde::de::DeserializeOwned>(yaml: &str) -> Result<T, Error> {
+    from_node(&parse(yaml)?)
+}
+
+/// Builds a diagnostic for an error in `yaml` (the YAML text alone), which starts on
+/// line `line_offset + 1` of `file_text` (the whole file).
 pub(crate) fn diagnose(
-    err: &serde_yaml::Error,
+    err: &Error,
     yaml: &str,
     file_text: &str,
     line_offset: usize,
     file: &Path,
 ) -> Diagnostic {
-    let raw = err.to_string();
-    let (line, col) = err.location().map(|l| (l.line(), l.column())).unwrap_or((1, 1));
-    let message = strip_position(&raw);
+    let Pos { line, col } = err
+        .pos
+        .or(match &err.kind {
+            ErrorKind::Syntax(s) => Some(syntax_pos(s)),
+            _ => None,
+        })
+        .unwrap_or(Pos { line: 1, col: 1 });
     let at = |l: usize, c: usize, code, msg: String| {
         Diagnostic::error(code, msg).file(file).at(file_text, l + line_offset, c)
     };
@@ -32,179 +49,204 @@ pub(crate) fn diagnose(
         return at(l, c, "E0103", format!("`{key}` is followed by a full-width colon `：`"))
             .hint(format!("YAML needs an ASCII colon and a space after a field name: `{key}: …`"));
     }
-    if message.contains("tab") || message.contains("cannot start any token") {
-        let tab = yaml.lines().take(line).enumerate().find_map(|(i, s)| {
-            let indent = &s[..s.len() - s.trim_start().len()];
-            indent.find('\t').map(|p| (i + 1, indent[..p].chars().count() + 1))
-        });
-        if let Some((l, c)) = tab {
-            return at(l, c, "E0103", "a tab is used for indentation".to_owned())
-                .hint("YAML indents with spaces only; replace the tab with two spaces");
+
+    let path = err.path.as_str();
+    let what = if path.is_empty() { String::new() } else { format!("`{path}` ") };
+    // The field a value belongs to, for hints: `participation[0].events` → `events`.
+    let field = path.rsplit(['.', '[']).next().unwrap_or("").trim_end_matches(']');
+    match &err.kind {
+        ErrorKind::Syntax(s) => syntax(s, yaml, line_offset, at),
+        ErrorKind::UnknownField { field, expected } => {
+            let diag = at(line, col, "E0104", format!("unknown field `{field}`"));
+            match closest(field, expected.iter().copied()) {
+                Some(best) => diag.hint(format!("did you mean `{best}`?")),
+                None => diag.hint(format!("known fields: {}", expected.join(", "))),
+            }
+        }
+        ErrorKind::MissingField(name) => {
+            let (msg, hint) = if path.is_empty() {
+                (
+                    format!("the required field `{name}` is missing"),
+                    format!("add a line `{name}: …`"),
+                )
+            } else {
+                (
+                    format!("{what}needs a `{name}`"),
+                    format!("add `{name}: …` under `{}`", path.replace('.', ": ")),
+                )
+            };
+            at(line, col, "E0107", msg).hint(hint)
+        }
+        ErrorKind::UnknownVariant { value, expected } => {
+            let diag = at(
+                line,
+                col,
+                "E0105",
+                format!("{what}cannot be `{value}`: it is one of {}", expected.join(", ")),
+            );
+            match closest(value, expected.iter().copied()) {
+                Some(best) => diag.hint(format!("did you mean `{best}`?")),
+                None => diag.hint(format!("write one of: {}", expected.join(", "))),
+            }
+        }
+        ErrorKind::InvalidType { found, expected }
+        | ErrorKind::InvalidValue { found, expected } => {
+            let (msg, hint) = wrong_type(&what, field, found, expected);
+            at(line, col, "E0105", msg).hint(hint)
+        }
+        ErrorKind::Custom(message) => {
+            at(line, col, "E0105", format!("{what}is not valid: {message}"))
+                .hint("quote text that YAML reads as something else")
         }
     }
+}
 
-    // serde prefixes the path of the value: `languages.en: missing field …`.
-    let (path, body) = match message.split_once(": ") {
-        Some((p, rest)) if !p.contains(' ') && !p.is_empty() => (p, rest),
-        _ => ("", message.as_str()),
-    };
-    let what = if path.is_empty() { String::new() } else { format!("`{path}` ") };
-
-    if let Some((field, expected)) = unknown_field(body) {
-        let (l, c) =
-            locate_key_start(yaml, &field).filter(|(l, _)| *l >= line).unwrap_or((line, col));
-        let diag = at(l, c, "E0104", format!("unknown field `{field}`"));
-        return match closest(&field, expected.iter().map(String::as_str)) {
-            Some(best) => diag.hint(format!("did you mean `{best}`?")),
-            None => diag.hint(format!("known fields: {}", expected.join(", "))),
-        };
-    }
-    if let Some(field) = backticked(body, "missing field `") {
-        let (msg, hint) = if path.is_empty() {
-            (format!("the required field `{field}` is missing"), format!("add a line `{field}: …`"))
-        } else {
+/// The message and hint for a value of the wrong type.
+pub(crate) fn wrong_type(
+    what: &str,
+    field: &str,
+    found: &Found,
+    expected: &str,
+) -> (String, String) {
+    let text_wanted = expected.contains("string");
+    match found {
+        _ if expected.contains("boolean") => (
+            format!("{what}must be `true` or `false`, not {found}"),
+            "write `true` or `false` (not yes, no, 是 or 否)".to_owned(),
+        ),
+        Found::List if text_wanted => (
+            format!("{what}must be one piece of text, not a list"),
+            "remove the `-` or `[ ]` and write the text on one line".to_owned(),
+        ),
+        Found::Map if text_wanted => (
+            format!("{what}must be text, but YAML read a `key: value` inside it"),
+            "put the text in quotes".to_owned(),
+        ),
+        Found::Bool(_) | Found::Number(_) if text_wanted => {
+            let key = if field.is_empty() { "title" } else { field };
+            let shown = found.to_string();
+            let shown = shown.trim_matches('`');
             (
-                format!("{what}needs a `{field}`"),
-                format!("add `{field}: …` under `{}`", path.replace('.', ": ")),
+                format!("{what}must be text, not `{shown}`"),
+                format!("put it in quotes if it is meant as text: `{key}: \"{shown}\"`"),
             )
-        };
-        return at(line, col, "E0107", msg).hint(hint);
-    }
-    if let Some(field) = backticked(body, "duplicate field `") {
-        let (l, c) = locate_key_starts(yaml, field).get(1).copied().unwrap_or((line, col));
-        return at(l, c, "E0103", format!("`{field}` is given twice"))
-            .hint(format!("keep one `{field}:` line and delete the other"));
-    }
-    if let Some(value) = backticked(body, "unknown variant `") {
-        let choices: Vec<&str> =
-            body.split("expected ").nth(1).unwrap_or("").split('`').skip(1).step_by(2).collect();
-        let diag = at(
-            line,
-            col,
-            "E0105",
-            format!("{what}cannot be `{value}`: it is one of {}", choices.join(", ")),
-        );
-        return match closest(value, choices.iter().copied()) {
-            Some(best) => diag.hint(format!("did you mean `{best}`?")),
-            None => diag.hint(format!("write one of: {}", choices.join(", "))),
-        };
-    }
-    if body.starts_with("invalid type") || body.starts_with("invalid value") {
-        let found =
-            body.split(": ").nth(1).and_then(|r| r.split(", expected").next()).unwrap_or("");
-        let found = ["string ", "integer ", "floating point ", "boolean "]
-            .iter()
-            .find_map(|p| found.strip_prefix(p))
-            .unwrap_or(found)
-            .trim_matches('`');
-        let (msg, hint) = if body.contains("expected a boolean") {
-            (
-                format!("{what}must be `true` or `false`, not {found}"),
-                "write `true` or `false` (not yes, no, 是 or 否)".to_owned(),
-            )
-        } else if body.contains("expected a string") && found.starts_with("sequence") {
-            (
-                format!("{what}must be one piece of text, not a list"),
-                "remove the `-` or `[ ]` and write the text on one line".to_owned(),
-            )
-        } else if body.contains("expected a string") && found.starts_with("map") {
-            (
-                format!("{what}must be text, but YAML read a `key: value` inside it"),
-                "put the text in quotes".to_owned(),
-            )
-        } else if body.contains("expected a sequence") {
-            (
-                format!("{what}must be a list, not {found}"),
-                "write `[a, b]`, or one `- item` per line".to_owned(),
-            )
-        } else if body.contains("expected i")
-            || body.contains("expected u")
-            || body.contains("integer")
+        }
+        Found::Nothing if text_wanted => (
+            format!("{what}is empty"),
+            "write the text after the colon, or delete the line".to_owned(),
+        ),
+        _ if expected.contains("sequence") => (
+            format!("{what}must be a list, not {found}"),
+            "write `[a, b]`, or one `- item` per line".to_owned(),
+        ),
+        _ if expected.starts_with('i')
+            || expected.starts_with('u')
+            || expected.contains("integer") =>
         {
             (
                 format!("{what}must be a whole number, not {found}"),
                 "write digits, such as 10".to_owned(),
             )
-        } else {
-            (
-                format!("{what}has the wrong type: {body}"),
-                "quote text that YAML reads as something else".to_owned(),
-            )
-        };
-        // Inside flattened or nested values serde_yaml may only know the document start:
-        // find the offending value after its field's key instead.
-        let (l, c) = locate_value(yaml, path, found).filter(|_| line <= 1).unwrap_or((line, col));
-        return at(l, c, "E0105", msg).hint(hint);
+        }
+        _ if expected.starts_with('f') => (
+            format!("{what}must be a number, not {found}"),
+            "write digits, such as 10 or 2.5".to_owned(),
+        ),
+        _ if expected.contains("map") || expected.starts_with("struct") => (
+            format!("{what}must be `key: value` lines, not {found}"),
+            "indent the fields under it, one `key: value` per line".to_owned(),
+        ),
+        _ => (
+            format!("{what}has the wrong type: expected {expected}, not {found}"),
+            "quote text that YAML reads as something else".to_owned(),
+        ),
     }
-    if body.contains("mapping values are not allowed") {
-        return at(
-            line,
-            col,
+}
+
+fn syntax_pos(s: &SyntaxError) -> Pos {
+    match s {
+        SyntaxError::Scan { pos, .. }
+        | SyntaxError::DuplicateKey { pos, .. }
+        | SyntaxError::ComplexKey { pos }
+        | SyntaxError::Alias { pos, .. }
+        | SyntaxError::SecondDocument { pos } => *pos,
+    }
+}
+
+fn syntax(
+    s: &SyntaxError,
+    yaml: &str,
+    line_offset: usize,
+    at: impl Fn(usize, usize, &'static str, String) -> Diagnostic,
+) -> Diagnostic {
+    match s {
+        SyntaxError::DuplicateKey { key, pos, first } => {
+            at(pos.line, pos.col, "E0103", format!("`{key}` is given twice")).hint(format!(
+                "keep one `{key}:` line (the other is line {}) and delete the other",
+                first.line + line_offset
+            ))
+        }
+        SyntaxError::ComplexKey { pos } => at(
+            pos.line,
+            pos.col,
             "E0103",
-            "a `: ` inside a value makes YAML read it as another field".to_owned(),
+            "a field name must be text, not a list or map".to_owned(),
         )
-        .hint("put the whole value in quotes, such as `description: \"时间: 七月\"`");
-    }
-    // libyaml names where the construct that failed began: an unclosed `[` or `{`.
-    for (context, bracket, close) in [("flow sequence", "list", "]"), ("flow mapping", "map", "}")]
-    {
-        if let Some((l, c)) = context_position(&raw, context) {
-            return at(
-                l,
-                c,
-                "E0103",
-                format!("the {bracket} opened here is never closed with `{close}`"),
+        .hint("write `name: value`; quote a name that starts with `[` or `{`"),
+        SyntaxError::Alias { pos, too_large: false } => {
+            at(pos.line, pos.col, "E0103", "this `*` alias names no `&` anchor".to_owned()).hint(
+                "define the anchor (`&name`) before the alias, or quote text that starts with `*`",
             )
-            .hint(format!("add the `{close}`, or quote text that contains `,` `[` `]` `{{` `}}`"));
+        }
+        SyntaxError::Alias { pos, too_large: true } => at(
+            pos.line,
+            pos.col,
+            "E0103",
+            "the `*` aliases here expand into too many values".to_owned(),
+        )
+        .hint("write the values out instead of nesting aliases"),
+        SyntaxError::SecondDocument { pos } => {
+            at(pos.line, pos.col, "E0103", "a second YAML document starts here".to_owned()).hint(
+                "the front matter is one block of `key: value` lines; remove the `---` or `...`",
+            )
+        }
+        SyntaxError::Scan { info, pos, flow } => {
+            let tab = yaml.lines().take(pos.line).enumerate().find_map(|(i, s)| {
+                let indent = &s[..s.len() - s.trim_start().len()];
+                indent.find('\t').map(|p| (i + 1, indent[..p].chars().count() + 1))
+            });
+            if let Some((l, c)) = tab.filter(|_| {
+                info.contains("tab") || info.contains("indent") || info.contains("cannot start")
+            }) {
+                return at(l, c, "E0103", "a tab is used for indentation".to_owned())
+                    .hint("YAML indents with spaces only; replace the tab with two spaces");
+            }
+            if let Some((bracket, open)) = flow {
+                let (name, close) = if *bracket == '[' { ("list", "]") } else { ("map", "}") };
+                return at(
+                    open.line,
+                    open.col,
+                    "E0103",
+                    format!("the {name} opened here is never closed with `{close}`"),
+                )
+                .hint(format!(
+                    "add the `{close}`, or quote text that contains `,` `[` `]` `{{` `}}`"
+                ));
+            }
+            if info.contains("mapping values are not allowed") {
+                return at(
+                    pos.line,
+                    pos.col,
+                    "E0103",
+                    "a `: ` inside a value makes YAML read it as another field".to_owned(),
+                )
+                .hint("put the whole value in quotes, such as `description: \"时间: 七月\"`");
+            }
+            at(pos.line, pos.col, "E0103", format!("the YAML is not valid: {info}")).hint(
+                "check the indentation and that every `key: value` has a space after the colon",
+            )
         }
     }
-    at(line, col, "E0103", format!("the YAML is not valid: {message}"))
-        .hint("check the indentation and that every `key: value` has a space after the colon")
-}
-
-/// The first place where `value` is written after the line of the first key of `path`
-/// (`participation[0].events` → after `participation:`).
-fn locate_value(yaml: &str, path: &str, value: &str) -> Option<(usize, usize)> {
-    let value = value.trim_matches('"');
-    if value.is_empty() || path.is_empty() {
-        return None;
-    }
-    let first = path.split(['.', '[']).next()?;
-    let (start, _) = locate_key_start(yaml, first)?;
-    yaml.lines().enumerate().skip(start - 1).find_map(|(i, line)| {
-        let pos = line.find(value)?;
-        Some((i + 1, line[..pos].chars().count() + 1))
-    })
-}
-
-fn backticked<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
-    text.strip_prefix(prefix).and_then(|r| r.split('`').next())
-}
-
-/// `…, while parsing a flow sequence at line 2 column 7` → (2, 7).
-fn context_position(raw: &str, context: &str) -> Option<(usize, usize)> {
-    let rest = raw.split(&format!("while parsing a {context} at line ")).nth(1)?;
-    let (l, rest) = rest.split_once(" column ")?;
-    let c: String = rest.chars().take_while(char::is_ascii_digit).collect();
-    Some((l.parse().ok()?, c.parse().ok()?))
-}
-
-/// serde_yaml appends " at line L column C" (and ", while scanning …"); the diagnostic
-/// shows the position itself.
-fn strip_position(msg: &str) -> String {
-    let mut out = msg.to_owned();
-    if let Some(i) = out.find(" at line ") {
-        out.truncate(i);
-    }
-    out
-}
-
-/// `unknown field `x`, expected one of `a`, `b`` → (x, [a, b])
-fn unknown_field(msg: &str) -> Option<(String, Vec<String>)> {
-    let rest = msg.split("unknown field `").nth(1)?;
-    let (field, rest) = rest.split_once('`')?;
-    let expected = rest.split('`').skip(1).step_by(2).map(str::to_owned).collect();
-    Some((field.to_owned(), expected))
 }
 
 /// A line such as `title：哈尔滨` — returns (line, column of `：`, key), 1-based.
@@ -243,54 +285,6 @@ pub(crate) fn locate_key(yaml: &str, key: &str) -> Option<(usize, usize)> {
     None
 }
 
-/// Where each top-level-or-indented `key:` line for `key` starts (1-based line, column).
-pub(crate) fn locate_key_starts(yaml: &str, key: &str) -> Vec<(usize, usize)> {
-    yaml.lines()
-        .enumerate()
-        .filter_map(|(i, line)| {
-            let t = line.trim_start();
-            let after = t.strip_prefix(key)?;
-            after.trim_start().starts_with(':').then(|| (i + 1, line.len() - t.len() + 1))
-        })
-        .collect()
-}
-
-/// The first line where `key:` starts.
-pub(crate) fn locate_key_start(yaml: &str, key: &str) -> Option<(usize, usize)> {
-    locate_key_starts(yaml, key).into_iter().next()
-}
-
-/// Like [`locate_key`] for a path of nested keys (`languages`, `en`, `title`): each key is
-/// looked for after the line of the previous one, in block (`en:` on its own line) or
-/// inline (`en: {title: …}`) style.
-pub(crate) fn locate_path(yaml: &str, path: &[&str]) -> Option<(usize, usize)> {
-    let lines: Vec<&str> = yaml.lines().collect();
-    let mut start = 0;
-    let mut found = None; // (line index, byte offset of the key)
-    for key in path {
-        let pattern = format!("{key}:");
-        let hit = lines.iter().enumerate().skip(start).find_map(|(i, line)| {
-            let t = line.trim_start();
-            if t.strip_prefix(key).is_some_and(|after| after.trim_start().starts_with(':')) {
-                return Some((i, line.len() - t.len()));
-            }
-            let pos = line.find(&pattern)?;
-            let before = &line[..pos];
-            (before.contains('{') && before.ends_with(['{', ' ', ','])).then_some((i, pos))
-        })?;
-        start = hit.0;
-        found = Some(hit);
-    }
-    let (i, key_at) = found?;
-    let line = lines[i];
-    // Point at the value of the last key when it is on the same line, else at the key.
-    let after_colon = key_at + line[key_at..].find(':')? + 1;
-    let value = line[after_colon..].trim_start();
-    let at =
-        if value.is_empty() || value.starts_with('{') { key_at } else { line.len() - value.len() };
-    Some((i + 1, line[..at].chars().count() + 1))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -306,7 +300,7 @@ mod tests {
 
     fn diag(yaml: &str) -> Diagnostic {
         let text = format!("---\n{yaml}---\nbody\n");
-        let err = serde_yaml::from_str::<F>(yaml).unwrap_err();
+        let err = from_str::<F>(yaml).unwrap_err();
         diagnose(&err, yaml, &text, 1, Path::new("a.md"))
     }
 
@@ -336,15 +330,30 @@ mod tests {
     fn yes_for_a_boolean() {
         let d = diag("title: a\ndraft: yes\n");
         assert_eq!(d.code, "E0105");
+        assert_eq!(d.message, "`draft` must be `true` or `false`, not \"yes\"");
         assert!(d.hint.unwrap().contains("write `true` or `false`"));
-        assert_eq!(d.line, Some(3));
+        assert_eq!((d.line, d.column), (Some(3), Some(8)));
+        let d = diag("title: a\ndraft: NO\n");
+        assert_eq!(d.message, "`draft` must be `true` or `false`, not \"NO\"");
+    }
+
+    #[test]
+    fn boolean_where_text_is_meant() {
+        let d = diag("title: true\n");
+        assert_eq!(d.code, "E0105");
+        assert_eq!(d.message, "`title` must be text, not `true`");
+        assert_eq!((d.line, d.column), (Some(2), Some(8)));
+        assert_eq!(
+            d.hint.as_deref(),
+            Some("put it in quotes if it is meant as text: `title: \"true\"`")
+        );
     }
 
     #[test]
     fn list_where_text_is_expected() {
         let d = diag("title: [a, b]\n");
         assert_eq!(d.message, "`title` must be one piece of text, not a list");
-        assert_eq!(d.line, Some(2));
+        assert_eq!((d.line, d.column), (Some(2), Some(8)));
     }
 
     #[test]
@@ -376,6 +385,25 @@ mod tests {
     }
 
     #[test]
+    fn missing_nested_field_names_the_path() {
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct L {
+            title: String,
+        }
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct C {
+            languages: std::collections::BTreeMap<String, L>,
+        }
+        let yaml = "languages:\n  zh: {title: 中}\n  en: {hreflang: en}\n";
+        let err = from_str::<C>(yaml).unwrap_err();
+        let d = diagnose(&err, yaml, yaml, 0, Path::new("site.yaml"));
+        assert_eq!(d.message, "`languages.en` needs a `title`");
+        assert_eq!((d.line, d.column), (Some(3), Some(7)));
+    }
+
+    #[test]
     fn unknown_variant_suggests() {
         #[derive(serde::Deserialize, Debug)]
         #[allow(dead_code)]
@@ -383,19 +411,10 @@ mod tests {
             sort_by: crate::content::front_matter::SortBy,
         }
         let yaml = "sort_by: dat\n";
-        let err = serde_yaml::from_str::<S>(yaml).unwrap_err();
+        let err = from_str::<S>(yaml).unwrap_err();
         let d = diagnose(&err, yaml, yaml, 0, Path::new("a.md"));
         assert_eq!(d.message, "`sort_by` cannot be `dat`: it is one of date, weight, title, none");
         assert_eq!(d.hint.as_deref(), Some("did you mean `date`?"));
-    }
-
-    #[test]
-    fn locate_nested_keys() {
-        let y =
-            "base_url: x\nlanguages:\n  zh: {hreflang: zh-Hans, title: 中}\n  en:\n    title: E\n";
-        assert_eq!(locate_key(y, "base_url"), Some((1, 11)));
-        assert_eq!(locate_path(y, &["languages", "en", "title"]), Some((5, 12)));
-        assert_eq!(locate_path(y, &["languages", "en"]), Some((4, 3)));
-        assert_eq!(locate_path(y, &["languages", "zh", "title"]).map(|p| p.0), Some(3));
+        assert_eq!((d.line, d.column), (Some(1), Some(10)));
     }
 }

@@ -148,7 +148,7 @@ pub struct FrontMatter {
     /// Template to render with.
     pub template: Option<String>,
     /// Free-form values for templates.
-    pub extra: Option<serde_yaml::Mapping>,
+    pub extra: Option<crate::yaml::Mapping>,
     /// Section only: the content kind of its pages.
     pub kind: Option<String>,
     /// Section only: sort order.
@@ -163,8 +163,6 @@ pub struct FrontMatter {
     /// The fields of the page's content kind.
     #[serde(skip)]
     pub data: KindData,
-    #[serde(flatten)]
-    rest: BTreeMap<String, serde_yaml::Value>,
 }
 
 const FIELDS: &[&str] = &[
@@ -204,35 +202,41 @@ impl FrontMatter {
     ) -> Result<FrontMatter, Vec<Diagnostic>> {
         let yaml = split.yaml;
         let off = split.yaml_line_offset;
-        let mut fm: FrontMatter = if yaml.trim().is_empty() {
-            FrontMatter::default()
-        } else {
-            match serde_yaml::from_str(yaml) {
-                Ok(fm) => fm,
-                Err(e) => return Err(vec![yaml::diagnose(&e, yaml, file_text, off, file)]),
-            }
-        };
+        let diagnose = |e: yaml::Error| vec![yaml::diagnose(&e, yaml, file_text, off, file)];
+        let root = yaml::parse(yaml).map_err(|e| diagnose(e.into()))?;
+        if !root.is_null() && !matches!(root.value, yaml::NodeValue::Map(_)) {
+            let yaml::Pos { line, col } = root.pos;
+            return Err(vec![
+                Diagnostic::error("E0103", "the front matter must be `key: value` lines")
+                    .file(file)
+                    .at(file_text, line + off, col)
+                    .hint("write one field per line, such as `title: 关于我们`"),
+            ]);
+        }
+        let mut fm: FrontMatter = yaml::from_node(&root).map_err(diagnose)?;
         let mut errors = Vec::new();
-        let at = |key: &str| {
-            yaml::locate_key(yaml, key).map(|(l, c)| (l + off, c)).unwrap_or((off + 1, 1))
-        };
-        for (key, value) in std::mem::take(&mut fm.rest) {
-            if kind.fields().contains(&key.as_str()) {
+        let value_at =
+            |key: &str| root.value_pos(key).map_or((off + 1, 1), |p| (p.line + off, p.col));
+        let key_at = |key: &str| root.key_pos(key).map_or((off + 1, 1), |p| (p.line + off, p.col));
+        for (key, value) in root.entries() {
+            let key = key.text.as_str();
+            if FIELDS.contains(&key) || kind.fields().contains(&key) {
                 continue;
             }
-            if taxonomies.contains(&key.as_str()) {
-                match serde_yaml::from_value::<OneOrMany>(value) {
+            if taxonomies.contains(&key) {
+                match yaml::from_node::<Option<OneOrMany>>(value) {
                     Ok(v) => {
                         let terms: Vec<String> = v
-                            .into_vec()
+                            .map(OneOrMany::into_vec)
+                            .unwrap_or_default()
                             .into_iter()
                             .map(|t| t.trim().to_owned())
                             .filter(|t| !t.is_empty())
                             .collect();
-                        fm.taxonomies.insert(key, terms);
+                        fm.taxonomies.insert(key.to_owned(), terms);
                     }
                     Err(_) => {
-                        let (l, c) = at(&key);
+                        let (l, c) = value_at(key);
                         errors.push(
                             Diagnostic::error(
                                 "E0105",
@@ -246,11 +250,9 @@ impl FrontMatter {
                 }
                 continue;
             }
-            let (l, c) = yaml::locate_key_start(yaml, &key)
-                .map(|(l, c)| (l + off, c))
-                .unwrap_or((off + 1, 1));
+            let (l, c) = key_at(key);
             let known = FIELDS.iter().chain(taxonomies).chain(kind.fields()).copied();
-            let hint = match closest(&key, known) {
+            let hint = match closest(key, known) {
                 Some(best) => format!("did you mean `{best}`?"),
                 None if kind == Kind::Page => "put custom values under `extra:`".to_owned(),
                 None => format!(
@@ -275,9 +277,7 @@ impl FrontMatter {
                     _ => fm.page_template.is_some(),
                 };
                 if given {
-                    let (l, c) = yaml::locate_key_start(yaml, field)
-                        .map(|(l, c)| (l + off, c))
-                        .unwrap_or((off + 1, 1));
+                    let (l, c) = key_at(field);
                     errors.push(
                         Diagnostic::error(
                             "E0104",
@@ -291,9 +291,7 @@ impl FrontMatter {
             }
         }
         if is_section && fm.slug.is_some() {
-            let (l, c) = yaml::locate_key_start(yaml, "slug")
-                .map(|(l, c)| (l + off, c))
-                .unwrap_or((off + 1, 1));
+            let (l, c) = key_at("slug");
             errors.push(
                 Diagnostic::error("E0104", "`slug` does not apply to a section's `_index.md`")
                     .file(file)
@@ -304,7 +302,7 @@ impl FrontMatter {
         if let Some(name) = &fm.kind
             && Kind::from_name(name).is_none()
         {
-            let (l, c) = at("kind");
+            let (l, c) = value_at("kind");
             let hint = match closest(name, KIND_NAMES.iter().copied()) {
                 Some(best) => format!("did you mean `{best}`?"),
                 None => format!("the kinds are: {}", KIND_NAMES.join(", ")),
@@ -317,7 +315,7 @@ impl FrontMatter {
             );
         }
         if errors.is_empty() {
-            match KindData::parse(kind, yaml, file_text, off, file) {
+            match KindData::parse(kind, &root, yaml, file_text, off, file) {
                 Ok(data) => fm.data = data,
                 Err(d) => errors.push(d),
             }
@@ -349,7 +347,7 @@ impl FrontMatter {
             self.taxonomies.entry(k.clone()).or_insert_with(|| v.clone());
         }
         if let Some(theirs) = &original.extra {
-            let mine = self.extra.get_or_insert_with(serde_yaml::Mapping::new);
+            let mine = self.extra.get_or_insert_with(crate::yaml::Mapping::new);
             for (k, v) in theirs {
                 if !mine.contains_key(k) {
                     mine.insert(k.clone(), v.clone());

@@ -233,26 +233,27 @@ pub enum KindData {
     Activity(ActivityFields),
 }
 
-/// Parses `T` from the whole front matter. The other fields were checked already and
-/// are ignored here (no `deny_unknown_fields`); not flattening keeps serde_yaml's path
-/// and position for type errors inside nested records.
+/// Reads `T` from the whole front matter. The other fields were checked already and
+/// are ignored here (no `deny_unknown_fields`); errors carry the path and position of
+/// the value inside nested records.
 fn parse_as<T: serde::de::DeserializeOwned + Default>(
+    root: &yaml::Node,
     yaml: &str,
     file_text: &str,
     line_offset: usize,
     file: &Path,
 ) -> Result<T, Diagnostic> {
-    if yaml.trim().is_empty() {
+    if root.is_null() {
         return Ok(T::default());
     }
-    serde_yaml::from_str::<T>(yaml)
-        .map_err(|e| yaml::diagnose(&e, yaml, file_text, line_offset, file))
+    yaml::from_node::<T>(root).map_err(|e| yaml::diagnose(&e, yaml, file_text, line_offset, file))
 }
 
 impl KindData {
     /// Reads the fields of `kind` from the front-matter YAML.
     pub fn parse(
         kind: Kind,
+        root: &yaml::Node,
         yaml: &str,
         file_text: &str,
         line_offset: usize,
@@ -260,10 +261,14 @@ impl KindData {
     ) -> Result<KindData, Diagnostic> {
         Ok(match kind {
             Kind::Page => KindData::Page,
-            Kind::Notice => KindData::Notice(parse_as(yaml, file_text, line_offset, file)?),
-            Kind::Lecturer => KindData::Lecturer(parse_as(yaml, file_text, line_offset, file)?),
-            Kind::City => KindData::City(parse_as(yaml, file_text, line_offset, file)?),
-            Kind::Activity => KindData::Activity(parse_as(yaml, file_text, line_offset, file)?),
+            Kind::Notice => KindData::Notice(parse_as(root, yaml, file_text, line_offset, file)?),
+            Kind::Lecturer => {
+                KindData::Lecturer(parse_as(root, yaml, file_text, line_offset, file)?)
+            }
+            Kind::City => KindData::City(parse_as(root, yaml, file_text, line_offset, file)?),
+            Kind::Activity => {
+                KindData::Activity(parse_as(root, yaml, file_text, line_offset, file)?)
+            }
         })
     }
 
@@ -349,7 +354,8 @@ mod tests {
 
     fn parse(kind: Kind, yaml: &str) -> Result<KindData, Diagnostic> {
         let text = format!("---\n{yaml}---\n");
-        KindData::parse(kind, yaml, &text, 1, Path::new("a.md"))
+        let root = yaml::parse(yaml).unwrap();
+        KindData::parse(kind, &root, yaml, &text, 1, Path::new("a.md"))
     }
 
     #[test]

@@ -106,10 +106,10 @@ mod tests {
     #[test]
     fn defaults_are_valid_and_keys_are_checked() {
         assert!(ImageSettings::default().problems().is_empty());
-        let s: ImageSettings = serde_yaml::from_str("jpeg_quality: 70").unwrap();
+        let s: ImageSettings = crate::yaml::from_str("jpeg_quality: 70").unwrap();
         assert_eq!(s.jpeg_quality, 70);
         assert_eq!(s.widths, ImageSettings::default().widths);
-        assert!(serde_yaml::from_str::<ImageSettings>("jpg_quality: 70").is_err());
+        assert!(crate::yaml::from_str::<ImageSettings>("jpg_quality: 70").is_err());
         let bad = ImageSettings { widths: vec![], jpeg_quality: 0, ..Default::default() };
         assert_eq!(bad.problems().len(), 2);
     }

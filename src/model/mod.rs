@@ -85,7 +85,7 @@ pub struct Doc {
     /// Template override.
     pub template: Option<String>,
     /// `extra:` values.
-    pub extra: serde_yaml::Mapping,
+    pub extra: crate::yaml::Mapping,
     /// Taxonomy terms by taxonomy name.
     pub taxonomies: BTreeMap<String, Vec<String>>,
     /// Root-relative URL path, ending in `/`: `/en/cities/harbin/`.
@@ -369,7 +369,7 @@ pub fn build(config: Config, loaded: Loaded, rules: &PublishRules) -> (Site, Dia
                 image: None,
                 aliases: Vec::new(),
                 template: None,
-                extra: serde_yaml::Mapping::new(),
+                extra: crate::yaml::Mapping::new(),
                 taxonomies: BTreeMap::new(),
                 path: format!("{}/", config.lang_prefix(&l.code)),
                 parent: None,

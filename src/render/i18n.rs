@@ -48,7 +48,7 @@ impl I18n {
             let mut map = BTreeMap::new();
             let mut readable = true;
             for file in list {
-                match serde_yaml::from_str::<BTreeMap<String, String>>(&file.text) {
+                match crate::yaml::from_str::<BTreeMap<String, String>>(&file.text) {
                     Ok(m) => map.extend(m),
                     Err(e) => {
                         readable = false;

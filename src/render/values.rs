@@ -53,7 +53,7 @@ struct DocValue<'a> {
     cover: Option<crate::images::PictureValue>,
     photo: Option<crate::images::PictureValue>,
     pictures: Vec<crate::images::PictureValue>,
-    extra: &'a serde_yaml::Mapping,
+    extra: &'a crate::yaml::Mapping,
     taxonomies: BTreeMap<&'a str, Vec<TermRef<'a>>>,
     translations: Vec<Link<'a>>,
     ancestors: Vec<Crumb<'a>>,
@@ -297,7 +297,7 @@ pub fn site_value(site: &Site, lang: &str) -> Value {
         public_security_filing: Option<&'a str>,
         search_url: Option<String>,
         timezone: &'a str,
-        extra: Option<&'a serde_yaml::Value>,
+        extra: Option<&'a crate::yaml::Value>,
     }
     let c = &site.config;
     let l = c.language(lang).expect("configured language");
