@@ -231,9 +231,12 @@ impl ServeArgs {
         // Watch before the first build and before telling anyone the address, so that no
         // change made after the address is printed can go unnoticed.
         watch(&root, opts, shared.clone())?;
-        println!("serving {local_url}/  (Ctrl-C to stop)");
-        if self.base_url.is_some() {
-            println!("pages link to {base_url}/");
+        // One line: scripts read it and may close the pipe after it.
+        match &self.base_url {
+            Some(_) => {
+                println!("serving {local_url}/, pages link to {base_url}/  (Ctrl-C to stop)")
+            }
+            None => println!("serving {local_url}/  (Ctrl-C to stop)"),
         }
 
         let server = Arc::new(server);
