@@ -572,6 +572,24 @@ impl KindDecl {
         true
     }
 
+    /// A JSON Schema (draft 2020-12) of the kind's fields, for editors whose YAML tool
+    /// takes schemas (completion and squiggles while typing). Required fields that a
+    /// translation inherits are not required by the schema, as a translation may leave
+    /// them out; other keys (the common fields, taxonomies) are allowed.
+    pub fn json_schema(&self) -> serde_json::Value {
+        let label = self
+            .label
+            .get("en")
+            .or_else(|| self.label.values().next())
+            .cloned()
+            .unwrap_or_else(|| self.name.clone());
+        let mut schema = object_schema(&self.fields, true);
+        let map = schema.as_object_mut().expect("an object schema");
+        map.insert("$schema".into(), "https://json-schema.org/draft/2020-12/schema".into());
+        map.insert("title".into(), format!("fenjin kind `{}`: {label}", self.name).into());
+        schema
+    }
+
     /// The names of its fields, in the order declared.
     pub fn field_names(&self) -> impl Iterator<Item = &str> {
         self.fields.iter().map(|f| f.name.as_str())
@@ -644,6 +662,57 @@ impl KindValues {
     pub fn get(&self, name: &str) -> Option<&FieldValue> {
         self.fields.get(name).map(|(v, _)| v)
     }
+}
+
+fn type_schema(ty: &FieldType) -> serde_json::Value {
+    use serde_json::json;
+    match ty {
+        FieldType::Text | FieldType::File | FieldType::Image => {
+            json!({"type": ["string", "number"]})
+        }
+        FieldType::Date => json!({"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}"}),
+        FieldType::Datetime => {
+            json!({"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}"})
+        }
+        FieldType::Bool => json!({"type": "boolean"}),
+        FieldType::Integer => json!({"type": "integer"}),
+        FieldType::Number => json!({"type": "number"}),
+        FieldType::Url => json!({"type": "string", "pattern": "^(https?://.|/)"}),
+        FieldType::Email => json!({"type": "string", "format": "email"}),
+        FieldType::Enum(values) => json!({"enum": values}),
+        FieldType::List(of) => json!({"type": "array", "items": type_schema(of)}),
+        FieldType::Object(fields) => object_schema(fields, false),
+        FieldType::Ref(RefTarget::Kind(k)) => {
+            json!({"type": "string", "description": format!("the file name of a `{k}` page")})
+        }
+        FieldType::Ref(RefTarget::Section(sec)) => {
+            json!({"type": "string", "description": format!("the file name of a page in content/{sec}/")})
+        }
+    }
+}
+
+fn object_schema(fields: &[FieldDecl], open: bool) -> serde_json::Value {
+    let mut properties = serde_json::Map::new();
+    for f in fields {
+        let mut p = type_schema(&f.ty);
+        let help: Vec<&str> =
+            ["en", "zh"].iter().filter_map(|l| f.help.get(*l).map(String::as_str)).collect();
+        if let (Some(map), false) = (p.as_object_mut(), help.is_empty()) {
+            map.insert("description".into(), help.join(" / ").into());
+        }
+        properties.insert(f.name.clone(), p);
+    }
+    let required: Vec<&str> = fields
+        .iter()
+        .filter(|f| f.required && !f.inherit && f.default.is_none())
+        .map(|f| f.name.as_str())
+        .collect();
+    serde_json::json!({
+        "type": "object",
+        "properties": properties,
+        "required": required,
+        "additionalProperties": open,
+    })
 }
 
 /// A problem with one value, in YAML coordinates.
@@ -939,6 +1008,34 @@ calendar: {list: ceremonies, date: date, place: place}
                 );
             }
         }
+    }
+
+    #[test]
+    fn the_documented_example_is_a_valid_kind_file() {
+        let doc = include_str!("../../docs/content-kinds.md");
+        let start = doc.find("A kind file, complete").unwrap();
+        let block = doc[start..].split("```yaml\n").nth(1).unwrap().split("```").next().unwrap();
+        let decl = KindDecl::parse("award", block, Path::new("docs/content-kinds.md")).unwrap();
+        assert_eq!(
+            decl.field("level").unwrap().ty,
+            FieldType::Enum(vec!["national".into(), "provincial".into(), "city".into()])
+        );
+        assert_eq!(decl.calendar.unwrap().place.as_deref(), Some("place"));
+    }
+
+    #[test]
+    fn json_schema_of_a_kind() {
+        let s = award().json_schema();
+        assert_eq!(
+            s["properties"]["level"]["enum"],
+            serde_json::json!(["national", "provincial", "city"])
+        );
+        assert_eq!(s["properties"]["ceremonies"]["items"]["required"], serde_json::json!(["date"]));
+        assert_eq!(s["properties"]["ceremonies"]["items"]["additionalProperties"], false);
+        assert_eq!(s["properties"]["winner"]["description"], "who won / 获奖者");
+        // Inherited required fields may be left out of a translation.
+        assert_eq!(s["required"], serde_json::json!(["winner"]));
+        assert_eq!(s["additionalProperties"], true);
     }
 
     #[test]
