@@ -250,21 +250,24 @@ pub fn resolve(
     (refs, ds)
 }
 
+/// When an activity opens and closes (the moment its status changes). A bare date in
+/// `ends` (no time) means the end of that day.
+pub fn activity_window(d: &Doc) -> Option<(jiff::Zoned, jiff::Zoned)> {
+    let KindData::Activity(a) = &d.data else { return None };
+    let starts = d.kind_dates.starts.clone()?;
+    let ends = d.kind_dates.ends.as_ref()?;
+    let bare = a.ends.as_deref().is_some_and(|e| e.trim().len() == 10);
+    let end = if bare { ends.checked_add(jiff::Span::new().days(1)).ok()? } else { ends.clone() };
+    Some((starts, end))
+}
+
 /// Whether an activity is upcoming, open or closed at `now`. A bare date in `ends`
 /// (no time) means the end of that day.
 pub fn activity_status(d: &Doc, now: Timestamp) -> Option<&'static str> {
-    let KindData::Activity(a) = &d.data else { return None };
-    let starts = d.kind_dates.starts.as_ref()?;
-    let ends = d.kind_dates.ends.as_ref()?;
-    let bare = a.ends.as_deref().is_some_and(|e| e.trim().len() == 10);
-    let end = if bare {
-        ends.checked_add(jiff::Span::new().days(1)).ok()?.timestamp()
-    } else {
-        ends.timestamp()
-    };
+    let (starts, end) = activity_window(d)?;
     Some(if now < starts.timestamp() {
         "upcoming"
-    } else if now < end {
+    } else if now < end.timestamp() {
         "open"
     } else {
         "closed"
