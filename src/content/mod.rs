@@ -13,6 +13,7 @@ pub mod front_matter;
 pub mod highlight;
 pub mod kinds;
 pub mod markdown;
+pub mod schema;
 pub mod switchers;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
