@@ -252,10 +252,11 @@ impl FrontMatter {
             }
             let (l, c) = key_at(key);
             let known = FIELDS.iter().chain(taxonomies).chain(kind.fields()).copied();
-            let hint = match closest(key, known) {
-                Some(best) => format!("did you mean `{best}`?"),
-                None if kind == Kind::Page => "put custom values under `extra:`".to_owned(),
-                None => format!(
+            let hint = match (super::switchers::renamed(key), closest(key, known)) {
+                (Some(theirs), _) => theirs,
+                (None, Some(best)) => format!("did you mean `{best}`?"),
+                (None, None) if kind == Kind::Page => "put custom values under `extra:`".to_owned(),
+                (None, None) => format!(
                     "a `{}` page takes: {}; put other values under `extra:`",
                     kind.name(),
                     kind.fields().join(", ")
