@@ -64,6 +64,8 @@ pub struct BuildReport {
     pub timings: Vec<(&'static str, Duration)>,
     /// Photos resized, and the bytes a phone saves.
     pub images: crate::images::ImageStats,
+    /// When the output will next change by itself (see [`crate::schedule`]).
+    pub next_change: Option<crate::schedule::NextChange>,
 }
 
 struct Timer {
@@ -137,6 +139,7 @@ impl Prepared {
             documents: self.shared.site.docs.len(),
             timings: self.timer.timings,
             images: self.shared.site.images.stats.clone(),
+            next_change: crate::schedule::next_change(&self.shared.site),
         };
         Ok(Built { report, shared: self.shared })
     }
@@ -154,6 +157,18 @@ impl Prepared {
     /// Time per stage so far.
     pub fn timings(&self) -> &[(&'static str, Duration)] {
         &self.timer.timings
+    }
+}
+
+/// A `--base-url` must be an absolute http(s) URL with a host.
+pub fn check_base_url(url: &str) -> Result<(), BuildError> {
+    let host = url.split_once("://").map(|(_, h)| h.trim_matches('/')).unwrap_or("");
+    if (url.starts_with("http://") || url.starts_with("https://")) && !host.is_empty() {
+        Ok(())
+    } else {
+        Err(BuildError::Usage(format!(
+            "--base-url must be an absolute URL such as https://example.org, not `{url}`"
+        )))
     }
 }
 
@@ -183,12 +198,7 @@ pub fn prepare(
         }
     })?;
     if let Some(url) = &opts.base_url {
-        let host = url.split_once("://").map(|(_, h)| h.trim_matches('/')).unwrap_or("");
-        if !(url.starts_with("http://") || url.starts_with("https://")) || host.is_empty() {
-            return Err(BuildError::Usage(format!(
-                "--base-url must be an absolute URL such as https://example.org, not `{url}`"
-            )));
-        }
+        check_base_url(url)?;
         config.set_base_url(url);
     }
     let now = match &opts.now {
@@ -373,5 +383,20 @@ pub fn build_to_disk(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     staging.commit().map_err(|e| {
         BuildError::Usage(format!("cannot move the new site into `{}`: {e}", output.display()))
     })?;
+    // Beside the image cache, never in the published tree.
+    let cache = opts.root.join(".fenjin-cache");
+    std::fs::create_dir_all(&cache)
+        .and_then(|_| {
+            std::fs::write(
+                cache.join("next-change.json"),
+                crate::schedule::to_json(report.next_change.as_ref()),
+            )
+        })
+        .map_err(|e| {
+            BuildError::Usage(format!(
+                "cannot write `{}`: {e}",
+                cache.join("next-change.json").display()
+            ))
+        })?;
     Ok(report)
 }

@@ -121,17 +121,17 @@ impl CachedBody {
 pub(crate) enum Asked {
     /// A link or image destination.
     Link(String, LinkAction),
-    /// An image as a `<picture>`: destination, alt text, position, and the answer in a
-    /// comparable form (the HTML, or the problem's code and message).
-    Picture(String, String, usize, String),
+    /// An image as a `<picture>`: destination, alt text, title, position, and the answer
+    /// in a comparable form (the HTML, or the problem's code and message).
+    Picture(String, String, String, usize, String),
 }
 
 impl Asked {
     fn same_under(&self, resolver: &dyn LinkResolver) -> bool {
         match self {
             Asked::Link(dest, action) => resolver.resolve(dest) == *action,
-            Asked::Picture(dest, alt, index, answer) => {
-                picture_key(&resolver.picture(dest, alt, *index)) == *answer
+            Asked::Picture(dest, alt, title, index, answer) => {
+                picture_key(&resolver.picture(dest, alt, title, *index)) == *answer
             }
         }
     }
@@ -173,9 +173,15 @@ impl LinkResolver for Recording<'_> {
         action
     }
 
-    fn picture(&self, dest: &str, alt: &str, index: usize) -> PictureAction {
-        let action = self.inner.picture(dest, alt, index);
-        self.note(Asked::Picture(dest.to_owned(), alt.to_owned(), index, picture_key(&action)));
+    fn picture(&self, dest: &str, alt: &str, title: &str, index: usize) -> PictureAction {
+        let action = self.inner.picture(dest, alt, title, index);
+        self.note(Asked::Picture(
+            dest.to_owned(),
+            alt.to_owned(),
+            title.to_owned(),
+            index,
+            picture_key(&action),
+        ));
         action
     }
 }

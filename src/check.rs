@@ -17,6 +17,8 @@ use crate::build::{BuildError, BuildOptions, run_pipeline};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::output::MemorySink;
 
+mod html;
+
 /// Output format of `fenjin check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -119,164 +121,201 @@ pub fn check_site(opts: &BuildOptions) -> Result<CheckReport, BuildError> {
     for d in &site.docs {
         source_of.insert(format!("{}index.html", d.path.trim_start_matches('/')), d.id);
     }
-    let ids: HashMap<&str, BTreeSet<String>> = files
-        .iter()
-        .filter(|(p, _)| p.ends_with(".html"))
-        .map(|(p, b)| (p.as_str(), collect_ids(&String::from_utf8_lossy(b))))
-        .collect();
+    let pages: BTreeMap<&str, html::Scanned> = {
+        use rayon::prelude::*;
+        let html: Vec<(&String, &Vec<u8>)> =
+            files.iter().filter(|(p, _)| p.ends_with(".html")).collect();
+        html.par_iter()
+            .map(|(p, b)| (p.as_str(), html::scan(&String::from_utf8_lossy(b))))
+            .collect()
+    };
     let expired: HashMap<String, &crate::model::Skipped> =
         site.skipped.iter().filter(|s| s.expired).map(|s| (s.path.clone(), s)).collect();
+    // The templates, to point at the one that wrote a URL that no Markdown file has.
+    let templates: Vec<crate::render::theme::TextFile> =
+        crate::render::theme::Theme::load(&opts.root, &site.config.theme)
+            .map(|t| t.templates.into_values().collect())
+            .unwrap_or_default();
 
     let mut external: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut referenced: std::collections::HashSet<String> = std::collections::HashSet::new();
-    for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
-        let html = String::from_utf8_lossy(bytes);
-        if html.contains("http-equiv=\"refresh\"") {
+    for (path, page) in &pages {
+        if page.redirect {
             continue; // alias redirects point at pages checked on their own
         }
-        let doc = source_of.get(path).map(|&i| &site.docs[i]);
-        let src = doc.and_then(|d| d.source).map(|s| &site.sources[s]);
-        let locate =
-            |needle: &str, code: &'static str, severity: Severity, msg: String| -> Diagnostic {
-                let mut d = Diagnostic::error(code, msg);
-                d.severity = severity;
-                match src {
-                    Some(s) => {
-                        let hit = s.text.lines().enumerate().find_map(|(i, l)| {
-                            l.find(needle).map(|p| (i + 1, l[..p].chars().count() + 1))
-                        });
-                        match hit {
-                            Some((l, c)) => d.file(&s.file).at(&s.text, l, c),
-                            None => {
-                                d.file(&s.file).note(format!("in the template's output of /{path}"))
-                            }
-                        }
-                    }
-                    None => d.file(format!("public/{path}")).note("in a page made by the theme"),
-                }
-            };
-        for tag in tags(&html) {
-            if tag.name == "meta" && tag.attr("property") == Some("og:image") {
-                let url = crate::output::unescape(tag.attr("content").unwrap_or(""));
-                if let Some(rest) = url.strip_prefix(&base) {
-                    referenced.insert(rest.trim_start_matches('/').to_owned());
-                }
+        let doc = source_of.get(*path).map(|&i| &site.docs[i]);
+        let src = doc.and_then(|d| d.source).map(|s| &*site.sources[s]);
+        let locate = |needle: &str, code: &'static str, severity: Severity, msg: String| {
+            let mut d = Diagnostic::error(code, msg);
+            d.severity = severity;
+            locate(src, &templates, path, needle, d)
+        };
+        for r in &page.urls {
+            let value =
+                r.url.trim_matches(|c: char| c.is_ascii_whitespace() || c.is_ascii_control());
+            // Browsers ignore tabs and newlines inside a URL: `java\tscript:` still runs.
+            let scheme: String = value
+                .chars()
+                .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+                .take_while(|&c| c != ':' && c != '/' && c != '?' && c != '#')
+                .collect::<String>()
+                .to_ascii_lowercase();
+            let has_scheme = value.contains(':')
+                && value.len() > scheme.len()
+                && value
+                    .chars()
+                    .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+                    .nth(scheme.chars().count())
+                    == Some(':');
+            if has_scheme && matches!(scheme.as_str(), "javascript" | "vbscript") {
+                ds.push(
+                    locate(&format!("{scheme}:"), "E0409", Severity::Error, format!("the `{}` of a `<{}>` runs a script: `{}`", r.attr, r.tag, shorten(value)))
+                        .hint("link to a page or file instead; scripts in links do nothing on many phones and are a way in for attacks"),
+                );
+                continue;
             }
-            for attr in ["href", "src"] {
-                let Some(value) = tag.attr(attr) else { continue };
-                let value = crate::output::unescape(value);
-                if value.starts_with("mailto:")
-                    || value.starts_with("tel:")
-                    || value.starts_with("data:")
-                    || value.starts_with("javascript:")
-                {
-                    continue;
+            if has_scheme && scheme == "data" {
+                if matches!(r.attr.as_str(), "href" | "action" | "formaction") && r.tag != "link" {
+                    ds.push(
+                        locate("data:", "W0409", Severity::Warning, format!("the `{}` of a `<{}>` is a `data:` URL: `{}`", r.attr, r.tag, shorten(value)))
+                            .hint("browsers refuse to open `data:` links; put the content in a file of the site and link to that"),
+                    );
                 }
-                let local = if let Some(rest) = value.strip_prefix(&base) {
-                    Some(rest.to_owned())
-                } else if value.starts_with("http://")
-                    || value.starts_with("https://")
-                    || value.starts_with("//")
-                {
+                continue;
+            }
+            let local = if let Some(rest) = value.strip_prefix(base.as_str()) {
+                if !(rest.is_empty() || rest.starts_with(['/', '?', '#'])) {
+                    None // https://example.org.evil/ is not https://example.org
+                } else {
+                    Some(format!("/{}", rest.trim_start_matches('/')))
+                }
+            } else if has_scheme && !matches!(scheme.as_str(), "http" | "https") {
+                continue; // mailto:, tel:, sms:, weixin: …
+            } else {
+                None
+            };
+            let local = match local {
+                Some(l) => l,
+                None if has_scheme || value.starts_with("//") => {
                     let page =
                         src.map_or_else(|| format!("/{path}"), |s| s.file.display().to_string());
-                    external.entry(value.clone()).or_default().insert(page);
-                    None
-                } else if let Some(rest) = value.strip_prefix('/') {
-                    Some(format!("/{rest}"))
-                } else if value.starts_with('#') {
-                    Some(format!("/{}{value}", path.trim_end_matches("index.html")))
-                } else {
+                    external.entry(value.to_owned()).or_default().insert(page);
+                    continue;
+                }
+                None if value.starts_with('/') => value.to_owned(),
+                None if value.is_empty() || value.starts_with(['#', '?']) => {
+                    // The page itself.
+                    format!("/{}{value}", path.trim_end_matches("index.html"))
+                }
+                None => {
                     // Relative to the page's folder.
                     let dir = path
                         .rsplit_once('/')
                         .map(|(d, _)| format!("/{d}/"))
                         .unwrap_or_else(|| "/".into());
-                    Some(format!("{dir}{value}"))
+                    format!("{dir}{value}")
+                }
+            };
+            let (url_path, fragment) = match local.split_once('#') {
+                Some((p, f)) => (p.to_owned(), Some(f.to_owned())),
+                None => (local.clone(), None),
+            };
+            let url_path = url_path.split('?').next().unwrap_or("").to_owned();
+            let decoded =
+                percent_encoding::percent_decode_str(&url_path).decode_utf8_lossy().into_owned();
+            let mut target = crate::output::normalize_path(std::path::Path::new(&decoded))
+                .to_string_lossy()
+                .trim_start_matches('/')
+                .to_owned();
+            if decoded.ends_with('/') || target.is_empty() {
+                target = if target.is_empty() {
+                    "index.html".into()
+                } else {
+                    format!("{target}/index.html")
                 };
-                let Some(local) = local else { continue };
-                let (url_path, fragment) = match local.split_once('#') {
-                    Some((p, f)) => (p.to_owned(), Some(f.to_owned())),
-                    None => (local.clone(), None),
-                };
-                let url_path = url_path.split('?').next().unwrap_or("").to_owned();
-                let decoded = percent_encoding::percent_decode_str(&url_path)
-                    .decode_utf8_lossy()
-                    .into_owned();
-                let mut target = crate::output::normalize_path(std::path::Path::new(&decoded))
-                    .to_string_lossy()
-                    .trim_start_matches('/')
-                    .to_owned();
-                if decoded.ends_with('/') || target.is_empty() {
-                    target = if target.is_empty() {
-                        "index.html".into()
-                    } else {
-                        format!("{target}/index.html")
-                    };
-                }
-                referenced.insert(target.clone());
-                let exists = files.contains_key(&target)
-                    || files.contains_key(&format!("{target}/index.html"));
-                if !exists {
-                    let page_path = format!("/{}", decoded.trim_start_matches('/'));
-                    let d = if let Some(s) = expired.get(&page_path) {
-                        locate(&url_path, "E0406", Severity::Error, format!("links to `{page_path}`, a page that expired and is no longer published"))
-                            .note(format!("{} {}", s.file.display(), s.reason))
-                            .hint("remove the link, or extend the page's `expires:`")
-                    } else {
-                        locate(&url_path, "E0401", Severity::Error, format!("the link `{value}` leads to no page or file of the site"))
-                            .hint("fix the path; for content, prefer `@/path/to/page.md` links, which fenjin resolves and checks")
-                    };
-                    ds.push(d);
-                    continue;
-                }
-                if let Some(f) = fragment.filter(|f| !f.is_empty()) {
-                    let f =
-                        percent_encoding::percent_decode_str(&f).decode_utf8_lossy().into_owned();
-                    let page = if files.contains_key(&target) {
-                        target.clone()
-                    } else {
-                        format!("{target}/index.html")
-                    };
-                    if let Some(set) = ids.get(page.as_str())
-                        && !set.contains(&f)
-                    {
-                        let known: Vec<&str> = set.iter().map(String::as_str).collect();
-                        let hint = match crate::diagnostics::closest(&f, known) {
-                            Some(best) => format!("did you mean `#{best}`?"),
-                            None => "link to a heading id of that page (see its table of contents)"
-                                .into(),
-                        };
-                        ds.push(
-                            locate(
-                                &format!("#{}", f),
-                                "E0402",
-                                Severity::Error,
-                                format!("the anchor `#{f}` does not exist on /{page}"),
-                            )
-                            .hint(hint),
-                        );
-                    }
-                }
             }
-            if tag.name == "img" {
-                let alt = tag.attr("alt");
-                let decorative = tag.attr("role") == Some("presentation")
-                    || tag.attr("aria-hidden") == Some("true");
-                if alt.is_none() || (alt == Some("") && !decorative) {
-                    let src_attr = tag.attr("src").unwrap_or("");
-                    let out =
-                        src_attr.strip_prefix(&base).unwrap_or(src_attr).trim_start_matches('/');
-                    // A resized copy is found in the source by its original's name.
-                    let original = crate::images::source_of(&site.images, out);
-                    let shown = original.map_or(src_attr.to_owned(), |o| format!("content/{o}"));
-                    let needle =
-                        original.unwrap_or(src_attr).rsplit('/').next().unwrap_or(src_attr);
+            referenced.insert(target.clone());
+            let exists =
+                files.contains_key(&target) || files.contains_key(&format!("{target}/index.html"));
+            // A resized copy is found in the source by its original's name.
+            let original = crate::images::source_of(&site.images, &target);
+            let needle = original
+                .map(|o| o.rsplit('/').next().unwrap_or(o).to_owned())
+                .unwrap_or_else(|| url_path.clone());
+            if !exists {
+                let page_path = format!("/{}", decoded.trim_start_matches('/'));
+                let d = if let Some(s) = expired.get(&page_path) {
+                    locate(
+                        &needle,
+                        "E0406",
+                        Severity::Error,
+                        format!(
+                            "links to `{page_path}`, a page that expired and is no longer published"
+                        ),
+                    )
+                    .note(format!("{} {}", s.file.display(), s.reason))
+                    .hint("remove the link, or extend the page's `expires:`")
+                } else if r.attr.starts_with("og:") || r.attr.starts_with("twitter:") {
+                    locate(&needle, "E0408", Severity::Error, format!("the `{}` of the page, `{value}`, is no file of the site", r.attr))
+                        .hint("chat apps fetch this address for the preview of a shared link; set `image:` in the front matter to a file beside the page")
+                } else if r.attr == "href" && r.tag == "a" {
+                    locate(&needle, "E0401", Severity::Error, format!("the link `{value}` leads to no page or file of the site"))
+                        .hint("fix the path; for content, prefer `@/path/to/page.md` links, which fenjin resolves and checks")
+                } else {
+                    locate(
+                        &needle,
+                        "E0401",
+                        Severity::Error,
+                        format!(
+                            "the `{}` of a `<{}>`, `{value}`, is no page or file of the site",
+                            r.attr, r.tag
+                        ),
+                    )
+                    .hint("fix the path, or add the file (beside the page, or under `static/`)")
+                };
+                ds.push(d);
+                continue;
+            }
+            if let Some(f) = fragment.filter(|f| !f.is_empty() && f != "top") {
+                let f = percent_encoding::percent_decode_str(&f).decode_utf8_lossy().into_owned();
+                let target_page = if files.contains_key(&target) {
+                    target.clone()
+                } else {
+                    format!("{target}/index.html")
+                };
+                if let Some(p) = pages.get(target_page.as_str())
+                    && !p.ids.contains(&f)
+                {
+                    let known: Vec<&str> = p.ids.iter().map(String::as_str).collect();
+                    let hint = match crate::diagnostics::closest(&f, known) {
+                        Some(best) => format!("did you mean `#{best}`?"),
+                        None => {
+                            "link to a heading id of that page (see its table of contents)".into()
+                        }
+                    };
                     ds.push(
-                        locate(needle, "W0402", Severity::Warning, format!("the image `{shown}` has no text alternative"))
-                            .hint("describe it: `![一句描述](photo.jpg)`; readers with screen readers and slow networks see only this text"),
+                        locate(
+                            &format!("#{f}"),
+                            "E0402",
+                            Severity::Error,
+                            format!("the anchor `#{f}` does not exist on /{target_page}"),
+                        )
+                        .hint(hint),
                     );
                 }
+            }
+        }
+        for img in &page.images {
+            if img.alt.is_none() || (img.alt.as_deref() == Some("") && !img.decorative) {
+                let src_attr = img.src.as_str();
+                let out = src_attr.strip_prefix(&base).unwrap_or(src_attr).trim_start_matches('/');
+                let original = crate::images::source_of(&site.images, out);
+                let shown = original.map_or(src_attr.to_owned(), |o| format!("content/{o}"));
+                let needle = original.unwrap_or(src_attr).rsplit('/').next().unwrap_or(src_attr);
+                ds.push(
+                    locate(needle, "W0402", Severity::Warning, format!("the image `{shown}` has no text alternative"))
+                        .hint("describe it: `![一句描述](photo.jpg)`; readers with screen readers and slow networks see only this text"),
+                );
             }
         }
     }
@@ -284,34 +323,14 @@ pub fn check_site(opts: &BuildOptions) -> Result<CheckReport, BuildError> {
     ds.extend(crate::images::editor_warnings(site, &referenced));
 
     // hreflang pairs must be reciprocal.
-    let alternates: HashMap<&str, Vec<(String, String)>> = files
-        .iter()
-        .filter(|(p, _)| p.ends_with(".html"))
-        .map(|(p, b)| {
-            let html = String::from_utf8_lossy(b);
-            let alts = tags(&html)
-                .filter(|t| {
-                    t.name == "link"
-                        && t.attr("rel") == Some("alternate")
-                        && t.attr("hreflang").is_some_and(|h| h != "x-default")
-                })
-                .map(|t| {
-                    (
-                        t.attr("hreflang").unwrap_or("").to_owned(),
-                        t.attr("href").unwrap_or("").to_owned(),
-                    )
-                })
-                .collect();
-            (p.as_str(), alts)
-        })
-        .collect();
-    for (page, alts) in &alternates {
+    for (page, scanned) in &pages {
         let me = format!("{base}/{}", page.trim_end_matches("index.html"));
-        for (lang, href) in alts {
+        for (lang, href) in &scanned.alternates {
             let Some(rest) = href.strip_prefix(&base) else { continue };
             let target = format!("{}index.html", rest.trim_start_matches('/'));
-            let back =
-                alternates.get(target.as_str()).is_some_and(|a| a.iter().any(|(_, h)| *h == me));
+            let back = pages
+                .get(target.as_str())
+                .is_some_and(|p| p.alternates.iter().any(|(_, h)| *h == me));
             if !back {
                 ds.push(
                     Diagnostic::error("E0404", format!("/{page} names {href} as its `{lang}` version, which does not name it back"))
@@ -424,91 +443,46 @@ pub fn fetch_external(report: &CheckReport, timeout: Duration) -> Vec<Diagnostic
     found.into_iter().flatten().collect()
 }
 
-/// A start tag and its attributes.
-struct Tag<'a> {
-    name: String,
-    attrs: Vec<(&'a str, &'a str)>,
-}
-
-impl<'a> Tag<'a> {
-    fn attr(&self, name: &str) -> Option<&'a str> {
-        self.attrs.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| *v)
+/// A URL cut to a readable length for a message.
+fn shorten(url: &str) -> String {
+    if url.chars().count() <= 60 {
+        url.to_owned()
+    } else {
+        format!("{}…", url.chars().take(59).collect::<String>())
     }
 }
 
-/// The start tags of (well-formed, fenjin-made) HTML. Text inside `<script>` and
-/// `<style>` is skipped.
-fn tags(html: &str) -> impl Iterator<Item = Tag<'_>> {
-    let mut pos = 0;
-    std::iter::from_fn(move || {
-        loop {
-            let start = pos + html[pos..].find('<')?;
-            let rest = &html[start + 1..];
-            if rest.starts_with('!') || rest.starts_with('/') || rest.starts_with('?') {
-                pos = start + 1;
-                continue;
-            }
-            let name_len = rest
-                .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
-                .unwrap_or(rest.len());
-            let name = rest[..name_len].to_ascii_lowercase();
-            let mut i = start + 1 + name_len;
-            let mut attrs = Vec::new();
-            let bytes = html.as_bytes();
-            loop {
-                while i < html.len() && (bytes[i] as char).is_whitespace() {
-                    i += 1;
-                }
-                if i >= html.len()
-                    || bytes[i] == b'>'
-                    || (bytes[i] == b'/' && bytes.get(i + 1) == Some(&b'>'))
-                {
-                    break;
-                }
-                let key_start = i;
-                while i < html.len()
-                    && !matches!(bytes[i], b'=' | b'>' | b' ' | b'\n' | b'\t' | b'/')
-                {
-                    i += 1;
-                }
-                let key = &html[key_start..i];
-                if i < html.len() && bytes[i] == b'=' {
-                    i += 1;
-                    let quote = bytes.get(i).copied();
-                    if matches!(quote, Some(b'"') | Some(b'\'')) {
-                        let q = quote.unwrap_or(b'"') as char;
-                        let vstart = i + 1;
-                        let vend = html[vstart..].find(q).map_or(html.len(), |e| vstart + e);
-                        attrs.push((key, &html[vstart..vend]));
-                        i = (vend + 1).min(html.len());
-                    } else {
-                        let vstart = i;
-                        while i < html.len() && !matches!(bytes[i], b'>' | b' ' | b'\n' | b'\t') {
-                            i += 1;
-                        }
-                        attrs.push((key, &html[vstart..i]));
-                    }
-                } else {
-                    if key.is_empty() {
-                        i += 1;
-                        continue;
-                    }
-                    attrs.push((key, ""));
-                }
-            }
-            pos = i;
-            if (name == "script" || name == "style")
-                && let Some(end) = html[pos..].find(&format!("</{name}"))
-            {
-                pos += end;
-            }
-            return Some(Tag { name, attrs });
+/// Places a finding about a rendered page: at the first line of the page's Markdown
+/// source that contains `needle`, else at the first template line that does, else on
+/// the page's source file (or the output path) with a note.
+fn locate(
+    src: Option<&crate::content::SourceDoc>,
+    templates: &[crate::render::theme::TextFile],
+    path: &str,
+    needle: &str,
+    d: Diagnostic,
+) -> Diagnostic {
+    let find = |text: &str| {
+        text.lines()
+            .enumerate()
+            .find_map(|(i, l)| l.find(needle).map(|p| (i + 1, l[..p].chars().count() + 1)))
+    };
+    if !needle.is_empty() {
+        if let Some(s) = src
+            && let Some((l, c)) = find(&s.text)
+        {
+            return d.file(&s.file).at(&s.text, l, c);
         }
-    })
-}
-
-fn collect_ids(html: &str) -> BTreeSet<String> {
-    tags(html).filter_map(|t| t.attr("id").map(crate::output::unescape)).collect()
+        for t in templates {
+            if let Some((l, c)) = find(&t.text) {
+                return d.file(&t.display).at(&t.text, l, c).note(format!("in /{path}"));
+            }
+        }
+    }
+    match src {
+        Some(s) => d.file(&s.file).note(format!("in the template's output of /{path}")),
+        None => d.file(format!("public/{path}")).note("in a page made by the theme"),
+    }
 }
 
 /// rustc-like text, with a summary and the external links.
@@ -597,18 +571,6 @@ pub fn format_github(ds: &[Diagnostic]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn tags_and_attributes() {
-        let html = "<p class=x><a href=\"/a/#b\" id='c'>x</a><img src=a.png alt=\"\"><script>if (a<b) {}</script><br/></p>";
-        let t: Vec<Tag<'_>> = tags(html).collect();
-        let names: Vec<&str> = t.iter().map(|t| t.name.as_str()).collect();
-        assert_eq!(names, ["p", "a", "img", "script", "br"]);
-        assert_eq!(t[1].attr("href"), Some("/a/#b"));
-        assert_eq!(t[1].attr("id"), Some("c"));
-        assert_eq!(t[2].attr("alt"), Some(""));
-        assert_eq!(t[0].attr("class"), Some("x"));
-    }
 
     #[test]
     fn github_format_escapes() {

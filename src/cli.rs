@@ -183,6 +183,10 @@ impl BuildArgs {
         if let Some(line) = report.images.summary() {
             eprintln!("{line}");
         }
+        match &report.next_change {
+            Some(c) => eprintln!("next change: {}", c.describe()),
+            None => eprintln!("next change: none scheduled (no future dates in the content)"),
+        }
     }
 }
 

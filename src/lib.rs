@@ -19,6 +19,7 @@ pub mod model;
 pub mod output;
 pub mod render;
 pub mod scaffold;
+pub mod schedule;
 pub mod search;
 pub mod serve;
 pub mod slug;

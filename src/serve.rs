@@ -41,6 +41,12 @@ pub struct ServeArgs {
     /// and makes the site visible to everyone on that network.
     #[arg(long, default_value = "127.0.0.1")]
     pub bind: String,
+    /// The address readers use, when it is not this server's: a tunnel or a reverse
+    /// proxy (e.g. https://preview.example.org). Without it, every page links to the
+    /// host name the request came to (a phone on the local network gets
+    /// http://192.168.x.y:1111/ links).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
     /// Open the site in the default browser.
     #[arg(long)]
     pub open: bool,
@@ -133,6 +139,46 @@ struct Shared {
     state: Mutex<State>,
     changed: Condvar,
     stopping: AtomicBool,
+    /// How to give each request the URLs of the host it came to.
+    rewrite: Option<Rewrite>,
+}
+
+/// The site is built once for the server's own address (`http://127.0.0.1:1111`); a
+/// request that came to another host name (`Host: 192.168.1.20:1111`, a phone on the
+/// local network) gets its text files with that origin instead, so every link,
+/// stylesheet, script, image and the manifest resolve on the host the reader used.
+/// The reload stream is reached by a root-relative URL and needs nothing.
+struct Rewrite {
+    from: String,
+}
+
+impl Rewrite {
+    /// The body for a request with this `Host` header: unchanged for the server's own
+    /// address, a missing or malformed header, or a binary file.
+    fn apply(&self, body: Vec<u8>, host: Option<&str>, path: &str) -> Vec<u8> {
+        let Some(host) = host.filter(|h| valid_host(h)) else { return body };
+        let to = format!("http://{host}");
+        if to == self.from || !is_text(path) {
+            return body;
+        }
+        match String::from_utf8(body) {
+            Ok(text) => text.replace(&self.from, &to).into_bytes(),
+            Err(e) => e.into_bytes(),
+        }
+    }
+}
+
+/// A host name or address with an optional port, as a `Host` header carries it:
+/// nothing that could end the URL or start markup.
+fn valid_host(h: &str) -> bool {
+    !h.is_empty()
+        && h.len() <= 255
+        && h.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+}
+
+fn is_text(path: &str) -> bool {
+    let m = mime(path);
+    m.starts_with("text/") || m.contains("json") || m.contains("xml") || m.contains("manifest")
 }
 
 const EVENTS: &str = "/__fenjin/events";
@@ -149,7 +195,11 @@ impl ServeArgs {
         } else {
             self.bind.clone()
         };
-        let base_url = format!("http://{host}:{port}");
+        let local_url = format!("http://{host}:{port}");
+        let base_url = self.base_url.clone().unwrap_or_else(|| local_url.clone());
+        // Pages are built for `local_url` and answered for the host each request names;
+        // with --base-url they keep that address.
+        let rewrite = self.base_url.is_none().then(|| Rewrite { from: local_url.clone() });
         if self.bind != "127.0.0.1" && self.bind != "localhost" && self.bind != "::1" {
             eprintln!(
                 "warning: serving on {} makes the site visible to every device on the network",
@@ -170,15 +220,21 @@ impl ServeArgs {
             base_url: Some(base_url.clone()),
             ..self.site.options()
         };
+        // A bad --base-url is reported before anything starts.
+        crate::build::check_base_url(&base_url)?;
         let shared = Arc::new(Shared {
             state: Mutex::new(State::default()),
             changed: Condvar::new(),
             stopping: AtomicBool::new(false),
+            rewrite,
         });
         // Watch before the first build and before telling anyone the address, so that no
         // change made after the address is printed can go unnoticed.
         watch(&root, opts, shared.clone())?;
-        println!("serving {base_url}/  (Ctrl-C to stop)");
+        println!("serving {local_url}/  (Ctrl-C to stop)");
+        if self.base_url.is_some() {
+            println!("pages link to {base_url}/");
+        }
 
         let server = Arc::new(server);
         {
@@ -199,7 +255,7 @@ impl ServeArgs {
             });
         }
         if self.open {
-            open_browser(&format!("{base_url}/"));
+            open_browser(&format!("{local_url}/"));
         }
         for request in server.incoming_requests() {
             if shared.stopping.load(Ordering::SeqCst) {
@@ -528,6 +584,7 @@ fn mime(path: &str) -> &'static str {
         Some("xml") => "application/xml; charset=utf-8",
         Some("txt" | "md") => "text/plain; charset=utf-8",
         Some("json") => "application/json; charset=utf-8",
+        Some("webmanifest") => "application/manifest+json; charset=utf-8",
         Some("svg") => "image/svg+xml",
         Some("ics") => "text/calendar; charset=utf-8",
         Some("csv") => "text/csv; charset=utf-8",
@@ -571,12 +628,13 @@ fn page(
     status: u16,
     not_found: Option<Result<Arc<Vec<u8>>, String>>,
     error: Option<&str>,
+    rewrite: &dyn Fn(Vec<u8>, &str) -> Vec<u8>,
 ) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
     let html = match &not_found {
         Some(Ok(b)) => b.as_slice(),
         _ => b"<!DOCTYPE html><title>404</title><p>404</p>".as_slice(),
     };
-    tiny_http::Response::from_data(with_reload(html, error))
+    tiny_http::Response::from_data(rewrite(with_reload(html, error), "404.html"))
         .with_status_code(status)
         .with_header(header("Content-Type", "text/html; charset=utf-8"))
         .with_header(header("Cache-Control", "no-cache"))
@@ -584,6 +642,15 @@ fn page(
 
 fn respond(request: tiny_http::Request, shared: &Shared) {
     let url = request.url().to_owned();
+    let host = request
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv("Host"))
+        .map(|h| h.value.as_str().to_owned());
+    let rewrite = |body: Vec<u8>, path: &str| match &shared.rewrite {
+        Some(r) => r.apply(body, host.as_deref(), path),
+        None => body,
+    };
     if url.split('?').next() == Some(EVENTS) {
         serve_events(request, shared);
         return;
@@ -614,6 +681,7 @@ fn respond(request: tiny_http::Request, shared: &Shared) {
             } else {
                 bytes.as_ref().clone()
             };
+            let body = rewrite(body, &path);
             tiny_http::Response::from_data(body)
                 .with_header(header("Content-Type", mime(&path)))
                 .with_header(header("Cache-Control", "no-cache"))
@@ -626,8 +694,8 @@ fn respond(request: tiny_http::Request, shared: &Shared) {
                 .with_header(header("Location", &location))
         }
         // This page does not render: the error, over the site's 404 page.
-        Some(Err(message)) => page(500, file("404.html"), Some(&message)),
-        None => page(404, file("404.html"), error.as_deref()),
+        Some(Err(message)) => page(500, file("404.html"), Some(&message), &rewrite),
+        None => page(404, file("404.html"), error.as_deref(), &rewrite),
     };
     let _ = request.respond(response);
 }
@@ -710,6 +778,27 @@ mod tests {
         ] {
             assert_eq!(resolve_path(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn text_files_get_the_origin_of_the_host_the_request_came_to() {
+        let r = Rewrite { from: "http://127.0.0.1:1111".into() };
+        let html = b"<a href=\"http://127.0.0.1:1111/cities/\">x</a>".to_vec();
+        let phone = r.apply(html.clone(), Some("192.168.1.20:1111"), "index.html");
+        assert_eq!(phone, b"<a href=\"http://192.168.1.20:1111/cities/\">x</a>");
+        assert_eq!(r.apply(html.clone(), Some("127.0.0.1:1111"), "index.html"), html);
+        assert_eq!(r.apply(html.clone(), None, "index.html"), html);
+        for bad in ["evil.org/\"><script>", "a b", "", "x\ny"] {
+            assert_eq!(r.apply(html.clone(), Some(bad), "index.html"), html, "{bad:?}");
+        }
+        let png = b"\x89PNG http://127.0.0.1:1111".to_vec();
+        assert_eq!(r.apply(png.clone(), Some("10.0.0.2:1111"), "a.png"), png);
+        let json = b"{\"u\":\"http://127.0.0.1:1111/x/\"}".to_vec();
+        assert_eq!(
+            r.apply(json, Some("[fe80::1]:1111"), "_search/zh/d/0.json"),
+            b"{\"u\":\"http://[fe80::1]:1111/x/\"}"
+        );
+        assert!(is_text("manifest.webmanifest") && is_text("calendar.ics") && is_text("a.svg"));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! followed only when its target resolves inside the site's folder; a link that leads
 //! outside (on a CI runner that builds pull requests, `ln -s ~/.ssh content/keys` would
 //! otherwise publish the runner's secrets), a link that leads nowhere and a loop of links
-//! are errors (E0110) naming the link and its target, and nothing behind them is read.
+//! are errors (E0113) naming the link and its target, and nothing behind them is read.
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
@@ -28,7 +28,7 @@ pub fn walk(dir: &Path, site: &Path, skip: &dyn Fn(&str) -> bool) -> (Vec<Found>
         return (files, problems.into_inner());
     };
     let link_problem = |link: &Path, what: String, hint: &str| {
-        Diagnostic::error("E0110", what).file(relative_to(link, site)).hint(hint)
+        Diagnostic::error("E0113", what).file(relative_to(link, site)).hint(hint)
     };
     let walker = walkdir::WalkDir::new(dir)
         .follow_links(true)
@@ -127,7 +127,7 @@ mod tests {
         let messages: Vec<String> =
             ds.iter().map(|d| format!("{} {}", d.code, d.message)).collect();
         assert_eq!(messages.len(), 5, "{messages:#?}");
-        assert!(messages.iter().all(|m| m.starts_with("E0110")), "{messages:#?}");
+        assert!(messages.iter().all(|m| m.starts_with("E0113")), "{messages:#?}");
         assert!(
             messages.iter().any(|m| m.contains("`content/leak.txt` is a symbolic link to `")
                 && m.ends_with("secret.txt`, outside the site")),

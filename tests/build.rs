@@ -37,7 +37,9 @@ fn kitchen_sink_builds_every_kind_of_output() {
         "robots.txt",
         "404.html",
         "en/404.html",
-        "css/site.css",
+        "favicon.ico",
+        "manifest.webmanifest",
+        "en/manifest.webmanifest",
         ".fenjin-output",
     ] {
         assert!(t.exists(f), "missing {f}");
@@ -395,7 +397,70 @@ fn the_embedded_theme_is_used_without_a_themes_folder() {
     let t = SiteTest::new("fallback");
     assert!(!t.root().join("themes").exists());
     t.build_ok(&[]);
-    assert!(t.read("css/site.css").contains("mobile first"));
+    let css = linked(&t.read("index.html"), "rel=\"stylesheet\" href=\"");
+    assert!(t.read(&css).contains("mobile first"));
+}
+
+/// The output path of the first URL after `marker` in `html`.
+fn linked(html: &str, marker: &str) -> String {
+    let url = html.split(marker).nth(1).unwrap_or_else(|| panic!("no {marker} in the page"));
+    let url = url.split('"').next().unwrap();
+    url.split_once("://").unwrap().1.split_once('/').unwrap().1.to_owned()
+}
+
+fn is_hashed(path: &str, stem: &str, ext: &str) -> bool {
+    path.strip_prefix(stem)
+        .and_then(|r| r.strip_suffix(ext))
+        .and_then(|h| h.strip_prefix('.'))
+        .and_then(|h| h.strip_suffix('.'))
+        .is_some_and(|h| h.len() == 8 && h.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+#[test]
+fn css_js_and_theme_images_are_fingerprinted_and_pages_link_the_hashed_names() {
+    let t = SiteTest::new("kitchen-sink");
+    t.build_ok(&[]);
+    let home = t.read("index.html");
+    let css = linked(&home, "rel=\"stylesheet\" href=\"");
+    assert!(is_hashed(&css, "css/site", "css"), "{css}");
+    assert!(t.read(&css).contains("mobile first"));
+    assert!(!t.exists("css/site.css"), "the unhashed name is not written");
+    let icon = linked(&home, "<link rel=\"icon\" href=\"");
+    assert_eq!(icon, "favicon.ico", "browsers ask for /favicon.ico: it keeps its name");
+    assert!(t.exists("favicon.ico"));
+    let touch = linked(&home, "rel=\"apple-touch-icon\" href=\"");
+    assert!(is_hashed(&touch, "apple-touch-icon", "png"), "{touch}");
+    assert!(t.exists(&touch));
+    let search = t.read("search/index.html");
+    let js = linked(&search, "<script type=\"module\" src=\"");
+    assert!(is_hashed(&js, "js/search", "js") && t.exists(&js), "{js}");
+    // The manifest of each language: its name, language, start page and icons.
+    for (lang, prefix) in [("zh-Hans", ""), ("en", "en/")] {
+        let page = t.read(&format!("{prefix}index.html"));
+        let m = linked(&page, "rel=\"manifest\" href=\"");
+        assert_eq!(m, format!("{prefix}manifest.webmanifest"));
+        let v: serde_json::Value = serde_json::from_str(&t.read(&m)).unwrap();
+        assert_eq!(v["lang"], lang);
+        assert_eq!(v["theme_color"], "#c00000");
+        assert!(v["start_url"].as_str().unwrap().ends_with(&format!("/{prefix}")));
+        assert!(!v["name"].as_str().unwrap().is_empty());
+        let icons = v["icons"].as_array().unwrap();
+        assert!(icons.iter().any(|i| i["sizes"] == "512x512"));
+        for i in icons {
+            let src = i["src"].as_str().unwrap();
+            let path = src.split_once("://").unwrap().1.split_once('/').unwrap().1;
+            assert!(t.exists(path), "{src}");
+            let (stem, ext) = path.rsplit_once('.').unwrap();
+            let stem = stem.rsplit_once('.').unwrap().0;
+            assert!(is_hashed(path, stem, ext), "{path}");
+        }
+    }
+    // A site's own stylesheet replaces the theme's under its own hash.
+    t.write("static/css/site.css", "body { color: #111 }\n");
+    t.build_ok(&[]);
+    let own = linked(&t.read("index.html"), "rel=\"stylesheet\" href=\"");
+    assert!(is_hashed(&own, "css/site", "css") && own != css, "{own}");
+    assert_eq!(t.read(&own), "body { color: #111 }\n");
 }
 
 mod refusals {
@@ -546,4 +611,44 @@ fn a_missing_template_names_the_page_that_needs_it() {
     let e = stderr(&out);
     assert!(e.contains("error[E0301]: the template `nope.html` does not exist"), "{e}");
     assert!(e.contains("note: needed by content/news/second.md"), "{e}");
+}
+
+#[test]
+fn the_next_change_is_printed_and_written_outside_the_published_tree() {
+    let t = SiteTest::new("kinds");
+    let next = |now: &str| {
+        let out = t.build_ok(&["--now", now]);
+        let line = stderr(&out).lines().find(|l| l.starts_with("next change:")).unwrap().to_owned();
+        let file = t.root().join(".fenjin-cache/next-change.json");
+        let json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+        (line, json["next_change"].clone())
+    };
+    // Before the activity: it opens; while it runs: it closes at the end of its last day.
+    let (line, json) = next("2022-07-01");
+    assert_eq!(line, "next change: 2022-07-19 00:00 +08:00 — 进行中的活动 opens");
+    assert_eq!(json["event"], "opens");
+    assert_eq!(json["file"], "content/activities/open.md");
+    let (line, json) = next("2022-08-01");
+    assert_eq!(line, "next change: 2022-10-17 00:00 +08:00 — 进行中的活动 closes");
+    assert_eq!(json["at"], "2022-10-17T00:00:00+08:00");
+    let (line, json) = next("2023-01-01");
+    assert_eq!(line, "next change: none scheduled (no future dates in the content)");
+    assert!(json.is_null());
+    assert!(!tree(&t.out()).keys().any(|f| f.contains("next-change")), "not published");
+
+    // A future-dated page is published on its date; an expiry counts too.
+    let t = SiteTest::new("kitchen-sink");
+    let out = t.build_ok(&["--now", "2021-06-01"]);
+    assert!(
+        stderr(&out).contains("next change: 2022-01-01 00:00 +08:00 — 过期通知 expires"),
+        "{}",
+        stderr(&out)
+    );
+    let out = t.build_ok(&[]);
+    assert!(
+        stderr(&out).contains("next change: 2030-01-01 00:00 +08:00 — 未来的新闻 publishes"),
+        "{}",
+        stderr(&out)
+    );
 }

@@ -113,7 +113,7 @@ fn a_theme_folder_linked_from_outside_is_refused() {
     symlink(out.join("theme"), t.root().join("themes/default")).unwrap();
     let e = fails(&t, &[], 1);
     assert!(!e.contains("SECRET-TOKEN"), "{e}");
-    assert!(headlines(&e).iter().all(|h| h.starts_with("error[E0110]")), "{e}");
+    assert!(headlines(&e).iter().all(|h| h.starts_with("error[E0113]")), "{e}");
 }
 
 /// Builds a site whose previous output exists: exit 1, the output unchanged.

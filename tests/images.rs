@@ -217,6 +217,9 @@ fn camera_photos_become_small_upright_clean_variants() {
     assert!(second.contains(r#"loading="lazy" decoding="async""#), "{second}");
     assert!(second.contains(".png 600w"), "{second}");
     assert!(!second.contains("720w"), "never upscaled: {second}");
+    // A Markdown image's title stays on the picture's <img>, escaped; none is made up.
+    assert!(second.contains(r#"alt="透明背景的图形" title="图形的标题 &amp; “说明”""#), "{second}");
+    assert!(!first.contains("title="), "{first}");
     let og_meta =
         format!(r#"<meta property="og:image" content="https://img.example.org/news/{}">"#, og.0);
     assert!(html.contains(&og_meta), "{html}");

@@ -189,7 +189,25 @@ fn dangling_references_name_both_files() {
         "{e}"
     );
     assert!(e.contains("note: no city page content/cities/harbn.md"), "{e}");
-    assert!(e.contains("hint: did you mean `harbin`?"), "{e}");
+    assert!(e.contains("hint: did you mean `harbin` (哈尔滨市)?"), "{e}");
+}
+
+#[test]
+fn a_reference_by_name_is_answered_with_the_slug() {
+    // Editors think in names: the city's name, its name without 市, or its English title.
+    for (written, col) in [("哈尔滨市", 7), ("哈尔滨", 7), ("Harbin", 7)] {
+        let t = SiteTest::new("kinds");
+        t.write(
+            "content/lecturers/b.md",
+            &format!("---\ntitle: 乙\nname: 示例讲师乙\ncity: {written}\n---\n"),
+        );
+        let e = fails(&t);
+        assert!(
+            e.contains(&format!("error[E0204]: `city: {written}` does not name a city page\n --> content/lecturers/b.md:4:{col}")),
+            "{e}"
+        );
+        assert!(e.contains("hint: did you mean `harbin` (哈尔滨市)?"), "{written}: {e}");
+    }
 }
 
 #[test]

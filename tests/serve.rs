@@ -25,8 +25,13 @@ impl Drop for Server {
 }
 
 fn serve(t: &SiteTest) -> Server {
+    serve_with(t, &[])
+}
+
+fn serve_with(t: &SiteTest, extra: &[&str]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_fenjin"))
         .args(["serve", "--root", t.root().to_str().unwrap(), "--port", "0", "--stop-after", "120"])
+        .args(extra)
         .env("NO_COLOR", "1")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -50,9 +55,17 @@ struct Reply {
 }
 
 fn get(s: &Server, path: &str) -> Reply {
+    get_from(s, path, &s.addr)
+}
+
+/// A request that names `host` in its `Host` header, as a phone on the local network
+/// asking for http://192.168.1.20:1111/ would.
+fn get_from(s: &Server, path: &str, host: &str) -> Reply {
+    // Chinese characters in a link travel percent-encoded, as a browser sends them.
+    let path = percent_encoding::utf8_percent_encode(path, percent_encoding::CONTROLS);
     let mut stream = TcpStream::connect(&s.addr).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", s.addr).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").unwrap();
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).unwrap();
     let text = String::from_utf8_lossy(&raw).into_owned();
@@ -115,8 +128,14 @@ fn serves_pages_types_and_404_and_never_a_file_outside_the_site() {
     );
     assert!(page.body.contains("EventSource('/__fenjin/events')"));
     assert_eq!(get(&s, "/tags/%E5%8A%B3%E6%A8%A1/").status, 200);
-    let css = get(&s, "/css/site.css");
+    let css = page.body.split("rel=\"stylesheet\" href=\"").nth(1).unwrap();
+    let css = css.split('"').next().unwrap().strip_prefix(&format!("http://{}", s.addr)).unwrap();
+    assert!(css.starts_with("/css/site.") && css.len() == "/css/site.12345678.css".len(), "{css}");
+    let css = get(&s, css);
     assert!(css.head.contains("Content-Type: text/css; charset=utf-8"));
+    assert_eq!(get(&s, "/css/site.css").status, 404, "only the fingerprinted name");
+    let manifest = get(&s, "/en/manifest.webmanifest");
+    assert!(manifest.head.contains("Content-Type: application/manifest+json"), "{}", manifest.head);
     let redirect = get(&s, "/news/first");
     assert_eq!(redirect.status, 301);
     assert!(redirect.head.contains("Location: /news/first/"), "{}", redirect.head);
@@ -438,4 +457,82 @@ fn after_every_kind_of_edit_serve_holds_exactly_what_a_full_build_makes() {
         }
         before = now;
     }
+}
+
+/// Every local URL (`href`, `src`, `srcset`, the manifest's icons) in `body`, as paths.
+fn local_urls(body: &str, origin: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for marker in ["href=\"", "src=\"", "srcset=\"", "\"src\": \"", "\"start_url\": \""] {
+        for part in body.split(marker).skip(1) {
+            let value = part.split('"').next().unwrap_or("");
+            for url in value.split(", ") {
+                let url = url.split(' ').next().unwrap_or("").split('#').next().unwrap_or("");
+                if let Some(path) = url.strip_prefix(origin) {
+                    out.push(path.to_owned());
+                } else if url.starts_with('/') && !url.starts_with("//") {
+                    out.push(url.to_owned());
+                }
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+#[test]
+fn a_phone_on_the_local_network_gets_links_to_the_host_it_asked() {
+    let t = SiteTest::new("kitchen-sink");
+    let s = serve(&t);
+    let port = s.addr.rsplit(':').next().unwrap().to_owned();
+    let phone = format!("192.168.1.20:{port}");
+    let origin = format!("http://{phone}");
+    let mut todo = vec!["/".to_owned(), "/en/".to_owned(), "/no/such/page/".to_owned()];
+    let mut seen = std::collections::BTreeSet::new();
+    while let Some(path) = todo.pop() {
+        if !seen.insert(path.clone()) || seen.len() > 400 {
+            continue;
+        }
+        let r = get_from(&s, &path, &phone);
+        let expected = if path == "/no/such/page/" { 404 } else { 200 };
+        assert_eq!(r.status, expected, "{path} from the phone");
+        assert!(!r.body.contains(&s.addr), "{path} still names {}", s.addr);
+        let text = r.head.contains("text/html") || r.head.contains("manifest+json");
+        if text {
+            assert!(r.body.contains(&origin), "{path} has no link to {origin}");
+            todo.extend(
+                local_urls(&r.body, &origin).into_iter().filter(|u| !u.starts_with("/__fenjin")),
+            );
+        }
+    }
+    for must in
+        ["/css/site.", "/favicon.", "/apple-touch-icon.", "/en/manifest.webmanifest", "/icon-512."]
+    {
+        assert!(seen.iter().any(|p| p.starts_with(must)), "never reached {must}");
+    }
+    assert!(seen.len() > 20, "followed only {} URLs", seen.len());
+    // The reload stream is root-relative, so it works from the phone too.
+    assert!(get_from(&s, "/", &phone).body.contains("EventSource('/__fenjin/events')"));
+}
+
+#[test]
+fn serve_base_url_is_the_address_pages_link_to() {
+    let t = SiteTest::new("kitchen-sink");
+    let s = serve_with(&t, &["--base-url", "https://preview.example.org"]);
+    for host in [s.addr.clone(), "192.168.1.20:1111".to_owned()] {
+        let page = get_from(&s, "/news/first/", &host);
+        assert_eq!(page.status, 200, "{}", page.body);
+        assert!(page.body.contains("https://preview.example.org/news/first/"), "{host}");
+        assert!(!page.body.contains(&s.addr) && !page.body.contains("192.168.1.20"));
+    }
+    let bad = common::fenjin(
+        &["serve", "--root", t.root().to_str().unwrap(), "--port", "0", "--base-url", "preview"],
+        t.dir.path(),
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        common::stderr(&bad).contains("--base-url must be an absolute URL"),
+        "{}",
+        common::stderr(&bad)
+    );
 }

@@ -81,7 +81,9 @@ const TOOLS = {
   fenjin: {
     async setup(page, lang) {
       await page.evaluate(async ([lang]) => {
-        const m = await import('/js/search.js');
+        // The search page names the module by its content hash.
+        const html = await (await fetch('/search/')).text();
+        const m = await import(html.match(/\/js\/search\.[0-9a-f]{8}\.js/)[0]);
         window.__s = m.searcher(`/_search/${lang}/`, (u) => fetch(u).then((r) => (r.ok ? r.json() : null)));
       }, [lang]);
     },

@@ -56,7 +56,11 @@ impl Highlighter {
             return plain(code, None, true);
         }
         let set = self.syntaxes();
-        let Some(syntax) = set.find_syntax_by_token(lang) else {
+        // `rust,ignore` and `rust{…}` (rustdoc's and Zola's options) highlight as `rust`.
+        let token = lang.split([',', '{']).next().unwrap_or(lang);
+        let Some(syntax) =
+            set.find_syntax_by_token(lang).or_else(|| set.find_syntax_by_token(token))
+        else {
             return plain(code, Some(lang), false);
         };
         let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
@@ -66,7 +70,7 @@ impl Highlighter {
             }
         }
         let body = generator.finalize();
-        let lang = escape_attr(lang);
+        let lang = crate::output::escape_attr(lang);
         Highlighted {
             html: format!(
                 "<pre class=\"code\" data-lang=\"{lang}\"><code class=\"language-{lang}\">{body}</code></pre>\n"
@@ -84,7 +88,7 @@ fn plain(code: &str, lang: Option<&str>, known: bool) -> Highlighted {
     );
     let html = match lang {
         Some(l) => {
-            let l = escape_attr(l);
+            let l = crate::output::escape_attr(l);
             format!(
                 "<pre class=\"code\" data-lang=\"{l}\"><code class=\"language-{l}\">{body}</code></pre>\n"
             )
@@ -92,12 +96,6 @@ fn plain(code: &str, lang: Option<&str>, known: bool) -> Highlighted {
         None => format!("<pre class=\"code\"><code>{body}</code></pre>\n"),
     };
     Highlighted { html, known }
-}
-
-fn escape_attr(s: &str) -> String {
-    s.chars()
-        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '+' | '#' | '.'))
-        .collect()
 }
 
 /// The stylesheet for the classes above, from one of syntect's bundled themes.
@@ -123,6 +121,17 @@ mod tests {
         assert!(out.known);
         assert!(out.html.contains("class=\"hl-"), "{}", out.html);
         assert!(out.html.starts_with("<pre class=\"code\" data-lang=\"rust\">"));
+    }
+
+    #[test]
+    fn the_language_name_is_escaped_whole_and_options_after_a_comma_still_highlight() {
+        let h = Highlighter::new();
+        let out = h.highlight("x", "föö\"<");
+        assert!(!out.known);
+        assert!(out.html.contains("class=\"language-föö&quot;&lt;\""), "{}", out.html);
+        let out = h.highlight("fn main() {}\n", "rust,ignore");
+        assert!(out.known && out.html.contains("class=\"hl-"), "{}", out.html);
+        assert!(out.html.contains("class=\"language-rust,ignore\""), "{}", out.html);
     }
 
     #[test]

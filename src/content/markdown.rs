@@ -80,8 +80,8 @@ pub trait LinkResolver: Sync {
     fn resolve(&self, dest: &str) -> LinkAction;
 
     /// Decides what to do with the `index`-th image (from 0) of the body, whose text
-    /// alternative is `alt`.
-    fn picture(&self, _dest: &str, _alt: &str, _index: usize) -> PictureAction {
+    /// alternative is `alt` and whose title (`![alt](a.jpg "title")`) is `title`.
+    fn picture(&self, _dest: &str, _alt: &str, _title: &str, _index: usize) -> PictureAction {
         PictureAction::Keep
     }
 }
@@ -214,9 +214,7 @@ pub fn render(body: &str, cx: &MarkdownContext<'_>) -> Rendered {
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
-                    CodeBlockKind::Fenced(info) => {
-                        info.split([' ', ',', '{']).next().unwrap_or("").to_owned()
-                    }
+                    CodeBlockKind::Fenced(info) => code_language(info).to_owned(),
                     CodeBlockKind::Indented => String::new(),
                 };
                 let mut code = String::new();
@@ -267,7 +265,7 @@ pub fn render(body: &str, cx: &MarkdownContext<'_>) -> Rendered {
                 }
                 let index = images_seen;
                 images_seen += 1;
-                match cx.resolver.picture(dest_url, &alt, index) {
+                match cx.resolver.picture(dest_url, &alt, title, index) {
                     PictureAction::Html(html) => {
                         let (c, w) = count_words(&alt);
                         cjk_chars += c;
@@ -304,10 +302,7 @@ pub fn render(body: &str, cx: &MarkdownContext<'_>) -> Rendered {
                 }
             }
             Event::SoftBreak => {
-                let before = last_char(&source[..i]);
-                let after = first_char(&source[i + 1..]);
-                let joins = matches!((before, after), (Some(a), Some(b)) if wide(a) && wide(b));
-                if !joins {
+                if !joins_without_space(&source[..i], &source[i + 1..]) {
                     events.push(Event::SoftBreak);
                 }
             }
@@ -386,30 +381,47 @@ fn heading_level(l: HeadingLevel) -> u8 {
     l as u8
 }
 
-fn wide(c: char) -> bool {
-    is_cjk(c) || is_cjk_punct(c)
+/// The language of a fenced code block: the first word of its info string, whole, as
+/// CommonMark says (` ``` föö bar` → `föö`); it is HTML-escaped where it is written.
+fn code_language(info: &str) -> &str {
+    info.split(|c: char| c.is_ascii_whitespace()).find(|w| !w.is_empty()).unwrap_or("")
 }
 
-fn last_char(events: &[(Event<'_>, std::ops::Range<usize>)]) -> Option<char> {
-    for (e, _) in events.iter().rev() {
-        match e {
-            Event::Text(t) | Event::Code(t) => return t.chars().last(),
-            Event::Start(_) | Event::End(_) => continue,
-            _ => return None,
+/// Whether a soft line break between `before` and `after` joins the lines without a
+/// space: only between two CJK characters (ideographs, kana, hangul, full-width
+/// punctuation), whatever the page's language. Curly quotes, dashes, ellipses and the
+/// middle dot are shared with Western text, so they are looked through: `他说：“好”`
+/// + newline + `“不”` joins, `She said “yes”` + newline + `“no”` keeps its space.
+fn joins_without_space(
+    before: &[(Event<'_>, std::ops::Range<usize>)],
+    after: &[(Event<'_>, std::ops::Range<usize>)],
+) -> bool {
+    fn side<'a, 'b: 'a>(events: impl Iterator<Item = &'a Event<'b>>, backwards: bool) -> bool {
+        let telling = |c: &char| !shared_punctuation(*c);
+        for e in events {
+            match e {
+                Event::Text(t) | Event::Code(t) => {
+                    let c = if backwards {
+                        t.chars().rev().find(telling)
+                    } else {
+                        t.chars().find(telling)
+                    };
+                    if let Some(c) = c {
+                        return is_cjk(c) || is_cjk_punct(c);
+                    }
+                }
+                Event::Start(_) | Event::End(_) => {}
+                _ => return false,
+            }
         }
+        false
     }
-    None
+    side(before.iter().rev().map(|(e, _)| e), true) && side(after.iter().map(|(e, _)| e), false)
 }
 
-fn first_char(events: &[(Event<'_>, std::ops::Range<usize>)]) -> Option<char> {
-    for (e, _) in events {
-        match e {
-            Event::Text(t) | Event::Code(t) => return t.chars().next(),
-            Event::Start(_) | Event::End(_) => continue,
-            _ => return None,
-        }
-    }
-    None
+/// Punctuation that Chinese and Western text share (so it says nothing of the script).
+fn shared_punctuation(c: char) -> bool {
+    matches!(c, '“' | '”' | '‘' | '’' | '—' | '–' | '…' | '·')
 }
 
 /// (Chinese/Japanese/Korean characters, words in other scripts) in `text`.
@@ -505,6 +517,60 @@ mod tests {
     fn soft_break_after_chinese_punctuation_is_dropped() {
         let r = md("第一句，\n第二句。");
         assert!(r.html.contains("<p>第一句，第二句。</p>"), "{}", r.html);
+    }
+
+    #[test]
+    fn soft_break_joins_only_between_cjk_characters() {
+        // Curly quotes, dashes and ellipses are shared with English: they do not join.
+        let r = md("She said “yes”\n“no” — and…\n“maybe”.\n\nWait—\n‘done’…\n…");
+        assert!(r.html.contains("<p>She said “yes”\n“no” — and…\n“maybe”.</p>"), "{}", r.html);
+        assert!(r.html.contains("<p>Wait—\n‘done’…\n…</p>"), "{}", r.html);
+        // Between Chinese text they are looked through: the lines still join.
+        let r = md("他说：“好”\n“不好”……\n——这是后话。\n\n*强调*\n`代码`");
+        assert!(r.html.contains("<p>他说：“好”“不好”……——这是后话。</p>"), "{}", r.html);
+        assert!(r.html.contains("<p><em>强调</em><code>代码</code></p>"), "{}", r.html);
+        // A Chinese character next to a Latin word keeps the break.
+        let r = md("中文\nEnglish\n\nEnglish\n中文");
+        assert!(r.html.contains("<p>中文\nEnglish</p>") && r.html.contains("<p>English\n中文</p>"));
+    }
+
+    #[test]
+    fn code_block_language_is_the_whole_first_word_escaped() {
+        let r = md("``` föö bar\nx\n```\n\n````;\ny\n````\n\n```a\"b\nz\n```\n");
+        assert!(r.html.contains("<code class=\"language-föö\">x\n</code>"), "{}", r.html);
+        assert!(r.html.contains("<code class=\"language-;\">y\n</code>"), "{}", r.html);
+        assert!(r.html.contains("<code class=\"language-a&quot;b\">"), "{}", r.html);
+    }
+
+    #[test]
+    fn an_image_title_reaches_the_picture() {
+        struct Pictures;
+        impl LinkResolver for Pictures {
+            fn resolve(&self, _: &str) -> LinkAction {
+                LinkAction::Keep
+            }
+            fn picture(&self, dest: &str, alt: &str, title: &str, _: usize) -> PictureAction {
+                PictureAction::Html(format!(
+                    "<picture data-src=\"{dest}\" data-alt=\"{alt}\" data-title=\"{title}\">"
+                ))
+            }
+        }
+        let h = Highlighter::new();
+        let body = "![一张照片](a.jpg \"标题\")";
+        let cx = MarkdownContext {
+            file: Path::new("a.md"),
+            file_text: body,
+            body_line_offset: 0,
+            cjk: true,
+            highlighter: &h,
+            resolver: &Pictures,
+        };
+        let r = render(body, &cx);
+        assert!(
+            r.html.contains("data-src=\"a.jpg\" data-alt=\"一张照片\" data-title=\"标题\""),
+            "{}",
+            r.html
+        );
     }
 
     #[test]

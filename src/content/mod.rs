@@ -14,6 +14,7 @@ pub mod highlight;
 pub mod kinds;
 pub mod markdown;
 pub mod safe_urls;
+pub mod schema;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};

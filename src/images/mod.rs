@@ -309,6 +309,9 @@ pub struct PictureValue {
     pub og: String,
     /// The text alternative.
     pub alt: String,
+    /// The Markdown image's title (`![alt](a.jpg "title")`), kept on the `<img>`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
 }
 
 impl PictureValue {
@@ -332,6 +335,7 @@ impl PictureValue {
             height: largest.height,
             og: url(&p.og),
             alt: alt.to_owned(),
+            title: None,
         }
     }
 
@@ -344,8 +348,10 @@ impl PictureValue {
             r#" loading="lazy" decoding="async""#
         };
         let class = class.map(|c| format!(r#" class="{}""#, escape(c))).unwrap_or_default();
+        let title =
+            self.title.as_ref().map(|t| format!(r#" title="{}""#, escape(t))).unwrap_or_default();
         format!(
-            r#"<picture{class}><source type="image/webp" srcset="{}" sizes="{}"><img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}"{loading}></picture>"#,
+            r#"<picture{class}><source type="image/webp" srcset="{}" sizes="{}"><img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}"{title}{loading}></picture>"#,
             escape(&self.webp_srcset),
             escape(sizes),
             escape(&self.src),
@@ -374,6 +380,7 @@ impl PictureValue {
             height: n("height")?,
             og: s("og")?,
             alt: s("alt").unwrap_or_default(),
+            title: s("title"),
         })
     }
 }

@@ -127,7 +127,7 @@ pub fn is_relative(dest: &str) -> bool {
 }
 
 impl LinkResolver for DocLinks<'_> {
-    fn picture(&self, dest: &str, alt: &str, index: usize) -> PictureAction {
+    fn picture(&self, dest: &str, alt: &str, title: &str, index: usize) -> PictureAction {
         if !is_relative(dest) {
             return PictureAction::Keep;
         }
@@ -138,7 +138,8 @@ impl LinkResolver for DocLinks<'_> {
             // The first image of the body is above the fold unless the page shows a
             // photo in its header.
             let eager = index == 0 && !crate::images::fields::has_header_picture(self.doc);
-            let v = crate::images::PictureValue::new(p, &site.config, alt);
+            let mut v = crate::images::PictureValue::new(p, &site.config, alt);
+            v.title = Some(title.to_owned()).filter(|t| !t.is_empty());
             return PictureAction::Html(v.html(&site.config.images.sizes, eager, None));
         }
         match crate::images::problem_diagnostic(&found, &site.assets) {

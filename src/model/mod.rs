@@ -176,6 +176,8 @@ pub struct Skipped {
     pub path: String,
     /// Whether it was left out because it expired.
     pub expired: bool,
+    /// Its title, and when it will be published (a future-dated page).
+    pub publishes: Option<(Zoned, String)>,
 }
 
 /// The whole site.
@@ -307,11 +309,17 @@ pub fn build(config: Config, loaded: Loaded, rules: &PublishRules) -> (Site, Dia
         };
         if let Some(reason) = unpublished(&doc, rules) {
             let expired = reason.starts_with("expired");
+            let publishes = doc
+                .date
+                .clone()
+                .filter(|d| !doc.draft && !expired && d.timestamp() > rules.now)
+                .map(|d| (d, doc.title.clone()));
             skipped.push(Skipped {
                 file: src.file.clone(),
                 reason,
                 path: doc.path.clone(),
                 expired,
+                publishes,
             });
             continue;
         }

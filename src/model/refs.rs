@@ -43,6 +43,27 @@ pub fn city_slug(canonical: &str) -> &str {
     stem.rsplit('/').next().unwrap_or(stem)
 }
 
+/// The slug of the page whose name or title an editor wrote instead of its slug:
+/// `哈尔滨市` or `哈尔滨` for `harbin` (哈尔滨市), `Harbin` for its English title.
+fn named<'a>(names: &BTreeMap<&'a str, (String, Vec<&str>)>, written: &str) -> Option<&'a str> {
+    let written = written.trim();
+    let fold = |s: &str| s.trim().to_lowercase();
+    let w = fold(written);
+    if w.chars().count() < 2 {
+        return None;
+    }
+    let exact = names.iter().find(|(_, (_, all))| all.iter().any(|n| fold(n) == w));
+    // A name written without its suffix (哈尔滨 for 哈尔滨市, 大兴安岭 for 大兴安岭地区),
+    // when only one page's name starts with it.
+    let prefix = || {
+        let mut hits =
+            names.iter().filter(|(_, (_, all))| all.iter().any(|n| fold(n).starts_with(&w)));
+        let first = hits.next()?;
+        hits.next().is_none().then_some(first)
+    };
+    exact.or_else(prefix).map(|(slug, _)| *slug)
+}
+
 /// Checks every reference and builds the reverse lists.
 pub fn resolve(
     config: &Config,
@@ -54,9 +75,19 @@ pub fn resolve(
     let mut ds = Diagnostics::new();
     // slug → canonical of every city source (published or not, any language).
     let mut city_sources: BTreeMap<&str, &str> = BTreeMap::new();
+    // Editors think in names: (slug, name in the default language, every name and title).
+    let mut city_names: BTreeMap<&str, (String, Vec<&str>)> = BTreeMap::new();
     for s in sources {
-        if matches!(s.front_matter.data, KindData::City(_)) {
-            city_sources.insert(city_slug(&s.canonical), &s.canonical);
+        if let KindData::City(f) = &s.front_matter.data {
+            let slug = city_slug(&s.canonical);
+            city_sources.insert(slug, &s.canonical);
+            let entry = city_names.entry(slug).or_default();
+            let name = f.city.as_deref().or(s.front_matter.title.as_deref());
+            if s.lang == config.default_language || entry.0.is_empty() {
+                entry.0 = name.unwrap_or(slug).to_owned();
+            }
+            entry.1.extend(f.city.as_deref());
+            entry.1.extend(s.front_matter.title.as_deref());
         }
     }
     let file_of =
@@ -71,8 +102,11 @@ pub fn resolve(
     };
     let dangling_city = |d: &Doc, slug: &str, field: &str| {
         let (l, c) = line_of(d, slug);
-        let hint = match closest(slug, city_sources.keys().copied()) {
-            Some(best) => format!("did you mean `{best}`?"),
+        let hint = match named(&city_names, slug).or_else(|| closest(slug, city_sources.keys().copied())) {
+            Some(best) => match city_names.get(best) {
+                Some((name, _)) if name != best => format!("did you mean `{best}` ({name})?"),
+                _ => format!("did you mean `{best}`?"),
+            },
             None => "use the file name of a page in a section with `kind: city`, such as `harbin` for content/cities/harbin.md".to_owned(),
         };
         Diagnostic::error("E0204", format!("`{field}: {slug}` does not name a city page"))
@@ -216,21 +250,24 @@ pub fn resolve(
     (refs, ds)
 }
 
+/// When an activity opens and closes (the moment its status changes). A bare date in
+/// `ends` (no time) means the end of that day.
+pub fn activity_window(d: &Doc) -> Option<(jiff::Zoned, jiff::Zoned)> {
+    let KindData::Activity(a) = &d.data else { return None };
+    let starts = d.kind_dates.starts.clone()?;
+    let ends = d.kind_dates.ends.as_ref()?;
+    let bare = a.ends.as_deref().is_some_and(|e| e.trim().len() == 10);
+    let end = if bare { ends.checked_add(jiff::Span::new().days(1)).ok()? } else { ends.clone() };
+    Some((starts, end))
+}
+
 /// Whether an activity is upcoming, open or closed at `now`. A bare date in `ends`
 /// (no time) means the end of that day.
 pub fn activity_status(d: &Doc, now: Timestamp) -> Option<&'static str> {
-    let KindData::Activity(a) = &d.data else { return None };
-    let starts = d.kind_dates.starts.as_ref()?;
-    let ends = d.kind_dates.ends.as_ref()?;
-    let bare = a.ends.as_deref().is_some_and(|e| e.trim().len() == 10);
-    let end = if bare {
-        ends.checked_add(jiff::Span::new().days(1)).ok()?.timestamp()
-    } else {
-        ends.timestamp()
-    };
+    let (starts, end) = activity_window(d)?;
     Some(if now < starts.timestamp() {
         "upcoming"
-    } else if now < end {
+    } else if now < end.timestamp() {
         "open"
     } else {
         "closed"
@@ -240,6 +277,21 @@ pub fn activity_status(d: &Doc, now: Timestamp) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_lead_to_slugs() {
+        let mut names = BTreeMap::new();
+        names.insert("harbin", ("哈尔滨市".to_owned(), vec!["哈尔滨市", "哈尔滨", "Harbin"]));
+        names.insert("daxinganling", ("大兴安岭地区".to_owned(), vec!["大兴安岭地区"]));
+        names.insert("daqing", ("大庆市".to_owned(), vec!["大庆市"]));
+        assert_eq!(named(&names, "哈尔滨市"), Some("harbin"));
+        assert_eq!(named(&names, "harbin"), Some("harbin"));
+        assert_eq!(named(&names, "大兴安岭"), Some("daxinganling"));
+        // 大 starts two names (and is one character): no guess.
+        assert_eq!(named(&names, "大"), None);
+        assert_eq!(named(&names, "大庆"), Some("daqing"));
+        assert_eq!(named(&names, "齐齐哈尔"), None);
+    }
 
     #[test]
     fn city_slugs() {

@@ -10,7 +10,7 @@ use super::Sink;
 
 /// File types worth compressing.
 const TEXT: &[&str] =
-    &["html", "css", "js", "xml", "txt", "json", "svg", "ics", "csv", "md", "map"];
+    &["html", "css", "js", "xml", "txt", "json", "webmanifest", "svg", "ics", "csv", "md", "map"];
 
 fn is_text(rel: &str) -> bool {
     rel.rsplit_once('.').is_some_and(|(_, ext)| TEXT.contains(&ext.to_ascii_lowercase().as_str()))

@@ -150,6 +150,7 @@ pub fn make_tera(theme: &Theme, shared: &Arc<Shared>) -> Result<Tera, Diagnostic
     tera.register_test("after", tera_contrib::dates::is_after);
     tera.register_filter("urlencode", tera_contrib::urlencode::urlencode);
     tera.register_filter("urlencode_strict", tera_contrib::urlencode::urlencode_strict);
+    tera.register_filter("json_encode", tera_contrib::json::json_encode);
 
     let s = shared.clone();
     tera.register_function("t", move |kwargs: Kwargs, state: &State| -> TeraResult<String> {
@@ -162,12 +163,17 @@ pub fn make_tera(theme: &Theme, shared: &Arc<Shared>) -> Result<Tera, Diagnostic
         }
     });
     let s = shared.clone();
+    let fingerprints = theme.fingerprints.clone();
     tera.register_function("url", move |kwargs: Kwargs, state: &State| -> TeraResult<String> {
         let path = kwargs.must_get::<&str>("path")?;
         let lang = s.lang_arg(&kwargs, state)?;
         if path.starts_with("@/") {
             let id = s.find(path, &lang)?;
             return Ok(s.site.permalink(&s.site.docs[id]));
+        }
+        // A static file written under a content hash: its hashed name.
+        if let Some(hashed) = fingerprints.get(path.trim_start_matches('/')) {
+            return Ok(s.site.config.permalink(&format!("/{hashed}")));
         }
         let explicit = kwargs.get::<&str>("lang")?.is_some();
         let prefix = if explicit { s.site.config.lang_prefix(&lang) } else { String::new() };
@@ -297,6 +303,9 @@ pub fn make_tera(theme: &Theme, shared: &Arc<Shared>) -> Result<Tera, Diagnostic
         needed.entry("term.html".into()).or_insert_with(|| "the taxonomy terms".into());
     }
     needed.entry("404.html".into()).or_insert_with(|| "the 404 page".into());
+    if theme.templates.contains_key(MANIFEST) {
+        needed.entry(MANIFEST.into()).or_insert_with(|| "the web app manifest".into());
+    }
     if site.config.search {
         needed
             .entry("search.html".into())
@@ -610,6 +619,8 @@ pub enum JobKind {
     Term(usize, usize),
     /// The 404 page of a language.
     NotFound(String),
+    /// The web app manifest of a language (when the theme has its template).
+    Manifest(String),
     /// A redirect page for an alias of a document.
     Alias(DocId, String),
     /// An Atom feed: site (None), section or term, per language.
@@ -653,6 +664,10 @@ pub struct Job {
     /// What to make.
     pub kind: JobKind,
 }
+
+/// The template of the web app manifest, rendered once per language to
+/// `manifest.webmanifest` (`/en/manifest.webmanifest`); a theme without it has none.
+pub const MANIFEST: &str = "manifest.webmanifest";
 
 fn index_path(url_path: &str) -> String {
     format!("{}index.html", url_path.trim_start_matches('/'))
@@ -759,6 +774,13 @@ pub fn plan(site: &Site, theme: &Theme) -> (Vec<Job>, Diagnostics) {
             origin: "the 404 page".into(),
             kind: JobKind::NotFound(l.code.clone()),
         });
+        if theme.templates.contains_key(MANIFEST) {
+            jobs.push(Job {
+                out: format!("{}{MANIFEST}", format!("{prefix}/").trim_start_matches('/')),
+                origin: format!("the web app manifest (templates/{MANIFEST})"),
+                kind: JobKind::Manifest(l.code.clone()),
+            });
+        }
     }
     for l in &site.config.languages {
         let prefix = format!("{}/", site.config.lang_prefix(&l.code));
@@ -814,7 +836,7 @@ pub fn plan(site: &Site, theme: &Theme) -> (Vec<Job>, Diagnostics) {
     jobs.push(Job { out: "robots.txt".into(), origin: "robots.txt".into(), kind: JobKind::Robots });
     for (rel, (src, display)) in &theme.statics {
         jobs.push(Job {
-            out: rel.clone(),
+            out: theme.fingerprints.get(rel).unwrap_or(rel).clone(),
             origin: display.display().to_string(),
             kind: JobKind::Static(src.clone()),
         });
@@ -1133,6 +1155,11 @@ fn render_job(
                 }),
             );
             render("404.html", &cx, &format!("the 404 page ({lang})"))
+        }
+        JobKind::Manifest(lang) => {
+            let path = format!("{}/{MANIFEST}", site.config.lang_prefix(lang));
+            let cx = base_context(shared, lang, &path, &[]);
+            render(MANIFEST, &cx, &format!("the web app manifest ({lang})"))
         }
         JobKind::SearchPage(lang) => {
             let path = format!("{}/search/", site.config.lang_prefix(lang));

@@ -43,8 +43,40 @@ pub struct Theme {
     pub templates: BTreeMap<String, TextFile>,
     /// Interface-string files by language code; the site's file (if any) comes second.
     pub i18n: BTreeMap<String, Vec<TextFile>>,
-    /// Static files by output path.
+    /// Static files by path under `static/`.
     pub statics: BTreeMap<String, (FileSource, PathBuf)>,
+    /// The output path of each static file written under a content hash
+    /// (`css/site.css` → `css/site.5d41402a.css`); see [`fingerprinted`].
+    pub fingerprints: BTreeMap<String, String>,
+}
+
+/// Whether the static file `rel` is written under a content hash: CSS and JavaScript
+/// from the theme or the site, and the theme's images (and the site's files that
+/// replace them). Pages reach them only through `url(path=…)`, so their names can change
+/// with their content and servers can cache them for a year. `favicon.ico` keeps its
+/// name: browsers ask for `/favicon.ico` by themselves.
+pub fn fingerprinted(rel: &str, from_theme: bool) -> bool {
+    let ext = rel.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    match ext.as_str() {
+        _ if rel == "favicon.ico" => false,
+        "css" | "js" | "mjs" => true,
+        "svg" | "png" | "jpg" | "jpeg" | "gif" | "webp" | "avif" | "ico" | "woff" | "woff2" => {
+            from_theme
+        }
+        _ => false,
+    }
+}
+
+/// `css/site.css` with the hash `5d41402a` → `css/site.5d41402a.css`.
+pub fn hashed_name(rel: &str, hash: &str) -> String {
+    let (dir, file) = match rel.rsplit_once('/') {
+        Some((d, f)) => (format!("{d}/"), f),
+        None => (String::new(), rel),
+    };
+    match file.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() => format!("{dir}{stem}.{hash}.{ext}"),
+        _ => format!("{dir}{file}.{hash}"),
+    }
 }
 
 impl Theme {
@@ -104,6 +136,8 @@ impl Theme {
             );
             return Err(ds);
         }
+        let theme_statics: std::collections::BTreeSet<String> =
+            theme.statics.keys().cloned().collect();
         // The site's own overrides.
         read_dir_into(
             root,
@@ -133,6 +167,15 @@ impl Theme {
             },
         );
         ds.extend(links);
+        for (rel, (src, display)) in &theme.statics {
+            if !fingerprinted(rel, theme_statics.contains(rel)) {
+                continue;
+            }
+            if let Some(bytes) = read_bytes(src, display, &mut ds) {
+                let hash = blake3::hash(&bytes).to_hex();
+                theme.fingerprints.insert(rel.clone(), hashed_name(rel, &hash[..8]));
+            }
+        }
         if ds.has_errors() { Err(ds) } else { Ok(theme) }
     }
 
@@ -162,19 +205,23 @@ impl Theme {
     }
 }
 
-fn read_text(src: &FileSource, display: &Path, ds: &mut Diagnostics) -> Option<String> {
-    let bytes = match src {
+fn read_bytes(src: &FileSource, display: &Path, ds: &mut Diagnostics) -> Option<Vec<u8>> {
+    match src {
         FileSource::Disk(p) => match std::fs::read(p) {
-            Ok(b) => b,
+            Ok(b) => Some(b),
             Err(e) => {
                 ds.push(
                     Diagnostic::error("E0109", format!("cannot read the file: {e}")).file(display),
                 );
-                return None;
+                None
             }
         },
-        FileSource::Embedded(b) => b.to_vec(),
-    };
+        FileSource::Embedded(b) => Some(b.to_vec()),
+    }
+}
+
+fn read_text(src: &FileSource, display: &Path, ds: &mut Diagnostics) -> Option<String> {
+    let bytes = read_bytes(src, display, ds)?;
     match String::from_utf8(bytes) {
         Ok(s) => {
             Some(s.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(s).replace("\r\n", "\n"))
@@ -222,4 +269,49 @@ pub fn embedded_files(dir: &'static Dir<'static>) -> Vec<(String, &'static [u8])
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashed_names_keep_the_folder_and_extension() {
+        assert_eq!(hashed_name("css/site.css", "5d41402a"), "css/site.5d41402a.css");
+        assert_eq!(hashed_name("favicon.svg", "0123abcd"), "favicon.0123abcd.svg");
+        assert_eq!(hashed_name("js/a.b.mjs", "0123abcd"), "js/a.b.0123abcd.mjs");
+        assert_eq!(hashed_name("LICENSE", "0123abcd"), "LICENSE.0123abcd");
+    }
+
+    #[test]
+    fn which_files_are_fingerprinted() {
+        assert!(fingerprinted("css/site.css", true));
+        assert!(fingerprinted("js/extra.js", false), "a site's own script");
+        assert!(fingerprinted("icons/touch.png", true));
+        assert!(!fingerprinted("img/logo.png", false), "a site's image may be linked by name");
+        assert!(!fingerprinted("favicon.ico", true), "browsers ask for /favicon.ico");
+        assert!(!fingerprinted("robots.txt", true));
+        assert!(!fingerprinted("docs/form.pdf", true));
+    }
+
+    #[test]
+    fn the_embedded_theme_is_fingerprinted_by_content() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("site.yaml"), "").unwrap();
+        let theme = Theme::load(dir.path(), "default").unwrap();
+        let css = &theme.fingerprints["css/site.css"];
+        let (_, bytes) = embedded_files(&DEFAULT_THEME)
+            .into_iter()
+            .find(|(p, _)| p == "static/css/site.css")
+            .unwrap();
+        let hash = blake3::hash(bytes).to_hex();
+        assert_eq!(css, &format!("css/site.{}.css", &hash[..8]));
+        assert!(!theme.fingerprints.contains_key("favicon.ico"));
+        // A site's own file that replaces the theme's gets its own hash.
+        std::fs::create_dir_all(dir.path().join("static/css")).unwrap();
+        std::fs::write(dir.path().join("static/css/site.css"), "body{}").unwrap();
+        let theme = Theme::load(dir.path(), "default").unwrap();
+        let hash = blake3::hash(b"body{}").to_hex();
+        assert_eq!(theme.fingerprints["css/site.css"], format!("css/site.{}.css", &hash[..8]));
+    }
 }
