@@ -282,6 +282,7 @@ pub fn prepare(
                 cjk,
                 highlighter: &highlighter,
                 resolver: &recording,
+                trusted_html: site.config.trusted_html,
             };
             let rendered = Arc::new(markdown::render(src.body(), &cx));
             let entry = md_cache
@@ -344,6 +345,9 @@ pub fn prepare(
     fail_if_errors(&ds)?;
     let tera = tera.expect("no template errors");
     timer.lap("templates");
+    // Warnings of the stages before Markdown (control characters removed, an unusable
+    // image cache).
+    warnings.extend(ds.into_iter().filter(|d| d.severity == Severity::Warning));
 
     Ok(Prepared { shared, tera, theme, jobs, warnings, timer })
 }

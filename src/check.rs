@@ -17,10 +17,7 @@ use crate::build::{BuildError, BuildOptions, run_pipeline};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::output::MemorySink;
 
-mod external;
 mod html;
-
-pub use external::{MAX_WAIT, Politeness, fetch_external};
 
 /// Output format of `fenjin check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -51,13 +48,6 @@ pub struct CheckArgs {
     /// Seconds to wait for each external link.
     #[arg(long, value_name = "SECONDS", default_value_t = 10, requires = "external")]
     pub timeout: u64,
-    /// Tries after the first for an external link that fails in a way that may pass
-    /// (no connection, a server error, 429 Too Many Requests).
-    #[arg(long, value_name = "N", default_value_t = 2, requires = "external")]
-    pub retries: u32,
-    /// External requests to one host at a time.
-    #[arg(long, value_name = "N", default_value_t = 2, requires = "external")]
-    pub per_host: usize,
 }
 
 /// What a check found.
@@ -76,13 +66,7 @@ impl CheckArgs {
     pub fn run(&self) -> Result<(), BuildError> {
         let mut report = check_site(&self.site.options())?;
         if self.external {
-            let how = Politeness {
-                timeout: Duration::from_secs(self.timeout),
-                retries: self.retries,
-                per_host: self.per_host,
-                backoff: Duration::from_millis(500),
-            };
-            let found = fetch_external(&report.external, &how);
+            let found = fetch_external(&report, Duration::from_secs(self.timeout));
             let mut all = crate::diagnostics::Diagnostics::new();
             all.extend(std::mem::take(&mut report.diagnostics));
             all.extend(found);
@@ -184,16 +168,8 @@ pub fn check_site(opts: &BuildOptions) -> Result<CheckReport, BuildError> {
                     .nth(scheme.chars().count())
                     == Some(':');
             if has_scheme && matches!(scheme.as_str(), "javascript" | "vbscript") {
-                // The value as written, else its scheme as most people write it.
-                let written = if src.is_some_and(|s| s.text.contains(value))
-                    || templates.iter().any(|t| t.text.contains(value))
-                {
-                    value.to_owned()
-                } else {
-                    format!("{scheme}:")
-                };
                 ds.push(
-                    locate(&written, "E0409", Severity::Error, format!("`<{} {}>` runs a script: `{}`", r.tag, r.attr, shorten(value)))
+                    locate(&format!("{scheme}:"), "E0409", Severity::Error, format!("the `{}` of a `<{}>` runs a script: `{}`", r.attr, r.tag, shorten(value)))
                         .hint("link to a page or file instead; scripts in links do nothing on many phones and are a way in for attacks"),
                 );
                 continue;
@@ -201,7 +177,7 @@ pub fn check_site(opts: &BuildOptions) -> Result<CheckReport, BuildError> {
             if has_scheme && scheme == "data" {
                 if matches!(r.attr.as_str(), "href" | "action" | "formaction") && r.tag != "link" {
                     ds.push(
-                        locate("data:", "W0409", Severity::Warning, format!("`<{} {}>` is a `data:` URL: `{}`", r.tag, r.attr, shorten(value)))
+                        locate("data:", "W0409", Severity::Warning, format!("the `{}` of a `<{}>` is a `data:` URL: `{}`", r.attr, r.tag, shorten(value)))
                             .hint("browsers refuse to open `data:` links; put the content in a file of the site and link to that"),
                     );
                 }
@@ -291,8 +267,8 @@ pub fn check_site(opts: &BuildOptions) -> Result<CheckReport, BuildError> {
                         "E0401",
                         Severity::Error,
                         format!(
-                            "`<{} {}>` names `{value}`, which is no page or file of the site",
-                            r.tag, r.attr
+                            "the `{}` of a `<{}>`, `{value}`, is no page or file of the site",
+                            r.attr, r.tag
                         ),
                     )
                     .hint("fix the path, or add the file (beside the page, or under `static/`)")
@@ -396,38 +372,75 @@ pub fn check_site(opts: &BuildOptions) -> Result<CheckReport, BuildError> {
     }
 
     let mut all = Diagnostics::new();
-    all.extend(merge_repeats(ds.into_iter().collect()));
+    all.extend(ds);
     Ok(CheckReport { diagnostics: all.sorted(), external, fetched: false })
 }
 
-/// One finding per place: a template line that makes the same problem on many pages is
-/// reported once, with the pages in its notes.
-fn merge_repeats(ds: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    let mut out: Vec<Diagnostic> = Vec::with_capacity(ds.len());
-    // (code, file, line, column, message) → index in `out`.
-    type Place = (String, Option<std::path::PathBuf>, Option<usize>, Option<usize>, String);
-    let mut seen: HashMap<Place, usize> = HashMap::new();
-    for d in ds {
-        let key = (d.code.to_owned(), d.file.clone(), d.line, d.column, d.message.clone());
-        if d.line.is_none() {
-            out.push(d);
-            continue;
-        }
-        match seen.get(&key) {
-            Some(&i) => {
-                for n in d.notes {
-                    if !out[i].notes.contains(&n) {
-                        out[i].notes.push(n);
+/// Fetches each external link once, a few at a time: a link that answers 404 or 410 is
+/// an error (E0407); one that fails otherwise (a server error, no answer, a bad name or
+/// certificate) is a warning (W0408), as it may be passing. Each diagnostic names the
+/// sources of the pages with the link.
+pub fn fetch_external(report: &CheckReport, timeout: Duration) -> Vec<Diagnostic> {
+    use rayon::prelude::*;
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(timeout))
+        .http_status_as_error(false)
+        .max_redirects(10)
+        // A fresh connection for every request: each link is asked once or twice, and a
+        // server that refused HEAD may have left its connection in any state.
+        .max_idle_connections(0)
+        .max_idle_connections_per_host(0)
+        .user_agent(concat!("fenjin-check/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .into();
+    let Ok(pool) = rayon::ThreadPoolBuilder::new().num_threads(8).build() else {
+        return Vec::new();
+    };
+    let links: Vec<(&String, &BTreeSet<String>)> = report.external.iter().collect();
+    let found: Vec<Option<Diagnostic>> = pool.install(|| {
+        links
+            .par_iter()
+            .map(|(url, pages)| {
+                let target =
+                    if url.starts_with("//") { format!("https:{url}") } else { (*url).clone() };
+                let problem = match agent.head(&target).call() {
+                    // Some servers refuse HEAD: ask again with GET.
+                    Ok(r) if matches!(r.status().as_u16(), 403 | 405 | 501) => {
+                        agent.get(&target).call().map(|r| r.status().as_u16())
                     }
+                    other => other.map(|r| r.status().as_u16()),
+                };
+                let d = match problem {
+                    Ok(code) if code < 400 => return None,
+                    Ok(code @ (404 | 410)) => Diagnostic::error(
+                        "E0407",
+                        format!("the external link `{url}` leads nowhere (HTTP {code})"),
+                    )
+                    .hint("update or remove the link; the Internet Archive may have a copy"),
+                    Ok(code) => Diagnostic::warning(
+                        "W0408",
+                        format!("the external link `{url}` answered HTTP {code}"),
+                    )
+                    .hint("the site may be down for now; check again later or in a browser"),
+                    Err(e) => Diagnostic::warning(
+                        "W0408",
+                        format!("the external link `{url}` could not be fetched: {e}"),
+                    )
+                    .hint(
+                        "check the address in a browser; it may be down, slow or blocked from here",
+                    ),
+                };
+                let mut pages = pages.iter();
+                let first = pages.next().cloned().unwrap_or_default();
+                let mut d = d.file(first);
+                for more in pages {
+                    d = d.note(format!("also on {more}"));
                 }
-            }
-            None => {
-                seen.insert(key, out.len());
-                out.push(d);
-            }
-        }
-    }
-    out
+                Some(d)
+            })
+            .collect()
+    });
+    found.into_iter().flatten().collect()
 }
 
 /// A URL cut to a readable length for a message.

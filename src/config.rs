@@ -87,6 +87,8 @@ struct RawConfig {
     #[serde(default = "yes")]
     search: bool,
     #[serde(default)]
+    trusted_html: bool,
+    #[serde(default)]
     campaign: Option<Campaign>,
     #[serde(default)]
     extra: Option<crate::yaml::Value>,
@@ -178,6 +180,10 @@ pub struct Config {
     pub public_security_filing: Option<String>,
     /// Write a search page and index per language (default true).
     pub search: bool,
+    /// The content's authors are trusted with script: Markdown may use `javascript:`,
+    /// `vbscript:` and non-image `data:` URLs, `on…` event attributes and `<script>`
+    /// (default false: each is a build error, E0205).
+    pub trusted_html: bool,
     /// The campaign block, passed to templates as `campaign`.
     pub campaign: Option<Campaign>,
     /// Free-form settings for templates (`site.extra`).
@@ -207,6 +213,10 @@ impl Config {
     pub fn parse(text: &str, file: &Path) -> Result<Config, Diagnostics> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let mut ds = Diagnostics::new();
+        if let Err(d) = crate::limits::check_yaml(text, text, 0, file) {
+            ds.push(d);
+            return Err(ds);
+        }
         let parsed = yaml::parse(text).map_err(yaml::Error::from).and_then(|root| {
             let raw = yaml::from_node::<RawConfig>(&root)?;
             Ok((root, raw))
@@ -356,6 +366,7 @@ impl Config {
             icp: raw.icp,
             public_security_filing: raw.public_security_filing,
             search: raw.search,
+            trusted_html: raw.trusted_html,
             campaign: raw.campaign,
             extra: raw.extra,
             images: raw.images,

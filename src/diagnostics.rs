@@ -139,11 +139,29 @@ impl Diagnostic {
             let _ = writeln!(out, "{pad}--> {loc}");
         }
         if let (Some(line), Some(text)) = (self.line, &self.source_line) {
-            let shown = text.replace('\t', "    ");
+            // A long line (a 200 KB line of `[`) is shown as a window around the column;
+            // control characters as U+FFFD, so the terminal shows what the caret points at.
+            const WINDOW: usize = 100;
+            let col = self.column.unwrap_or(1);
+            let chars: Vec<char> = text
+                .chars()
+                .map(|c| if crate::limits::is_forbidden_char(c) { '\u{fffd}' } else { c })
+                .collect();
+            let start = if chars.len() > WINDOW { (col - 1).saturating_sub(WINDOW / 2) } else { 0 };
+            let end = (start + WINDOW).min(chars.len());
+            let mut window: String = chars[start..end].iter().collect();
+            let mut before: String = chars[start..(col - 1).clamp(start, end)].iter().collect();
+            if start > 0 {
+                window.insert(0, '…');
+                before.insert(0, '…');
+            }
+            if end < chars.len() {
+                window.push('…');
+            }
+            let shown = window.replace('\t', "    ");
             let _ = writeln!(out, "{pad} |");
             let _ = writeln!(out, "{line} | {shown}");
-            if let Some(col) = self.column {
-                let before: String = text.chars().take(col - 1).collect();
+            if self.column.is_some() {
                 let width = before.replace('\t', "    ").width();
                 let _ = writeln!(out, "{pad} | {}^", " ".repeat(width));
             }

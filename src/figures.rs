@@ -219,10 +219,17 @@ pub fn months_svg(f: &Figures, label: &str) -> String {
 /// read Chinese correctly), with a total row.
 pub fn csv(f: &Figures, headers: [&str; 5]) -> String {
     fn field(s: &str) -> String {
+        let s = crate::limits::strip_forbidden(s);
+        // A cell starting with = + - @ is a formula to a spreadsheet: make it text.
+        let s = if s.starts_with(['=', '+', '-', '@', '\t']) {
+            format!("'{s}")
+        } else {
+            s.into_owned()
+        };
         if s.contains([',', '"', '\n', '\r']) {
             format!("\"{}\"", s.replace('"', "\"\""))
         } else {
-            s.to_owned()
+            s
         }
     }
     let mut out = String::from("\u{feff}");

@@ -35,17 +35,17 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub site: crate::cli::SiteArgs,
     /// The port; 0 picks a free one (the address is printed).
-    #[arg(short, long, default_value_t = 1111)]
+    #[arg(long, default_value_t = 1111)]
     pub port: u16,
     /// The address to listen on. 0.0.0.0 previews on a phone over the local network,
     /// and makes the site visible to everyone on that network.
-    #[arg(short = 'i', long, default_value = "127.0.0.1")]
+    #[arg(long, default_value = "127.0.0.1")]
     pub bind: String,
     /// The address readers use, when it is not this server's: a tunnel or a reverse
     /// proxy (e.g. https://preview.example.org). Without it, every page links to the
     /// host name the request came to (a phone on the local network gets
     /// http://192.168.x.y:1111/ links).
-    #[arg(short = 'u', long, value_name = "URL")]
+    #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
     /// Open the site in the default browser.
     #[arg(long)]
@@ -231,12 +231,9 @@ impl ServeArgs {
         // Watch before the first build and before telling anyone the address, so that no
         // change made after the address is printed can go unnoticed.
         watch(&root, opts, shared.clone())?;
-        // One line: scripts read it and may close the pipe after it.
-        match &self.base_url {
-            Some(_) => {
-                println!("serving {local_url}/, pages link to {base_url}/  (Ctrl-C to stop)")
-            }
-            None => println!("serving {local_url}/  (Ctrl-C to stop)"),
+        println!("serving {local_url}/  (Ctrl-C to stop)");
+        if self.base_url.is_some() {
+            println!("pages link to {base_url}/");
         }
 
         let server = Arc::new(server);

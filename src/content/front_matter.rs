@@ -202,6 +202,7 @@ impl FrontMatter {
     ) -> Result<FrontMatter, Vec<Diagnostic>> {
         let yaml = split.yaml;
         let off = split.yaml_line_offset;
+        crate::limits::check_yaml(yaml, file_text, off, file).map_err(|d| vec![d])?;
         let diagnose = |e: yaml::Error| vec![yaml::diagnose(&e, yaml, file_text, off, file)];
         let root = yaml::parse(yaml).map_err(|e| diagnose(e.into()))?;
         if !root.is_null() && !matches!(root.value, yaml::NodeValue::Map(_)) {
@@ -252,11 +253,10 @@ impl FrontMatter {
             }
             let (l, c) = key_at(key);
             let known = FIELDS.iter().chain(taxonomies).chain(kind.fields()).copied();
-            let hint = match (super::switchers::renamed(key), closest(key, known)) {
-                (Some(theirs), _) => theirs,
-                (None, Some(best)) => format!("did you mean `{best}`?"),
-                (None, None) if kind == Kind::Page => "put custom values under `extra:`".to_owned(),
-                (None, None) => format!(
+            let hint = match closest(key, known) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None if kind == Kind::Page => "put custom values under `extra:`".to_owned(),
+                None => format!(
                     "a `{}` page takes: {}; put other values under `extra:`",
                     kind.name(),
                     kind.fields().join(", ")

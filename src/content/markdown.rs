@@ -100,8 +100,11 @@ pub struct MarkdownContext<'a> {
     pub highlighter: &'a Highlighter,
     /// The link resolver of this page and language.
     pub resolver: &'a dyn LinkResolver,
+    /// site.yaml's `trusted_html`: script in the body is allowed (else E0205).
+    pub trusted_html: bool,
 }
 
+const MORE: &str = "<!-- more -->";
 const SUMMARY_MARK: &str = "<!--fenjin:summary-->";
 
 /// Renders a Markdown body.
@@ -131,9 +134,59 @@ pub fn render(body: &str, cx: &MarkdownContext<'_>) -> Rendered {
         body[start..offset.min(body.len())].chars().count() + 1
     };
 
+    let unsafe_here = |what: String, offset: usize, out: &mut Rendered| {
+        out.diagnostics.push(
+            Diagnostic::error("E0205", format!("{what} would run script in the reader's browser"))
+                .file(cx.file)
+                .at(cx.file_text, line_of(offset), column_of(offset))
+                .hint("link to a web page or a file instead; if everyone who can edit this site is trusted with script, set `trusted_html: true` in site.yaml"),
+        );
+    };
+
     let mut i = 0;
     while i < source.len() {
         let (event, range) = &source[i];
+        if !cx.trusted_html {
+            match event {
+                Event::Html(h) | Event::InlineHtml(h) => {
+                    // The event's text is its source, from `range.start` on (block HTML
+                    // inside a list or quote loses its indentation: the line stays right).
+                    for f in crate::content::safe_urls::scan_html(h) {
+                        let before = &h[..f.offset];
+                        let mut at = range.start;
+                        if let Some(nl) = before.rfind('\n') {
+                            let lines = before.matches('\n').count();
+                            let line_start = body[range.start..]
+                                .match_indices('\n')
+                                .nth(lines - 1)
+                                .map_or(range.start, |(p, _)| range.start + p + 1);
+                            at = line_start + (f.offset - nl - 1).min(body.len() - line_start);
+                        } else {
+                            at += f.offset;
+                        }
+                        while !body.is_char_boundary(at.min(body.len())) {
+                            at -= 1;
+                        }
+                        unsafe_here(f.what, at.min(body.len()), &mut out);
+                    }
+                }
+                Event::Start(Tag::Link { dest_url, .. }) => {
+                    if let Some(scheme) = crate::content::safe_urls::unsafe_url(dest_url, false) {
+                        unsafe_here(format!("a link to a `{scheme}` URL"), range.start, &mut out);
+                    }
+                }
+                Event::Start(Tag::Image { dest_url, .. }) => {
+                    if let Some(scheme) = crate::content::safe_urls::unsafe_url(dest_url, true) {
+                        unsafe_here(
+                            format!("an image from a `{scheme}` URL"),
+                            range.start,
+                            &mut out,
+                        );
+                    }
+                }
+                _ => {}
+            }
+        }
         match event {
             Event::Start(Tag::Heading { level, id, classes, attrs }) => {
                 // Collect the heading's inner events to compute its text.
@@ -253,7 +306,7 @@ pub fn render(body: &str, cx: &MarkdownContext<'_>) -> Rendered {
                     events.push(Event::SoftBreak);
                 }
             }
-            Event::Html(html) | Event::InlineHtml(html) if is_more_marker(html) => {
+            Event::Html(html) | Event::InlineHtml(html) if html.trim() == MORE => {
                 if summary_at.is_none() {
                     summary_at = Some(events.len());
                 }
@@ -326,15 +379,6 @@ fn resolve<'a>(
 
 fn heading_level(l: HeadingLevel) -> u8 {
     l as u8
-}
-
-/// The summary marker: `<!-- more -->`, or `<!--more-->` as Zola and Hugo write it
-/// (any spacing inside the comment).
-fn is_more_marker(html: &str) -> bool {
-    html.trim()
-        .strip_prefix("<!--")
-        .and_then(|r| r.strip_suffix("-->"))
-        .is_some_and(|inner| inner.trim() == "more")
 }
 
 /// The language of a fenced code block: the first word of its info string, whole, as
@@ -457,6 +501,7 @@ mod tests {
             cjk: true,
             highlighter: &h,
             resolver: &NoLinks,
+            trusted_html: false,
         };
         render(body, &cx)
     }
@@ -554,14 +599,6 @@ mod tests {
         let r = md("# 标题\n\n第一段。\n\n第二段。");
         assert_eq!(r.summary.as_deref(), Some("<h1 id=\"标题\">标题</h1>\n<p>第一段。</p>"));
         assert_eq!(md("").summary, None);
-        // Zola's and Hugo's spelling, without spaces.
-        for marker in ["<!--more-->", "<!--  more\t-->"] {
-            let r = md(&format!("第一段。\n\n第二段。\n\n{marker}\n\n第三段。"));
-            assert_eq!(r.summary.as_deref(), Some("<p>第一段。</p>\n<p>第二段。</p>"), "{marker}");
-            assert!(!r.html.contains("more"), "{}", r.html);
-        }
-        let r = md("第一段。\n\n<!-- more than this -->\n\n第二段。");
-        assert!(r.html.contains("more than this"), "not a marker: {}", r.html);
     }
 
     #[test]

@@ -13,8 +13,8 @@ pub mod front_matter;
 pub mod highlight;
 pub mod kinds;
 pub mod markdown;
+pub mod safe_urls;
 pub mod schema;
-pub mod switchers;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -52,6 +52,8 @@ pub struct SourceDoc {
     pub front_matter: FrontMatter,
     /// Hash of the file's bytes: the key of the caches kept between builds.
     pub hash: blake3::Hash,
+    /// Warnings about the file (control characters removed from the body).
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl SourceDoc {
@@ -133,29 +135,10 @@ pub fn load(
     let mut ds = Diagnostics::new();
     let mut md_files = Vec::new();
     let mut assets = Vec::new();
-    let walker = walkdir::WalkDir::new(content_dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !ignored(&e.file_name().to_string_lossy()));
-    for entry in walker {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                let path = e.path().map(|p| crate::diagnostics::relative_to(p, root));
-                let mut d =
-                    Diagnostic::error("E0109", format!("cannot read the content folder: {e}"));
-                if let Some(p) = path {
-                    d = d.file(p);
-                }
-                ds.push(d);
-                continue;
-            }
-        };
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let abs = entry.path().to_path_buf();
+    let (found, walk_ds) = crate::walk::walk(content_dir, root, &ignored);
+    ds.extend(walk_ds);
+    for entry in found {
+        let abs = entry.path;
         let Some(rel) = abs
             .strip_prefix(content_dir)
             .ok()
@@ -237,7 +220,10 @@ pub fn load(
     let mut fresh = Vec::new();
     for (rel, (r, f)) in sections.iter().chain(&pages).map(|(rel, _)| rel).zip(results) {
         match r {
-            Ok(doc) => docs.push(doc),
+            Ok(doc) => {
+                ds.extend(doc.warnings.iter().cloned());
+                docs.push(doc);
+            }
             Err(errs) => ds.extend(errs),
         }
         if let Some(f) = f {
@@ -328,15 +314,10 @@ fn parse_doc(
                 )),
         ]
     })?;
-    let text = front_matter::normalize(&raw);
+    let mut text = front_matter::normalize(&raw);
     let split = match front_matter::split(&text) {
         Ok(s) => s,
         Err(SplitError::Missing) => {
-            if let Some((message, hint)) = switchers::toml_front_matter(&text) {
-                return Err(vec![
-                    Diagnostic::error("E0101", message).file(file).at(&text, 1, 1).hint(hint),
-                ]);
-            }
             return Err(vec![
                 Diagnostic::error("E0101", "the file has no front matter")
                     .file(file)
@@ -358,6 +339,39 @@ fn parse_doc(
     };
     let base = canonical.rsplit('/').next().unwrap_or(&canonical);
     let is_section = base == "_index.md";
+    let mut split = split;
+    let mut warnings = Vec::new();
+    // Control characters pasted into the body (Word and WPS leave U+000B, U+000C,
+    // U+0001) would make the feeds invalid XML: they are removed, with a warning naming
+    // the first. In the front matter they are refused (see `limits`).
+    if let Some((offset, c)) =
+        split.body.char_indices().find(|(_, c)| crate::limits::is_forbidden_char(*c))
+    {
+        let body_start = text.len() - split.body.len();
+        let at = body_start + offset;
+        let line = text[..at].matches('\n').count() + 1;
+        let column =
+            text[..at].rfind('\n').map_or(&text[..at], |i| &text[i + 1..at]).chars().count() + 1;
+        let count = split.body.chars().filter(|c| crate::limits::is_forbidden_char(*c)).count();
+        warnings.push(
+            Diagnostic::warning(
+                "W0112",
+                format!(
+                    "the body contains {count} control character{} (the first is {}); {} removed",
+                    if count == 1 { "" } else { "s" },
+                    crate::limits::char_name(c),
+                    if count == 1 { "it was" } else { "they were" }
+                ),
+            )
+            .file(file)
+            .at(&text, line, column)
+            .hint("text pasted from Word or WPS often carries them; delete them from the file"),
+        );
+        let cleaned =
+            format!("{}{}", &text[..body_start], crate::limits::strip_forbidden(split.body));
+        text = cleaned;
+        split = front_matter::split(&text).expect("the front matter did not change");
+    }
     let fm = FrontMatter::parse(
         &split,
         &text,
@@ -381,6 +395,7 @@ fn parse_doc(
         front_matter_line,
         front_matter: fm,
         hash,
+        warnings,
     })
 }
 

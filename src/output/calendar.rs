@@ -96,5 +96,7 @@ pub fn calendar(site: &Site, lang: &str) -> Option<String> {
             _ => {}
         }
     }
-    (events > 0).then(|| cal.done().to_string())
+    // Front matter cannot carry control characters (see `limits`); should one come from
+    // elsewhere, the calendar stays valid RFC 5545 text (only CR, LF and tab are kept).
+    (events > 0).then(|| crate::limits::strip_forbidden(&cal.done().to_string()).into_owned())
 }

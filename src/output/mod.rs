@@ -194,16 +194,40 @@ pub fn check_output_dir(output: &Path, root: &Path, force: bool) -> Result<(), R
     Ok(())
 }
 
-/// A staging folder beside the output folder.
+/// Staging folders are named `.<output name>.fenjin-tmp-XXXXXX` beside the output
+/// folder, or `.fenjin-tmp-XXXXXX` inside it when it is a mount point.
+const STAGING_INFIX: &str = ".fenjin-tmp-";
+/// The former output while it is being deleted (the fallback swap).
+const OLD_PREFIX: &str = ".fenjin-old-";
+
+/// A staging folder for one build.
+///
+/// - It lives beside the output folder (same file system, so the swap is a rename), and
+///   holds fenjin's marker file and an exclusive `flock` for as long as its build runs:
+///   the kernel drops the lock when the process ends in any way, SIGKILL included.
+/// - A new staging folder first removes the stale ones: named like its own, with the
+///   marker, and whose lock can be taken (their build is gone). Nothing else is touched.
+/// - [`Staging::commit`] swaps it with the output in one step where the platform allows
+///   (Linux `renameat2(RENAME_EXCHANGE)`), so there is no moment without an output
+///   folder and a concurrent build's swap cannot interleave with it: the last build to
+///   swap wins, whole. Elsewhere the old output is renamed aside first.
+/// - When the output folder is a mount point (a container volume), which cannot be
+///   renamed, the staging folder is made inside it and its contents replace the
+///   output's entry by entry.
 #[derive(Debug)]
 pub struct Staging {
-    dir: tempfile::TempDir,
+    dir: PathBuf,
     output: PathBuf,
+    /// The staging folder is inside the output folder (a mount point).
+    inside: bool,
+    /// The open staging folder, locked while the build runs.
+    _lock: Option<std::fs::File>,
+    committed: bool,
 }
 
 impl Staging {
-    /// Creates `.<name>.fenjin-tmp-XXXX` beside `output` (creating `output`'s parent if
-    /// needed).
+    /// Creates the staging folder for `output` (creating `output`'s parent if needed),
+    /// after removing stale ones.
     pub fn new(output: &Path) -> io::Result<Staging> {
         let output = normalize_path(output);
         let parent =
@@ -213,42 +237,154 @@ impl Staging {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "public".into());
-        let dir =
-            tempfile::Builder::new().prefix(&format!(".{name}.fenjin-tmp-")).tempdir_in(parent)?;
+        let inside = output.is_dir() && is_mount_point(&output, parent);
+        let (home, prefix) = if inside {
+            (output.as_path(), STAGING_INFIX.to_owned())
+        } else {
+            (parent, format!(".{name}{STAGING_INFIX}"))
+        };
+        remove_stale(home, &prefix);
+        if inside {
+            remove_stale(&output, OLD_PREFIX);
+        }
+        let dir = tempfile::Builder::new().prefix(&prefix).tempdir_in(home)?.keep();
+        // Lock before the marker: a folder with the marker is always locked while its
+        // build lives. From here on, dropping `staging` deletes the folder.
+        let lock = lock_dir(&dir);
+        let staging = Staging { dir, output, inside, _lock: lock, committed: false };
         std::fs::write(
-            dir.path().join(MARKER),
+            staging.dir.join(MARKER),
             "This folder was written by fenjin build; it is replaced on every build.\n",
         )?;
-        Ok(Staging { dir, output })
+        Ok(staging)
     }
 
     /// Where to write.
     pub fn path(&self) -> &Path {
-        self.dir.path()
+        &self.dir
     }
 
-    /// Swaps the staging folder in for the output folder. The old output is moved aside
-    /// first and deleted only after the new one is in place.
-    pub fn commit(self) -> io::Result<()> {
-        let staged = self.dir.keep();
-        let parent = self.output.parent().unwrap_or(Path::new("."));
-        if self.output.exists() {
-            let old = tempfile::Builder::new().prefix(".fenjin-old-").tempdir_in(parent)?.keep();
-            // `old` exists and is empty; rename replaces an empty directory on Unix.
-            std::fs::remove_dir(&old)?;
-            std::fs::rename(&self.output, &old)?;
-            if let Err(e) = std::fs::rename(&staged, &self.output) {
-                // Put the old output back.
-                let _ = std::fs::rename(&old, &self.output);
-                let _ = std::fs::remove_dir_all(&staged);
-                return Err(e);
+    /// Puts the staging folder in place of the output folder.
+    pub fn commit(mut self) -> io::Result<()> {
+        self.committed = true;
+        let result = if self.inside { self.replace_contents() } else { self.swap() };
+        if result.is_err() {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+        result
+    }
+
+    fn swap(&self) -> io::Result<()> {
+        let staged = &self.dir;
+        if !self.output.exists() {
+            match std::fs::rename(staged, &self.output) {
+                Ok(()) => return Ok(()),
+                // Another build's output appeared meanwhile: swap with it instead.
+                Err(_) if self.output.is_dir() => {}
+                Err(e) => return Err(e),
             }
-            std::fs::remove_dir_all(&old)?;
-        } else if let Err(e) = std::fs::rename(&staged, &self.output) {
-            let _ = std::fs::remove_dir_all(&staged);
+        }
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        {
+            use rustix::fs::{CWD, RenameFlags, renameat_with};
+            match renameat_with(CWD, staged, CWD, &self.output, RenameFlags::EXCHANGE) {
+                Ok(()) => {
+                    // `staged` now holds the old output.
+                    let _ = std::fs::remove_dir_all(staged);
+                    return Ok(());
+                }
+                // The file system cannot exchange (or the kernel is too old): rename.
+                Err(e) if e == rustix::io::Errno::INVAL || e == rustix::io::Errno::NOSYS => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        let parent = self.output.parent().unwrap_or(Path::new("."));
+        let old = tempfile::Builder::new().prefix(OLD_PREFIX).tempdir_in(parent)?.keep();
+        // `old` exists and is empty; rename replaces an empty directory on Unix.
+        std::fs::remove_dir(&old)?;
+        std::fs::rename(&self.output, &old)?;
+        if let Err(e) = std::fs::rename(staged, &self.output) {
+            // Put the old output back.
+            let _ = std::fs::rename(&old, &self.output);
             return Err(e);
         }
-        Ok(())
+        std::fs::remove_dir_all(&old)
+    }
+
+    /// The fallback for a mount point: move the output's entries into a folder of old
+    /// ones, the staging folder's entries up, then delete the old ones.
+    fn replace_contents(&self) -> io::Result<()> {
+        let old = tempfile::Builder::new().prefix(OLD_PREFIX).tempdir_in(&self.output)?.keep();
+        std::fs::write(old.join(MARKER), "")?;
+        let skip = |n: &std::ffi::OsStr| {
+            let n = n.to_string_lossy();
+            n.starts_with(STAGING_INFIX) || n.starts_with(OLD_PREFIX)
+        };
+        for e in std::fs::read_dir(&self.output)? {
+            let e = e?;
+            if !skip(&e.file_name()) && e.file_name() != MARKER {
+                std::fs::rename(e.path(), old.join(e.file_name()))?;
+            }
+        }
+        for e in std::fs::read_dir(&self.dir)? {
+            let e = e?;
+            std::fs::rename(e.path(), self.output.join(e.file_name()))?;
+        }
+        std::fs::remove_dir(&self.dir)?;
+        std::fs::remove_dir_all(&old)
+    }
+}
+
+impl Drop for Staging {
+    /// A failed build leaves nothing behind.
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// Whether `dir` is a mount point: on another device than its parent.
+fn is_mount_point(dir: &Path, parent: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (std::fs::metadata(dir), std::fs::metadata(parent)) {
+            (Ok(d), Ok(p)) => d.dev() != p.dev(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (dir, parent);
+        false
+    }
+}
+
+/// Opens `dir` and takes an exclusive lock on it without waiting; `None` when another
+/// process holds it (or locks are not available here).
+fn lock_dir(dir: &Path) -> Option<std::fs::File> {
+    let f = std::fs::File::open(dir).ok()?;
+    #[cfg(unix)]
+    {
+        use rustix::fs::{FlockOperation, flock};
+        flock(&f, FlockOperation::NonBlockingLockExclusive).ok()?;
+    }
+    Some(f)
+}
+
+/// Removes the staging folders in `dir` named `prefix…` that a build left behind when
+/// it was killed: only folders with fenjin's marker whose lock nobody holds.
+fn remove_stale(dir: &Path, prefix: &str) {
+    let Ok(list) = std::fs::read_dir(dir) else { return };
+    for e in list.flatten() {
+        let name = e.file_name();
+        let recognised = name.to_string_lossy().starts_with(prefix)
+            && e.file_type().is_ok_and(|t| t.is_dir())
+            && e.path().join(MARKER).is_file();
+        if recognised && let Some(_held) = lock_dir(&e.path()) {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
     }
 }
 
@@ -274,11 +410,14 @@ pub fn unescape(s: &str) -> String {
         .replace("&amp;", "&")
 }
 
-/// Escapes text for an XML/HTML attribute or text node.
+/// Escapes text for an XML/HTML attribute or text node. Characters XML cannot hold
+/// (see [`crate::limits::is_forbidden_char`]) are dropped: the inputs refuse or remove
+/// them already, so this only keeps a feed valid should one come from elsewhere.
 pub fn escape_attr(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
+            c if crate::limits::is_forbidden_char(c) => {}
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
@@ -287,6 +426,43 @@ pub fn escape_attr(s: &str) -> String {
             c => out.push(c),
         }
     }
+    out
+}
+
+/// `value` as JSON that is safe to embed anywhere: `<`, `>` and `&` are written as
+/// `\u003c`, `\u003e`, `\u0026` (so no reader that puts it into HTML can be tricked
+/// into markup, nor a `</script>` end an inline script), U+2028 and U+2029 as escapes
+/// (JavaScript before ES2019 ends a string at them). Control characters are escaped by
+/// serde_json itself.
+pub fn safe_json<T: serde::Serialize + ?Sized>(value: &T) -> Vec<u8> {
+    struct Safe;
+    impl serde_json::ser::Formatter for Safe {
+        fn write_string_fragment<W: ?Sized + io::Write>(
+            &mut self,
+            w: &mut W,
+            fragment: &str,
+        ) -> io::Result<()> {
+            let mut last = 0;
+            for (i, c) in fragment.char_indices() {
+                let esc = match c {
+                    '<' => "\\u003c",
+                    '>' => "\\u003e",
+                    '&' => "\\u0026",
+                    '\u{2028}' => "\\u2028",
+                    '\u{2029}' => "\\u2029",
+                    _ => continue,
+                };
+                w.write_all(&fragment.as_bytes()[last..i])?;
+                w.write_all(esc.as_bytes())?;
+                last = i + c.len_utf8();
+            }
+            w.write_all(&fragment.as_bytes()[last..])
+        }
+    }
+    let mut out = Vec::new();
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, Safe);
+    // Serialising plain data into a Vec cannot fail.
+    value.serialize(&mut ser).expect("JSON serialisation of in-memory data");
     out
 }
 
@@ -325,6 +501,23 @@ mod tests {
             html.contains("<link rel=\"canonical\" href=\"https://example.org/cities/哈尔滨/\">")
         );
         assert!(html.contains("content=\"0; url=https://example.org/cities/哈尔滨/\""));
+    }
+
+    #[test]
+    fn json_escapes_markup_characters() {
+        let json = safe_json(&["<script>a&b</script>\u{2028}\u{1}\"", "普通"]);
+        let text = String::from_utf8(json).unwrap();
+        assert_eq!(
+            text,
+            r#"["\u003cscript\u003ea\u0026b\u003c/script\u003e\u2028\u0001\"","普通"]"#
+        );
+        let back: Vec<String> = serde_json::from_str(&text).unwrap();
+        assert_eq!(back[0], "<script>a&b</script>\u{2028}\u{1}\"");
+    }
+
+    #[test]
+    fn attributes_drop_characters_xml_cannot_hold() {
+        assert_eq!(escape_attr("a\u{b}<b>\u{1}&\t"), "a&lt;b&gt;&amp;\t");
     }
 
     #[test]

@@ -48,6 +48,12 @@ impl I18n {
             let mut map = BTreeMap::new();
             let mut readable = true;
             for file in list {
+                if let Err(d) = crate::limits::check_yaml(&file.text, &file.text, 0, &file.display)
+                {
+                    readable = false;
+                    ds.push(d);
+                    continue;
+                }
                 match crate::yaml::from_str::<BTreeMap<String, String>>(&file.text) {
                     Ok(m) => map.extend(m),
                     Err(e) => {

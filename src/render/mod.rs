@@ -320,18 +320,25 @@ pub fn make_tera(theme: &Theme, shared: &Arc<Shared>) -> Result<Tera, Diagnostic
             );
         }
     }
-    let mut load: BTreeSet<&str> =
-        theme.templates.values().filter(|t| t.site_override).map(|t| t.name.as_str()).collect();
+    // What to load: the needed templates, everything they reference, and every site
+    // template with everything it references; each template is visited once (a template
+    // that includes itself must not keep the loop going).
+    let mut load: BTreeSet<&str> = BTreeSet::new();
     let mut todo: Vec<&str> = needed.keys().map(String::as_str).collect();
+    todo.extend(theme.templates.values().filter(|t| t.site_override).map(|t| t.name.as_str()));
     while let Some(name) = todo.pop() {
         let Some(t) = theme.templates.get(name) else { continue };
-        if load.insert(t.name.as_str()) || t.site_override {
+        if load.insert(t.name.as_str()) {
             todo.extend(
                 referenced_templates(&t.text)
                     .into_iter()
                     .filter_map(|r| theme.templates.get_key_value(r).map(|(k, _)| k.as_str())),
             );
         }
+    }
+    if let Some(d) = template_cycle(theme, &load) {
+        ds.push(d);
+        return Err(ds);
     }
     let sources: Vec<(&str, &str)> = theme
         .templates
@@ -343,6 +350,70 @@ pub fn make_tera(theme: &Theme, shared: &Arc<Shared>) -> Result<Tera, Diagnostic
         ds.extend(template_errors(&e, theme));
     }
     if ds.has_errors() { Err(ds) } else { Ok(tera) }
+}
+
+/// A cycle of `extends`, `include` or `import` among the templates to load, as an
+/// error naming the chain (`a.html → b.html → a.html`) at the tag that closes it.
+fn template_cycle(theme: &Theme, load: &BTreeSet<&str>) -> Option<Diagnostic> {
+    // Depth-first search with three colours; the path is the chain so far.
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        Open,
+        Done,
+    }
+    fn visit<'a>(
+        name: &'a str,
+        theme: &'a Theme,
+        marks: &mut BTreeMap<&'a str, Mark>,
+        path: &mut Vec<&'a str>,
+    ) -> Option<Vec<&'a str>> {
+        match marks.get(name) {
+            Some(Mark::Done) => return None,
+            Some(Mark::Open) => {
+                let from = path.iter().position(|p| *p == name).unwrap_or(0);
+                let mut chain = path[from..].to_vec();
+                chain.push(name);
+                return Some(chain);
+            }
+            None => {}
+        }
+        let t = theme.templates.get(name)?;
+        marks.insert(name, Mark::Open);
+        path.push(name);
+        for r in referenced_templates(&t.text) {
+            if let Some((k, _)) = theme.templates.get_key_value(r)
+                && let Some(chain) = visit(k.as_str(), theme, marks, path)
+            {
+                return Some(chain);
+            }
+        }
+        path.pop();
+        marks.insert(name, Mark::Done);
+        None
+    }
+    let mut marks = BTreeMap::new();
+    for name in load {
+        let Some(chain) = visit(name, theme, &mut marks, &mut Vec::new()) else { continue };
+        // Point at the tag in the last template of the chain that names the first.
+        let (last, first) = (chain[chain.len() - 2], chain[chain.len() - 1]);
+        let t = &theme.templates[last];
+        let mut d = Diagnostic::error(
+            "E0305",
+            format!("templates include themselves: {}", chain.join(" → ")),
+        )
+        .file(&t.display)
+        .hint("a template cannot extend, include or import itself, directly or through others; remove the tag that closes the loop");
+        if let Some((n, line)) =
+            t.text.lines().enumerate().find(|(_, l)| {
+                l.contains(&format!("\"{first}\"")) || l.contains(&format!("'{first}'"))
+            })
+        {
+            let col = line.find(first).map_or(1, |b| line[..b].chars().count());
+            d = d.at(&t.text, n + 1, col);
+        }
+        return Some(d);
+    }
+    None
 }
 
 /// The templates a template extends, includes or imports (string literals only).
@@ -450,6 +521,18 @@ fn template_error(e: &tera::Error, theme: &Theme, rendering: Option<&str>) -> Di
         source = s.source();
     }
     let mut d = Diagnostic::error(code, format!("template error: {message}"));
+    // Tera reports endless component recursion without a place: find the loop.
+    if report.is_none()
+        && message.contains("recursion depth")
+        && let Some((chain, t, line)) = component_cycle(theme)
+    {
+        d = Diagnostic::error(
+            code,
+            format!("template error: a component calls itself without end: {chain}"),
+        )
+        .file(&t.display)
+        .at(&t.text, line, 1);
+    }
     if let Some(r) = report {
         let file = theme.templates.get(r.filename());
         match file {
@@ -464,6 +547,63 @@ fn template_error(e: &tera::Error, theme: &Theme, rendering: Option<&str>) -> Di
         d = d.note(format!("while rendering {page}"));
     }
     d.hint("see docs/templates.md for the variables and functions templates can use")
+}
+
+/// A loop of components calling each other (`a → b → a`), with the template and line
+/// where the first is defined.
+fn component_cycle(theme: &Theme) -> Option<(String, &theme::TextFile, usize)> {
+    // Component name → (template, line of its definition, components its body calls).
+    let mut defs: BTreeMap<String, (&theme::TextFile, usize, Vec<String>)> = BTreeMap::new();
+    for t in theme.templates.values() {
+        let mut rest = t.text.as_str();
+        while let Some(p) = rest.find("component ") {
+            let before = &rest[..p];
+            let after = &rest[p + "component ".len()..];
+            rest = after;
+            if !before.trim_end_matches(['-', ' ']).ends_with("{%") {
+                continue;
+            }
+            let name: String = after
+                .trim_start()
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            let body = after.split("endcomponent").next().unwrap_or("");
+            let calls = body
+                .split('<')
+                .skip(1)
+                .map(|c| {
+                    c.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect::<String>()
+                })
+                .filter(|c| !c.is_empty())
+                .collect();
+            let offset = t.text.len() - after.len();
+            let line = t.text[..offset].matches('\n').count() + 1;
+            defs.entry(name).or_insert((t, line, calls));
+        }
+    }
+    for start in defs.keys() {
+        // Breadth-first from `start`, keeping the path, until it comes back.
+        let mut queue = std::collections::VecDeque::from([vec![start.as_str()]]);
+        let mut seen = BTreeSet::new();
+        while let Some(path) = queue.pop_front() {
+            let last = path[path.len() - 1];
+            for next in defs.get(last).map(|d| d.2.as_slice()).unwrap_or(&[]) {
+                if next == start {
+                    let (t, line, _) = &defs[start.as_str()];
+                    let mut chain = path.clone();
+                    chain.push(start);
+                    return Some((chain.join(" → "), *t, *line));
+                }
+                if defs.contains_key(next.as_str()) && seen.insert(next.as_str()) {
+                    let mut p = path.clone();
+                    p.push(next.as_str());
+                    queue.push_back(p);
+                }
+            }
+        }
+    }
+    None
 }
 
 /// What kind of output a job makes.
@@ -549,7 +689,22 @@ pub fn plan(site: &Site, theme: &Theme) -> (Vec<Job>, Diagnostics) {
     let mut jobs = Vec::new();
     let origin_of = |id: DocId| {
         let d = &site.docs[id];
-        let f = site.file_of(d).display().to_string();
+        let mut f = site.file_of(d).display().to_string();
+        // Name the line of a `path:` or `slug:` that moved the page.
+        if let Some(src) = d.source.map(|s| &site.sources[s]) {
+            let fm = &src.front_matter;
+            let yaml_lines =
+                src.text[..src.body_start].lines().enumerate().skip(src.front_matter_line);
+            for (key, value) in [("path", &fm.path), ("slug", &fm.slug)] {
+                let Some(value) = value else { continue };
+                if let Some((n, _)) = yaml_lines.clone().find(|(_, l)| {
+                    l.strip_prefix(key).is_some_and(|r| r.trim_start().starts_with(':'))
+                }) {
+                    f = format!("{f}:{} (`{key}: {value}`)", n + 1);
+                    break;
+                }
+            }
+        }
         if d.fallback { format!("{f} (shown untranslated in `{}`)", d.lang) } else { f }
     };
     for d in &site.docs {
@@ -1172,7 +1327,38 @@ pub fn run(
             })
         })
         .collect();
+    ds_once(results.into_iter().flatten())
+}
+
+/// The same error met by many pages (a template's own mistake, such as a macro that
+/// calls itself forever) is reported once, with the first page and how many others.
+fn ds_once(all: impl Iterator<Item = Diagnostic>) -> Diagnostics {
+    type Key = (&'static str, String, Option<PathBuf>, Option<usize>, Option<usize>);
+    let mut seen: Vec<(Diagnostic, usize)> = Vec::new();
+    let mut index: std::collections::HashMap<Key, usize> = std::collections::HashMap::new();
+    for d in all {
+        if d.file.is_none() {
+            seen.push((d, 0));
+            continue;
+        }
+        let key = (d.code, d.message.clone(), d.file.clone(), d.line, d.column);
+        match index.get(&key) {
+            Some(&i) => seen[i].1 += 1,
+            None => {
+                index.insert(key, seen.len());
+                seen.push((d, 0));
+            }
+        }
+    }
     let mut ds = Diagnostics::new();
-    ds.extend(results.into_iter().flatten());
+    for (mut d, others) in seen {
+        if others > 0 {
+            d = d.note(format!(
+                "and while rendering {others} other page{}",
+                if others == 1 { "" } else { "s" }
+            ));
+        }
+        ds.push(d);
+    }
     ds
 }

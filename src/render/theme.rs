@@ -83,23 +83,39 @@ impl Theme {
     /// Loads the theme `name` for the site at `root`.
     pub fn load(root: &Path, name: &str) -> Result<Theme, Diagnostics> {
         let mut ds = Diagnostics::new();
+        // Links leading out of the site, found while reading the folders.
+        let mut links = Diagnostics::new();
         let mut theme = Theme::default();
         let dir = root.join("themes").join(name);
         if dir.is_dir() {
             let display = PathBuf::from("themes").join(name);
             read_dir_into(
+                root,
+                &mut links,
                 &dir.join("templates"),
                 &display.join("templates"),
                 &mut |rel, disp, src| {
                     theme.add_template(rel, disp, src, &mut ds);
                 },
             );
-            read_dir_into(&dir.join("i18n"), &display.join("i18n"), &mut |rel, disp, src| {
-                theme.add_i18n(rel, disp, src, &mut ds);
-            });
-            read_dir_into(&dir.join("static"), &display.join("static"), &mut |rel, disp, src| {
-                theme.statics.insert(rel.to_owned(), (src, disp));
-            });
+            read_dir_into(
+                root,
+                &mut links,
+                &dir.join("i18n"),
+                &display.join("i18n"),
+                &mut |rel, disp, src| {
+                    theme.add_i18n(rel, disp, src, &mut ds);
+                },
+            );
+            read_dir_into(
+                root,
+                &mut links,
+                &dir.join("static"),
+                &display.join("static"),
+                &mut |rel, disp, src| {
+                    theme.statics.insert(rel.to_owned(), (src, disp));
+                },
+            );
         } else if name == "default" {
             let display = PathBuf::from("(embedded default theme)");
             for (rel, bytes) in embedded_files(&DEFAULT_THEME) {
@@ -123,15 +139,34 @@ impl Theme {
         let theme_statics: std::collections::BTreeSet<String> =
             theme.statics.keys().cloned().collect();
         // The site's own overrides.
-        read_dir_into(&root.join("templates"), Path::new("templates"), &mut |rel, disp, src| {
-            theme.add_template(rel, disp, src, &mut ds);
-        });
-        read_dir_into(&root.join("i18n"), Path::new("i18n"), &mut |rel, disp, src| {
-            theme.add_i18n(rel, disp, src, &mut ds);
-        });
-        read_dir_into(&root.join("static"), Path::new("static"), &mut |rel, disp, src| {
-            theme.statics.insert(rel.to_owned(), (src, disp));
-        });
+        read_dir_into(
+            root,
+            &mut links,
+            &root.join("templates"),
+            Path::new("templates"),
+            &mut |rel, disp, src| {
+                theme.add_template(rel, disp, src, &mut ds);
+            },
+        );
+        read_dir_into(
+            root,
+            &mut links,
+            &root.join("i18n"),
+            Path::new("i18n"),
+            &mut |rel, disp, src| {
+                theme.add_i18n(rel, disp, src, &mut ds);
+            },
+        );
+        read_dir_into(
+            root,
+            &mut links,
+            &root.join("static"),
+            Path::new("static"),
+            &mut |rel, disp, src| {
+                theme.statics.insert(rel.to_owned(), (src, disp));
+            },
+        );
+        ds.extend(links);
         for (rel, (src, display)) in &theme.statics {
             if !fingerprinted(rel, theme_statics.contains(rel)) {
                 continue;
@@ -199,26 +234,26 @@ fn read_text(src: &FileSource, display: &Path, ds: &mut Diagnostics) -> Option<S
 }
 
 /// Calls `f(relative path, display path, source)` for every file under `dir`, if it
-/// exists, in path order.
-fn read_dir_into(dir: &Path, display: &Path, f: &mut dyn FnMut(&str, PathBuf, FileSource)) {
-    if !dir.is_dir() {
+/// exists, in path order; links that leave the site `root` are reported, not followed.
+fn read_dir_into(
+    root: &Path,
+    ds: &mut Diagnostics,
+    dir: &Path,
+    display: &Path,
+    f: &mut dyn FnMut(&str, PathBuf, FileSource),
+) {
+    if !dir.is_dir() && !dir.is_symlink() {
         return;
     }
-    for entry in
-        walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name().into_iter().flatten()
-    {
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let name = entry.file_name().to_string_lossy();
-        if name.starts_with('.') || name.ends_with('~') {
-            continue;
-        }
-        let Ok(rel) = entry.path().strip_prefix(dir) else {
+    let (found, problems) =
+        crate::walk::walk(dir, root, &|name: &str| name.starts_with('.') || name.ends_with('~'));
+    ds.extend(problems);
+    for entry in found {
+        let Ok(rel) = entry.path.strip_prefix(dir) else {
             continue;
         };
         let rel = rel.to_string_lossy().replace('\\', "/");
-        f(&rel, display.join(&rel), FileSource::Disk(entry.path().to_path_buf()));
+        f(&rel, display.join(&rel), FileSource::Disk(entry.path.clone()));
     }
 }
 

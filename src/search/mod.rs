@@ -472,9 +472,9 @@ pub fn build(site: &Site, lang: &str, kind_label: &dyn Fn(&str) -> String) -> In
                 if i > 0 {
                     out.push(b',');
                 }
-                out.extend(serde_json::to_vec(t).unwrap_or_default());
+                out.extend(crate::output::safe_json(t));
                 out.push(b':');
-                out.extend(serde_json::to_vec(v).unwrap_or_default());
+                out.extend(crate::output::safe_json(v));
             }
             out.push(b'}');
             out
@@ -493,11 +493,11 @@ pub fn build(site: &Site, lang: &str, kind_label: &dyn Fn(&str) -> String) -> In
         l: meta_l,
     };
     Index {
-        meta: serde_json::to_vec(&meta).unwrap_or_default(),
+        meta: crate::output::safe_json(&meta),
         shards: shard_files,
         chunks: shown
             .chunks(CHUNK)
-            .map(|c| serde_json::to_vec(c).unwrap_or_default())
+            .map(crate::output::safe_json)
             .chain(std::iter::once(b"[]".to_vec()))
             .take(chunk_count(ids.len()))
             .collect(),
