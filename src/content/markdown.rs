@@ -564,6 +564,7 @@ mod tests {
             cjk: true,
             highlighter: &h,
             resolver: &Pictures,
+            trusted_html: false,
         };
         let r = render(body, &cx);
         assert!(
