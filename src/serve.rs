@@ -42,9 +42,9 @@ pub struct ServeArgs {
     #[arg(long, default_value = "127.0.0.1")]
     pub bind: String,
     /// The address readers use, when it is not this server's: a tunnel or a reverse
-    /// proxy (e.g. https://preview.example.org). Without it, every page links to the
-    /// host name the request came to (a phone on the local network gets
-    /// http://192.168.x.y:1111/ links).
+    /// proxy, as an absolute URL. Without it, every page links to the host name the
+    /// request came to (a phone on the local network gets links to the address it
+    /// opened, such as 192.168.x.y:1111).
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
     /// Open the site in the default browser.
