@@ -4,6 +4,8 @@
 #   bash benches/bench.sh                       # N = 1000 and 10000 pages per language
 #   BENCH_SIZES="1000" BENCH_RUNS=3 bash benches/bench.sh
 #   BENCH_INSTALL_HUGO=1 bash benches/bench.sh  # apt-get install hugo first if it is missing
+#   BENCH_SIZES="10000 100000" BENCH_RUNS=3 BENCH_WORK=/var/tmp bash benches/bench.sh
+#                                               # the scale targets (issue 13); search on and off
 #
 # The Markdown report goes to stdout; progress, warnings and tool logs go to stderr.
 # See benches/README.md for what is measured and every environment variable.
@@ -21,6 +23,8 @@ RUNS=${BENCH_RUNS:-5}
 NOW=${BENCH_NOW:-2026-11-24}
 INSTALL_HUGO=${BENCH_INSTALL_HUGO:-0}
 KEEP=${BENCH_KEEP:-0}
+SEARCH=${BENCH_SEARCH:-both}
+HUGO_MAX=${BENCH_HUGO_MAX:-10000}
 FENJIN=$REPO/target/release/fenjin
 GEN=$SHARED/bench/gen_corpus.py
 TEMPLATES=$SCRIPT_DIR/templates
@@ -36,6 +40,13 @@ for n in $SIZES; do
     [[ $n =~ ^[1-9][0-9]*$ ]] || die "BENCH_SIZES must be positive integers (got '$n')"
 done
 [[ -n ${SIZES// /} ]] || die "BENCH_SIZES is empty"
+case $SEARCH in
+    0 | off) MODES=(off) ;;
+    1 | on) MODES=(on) ;;
+    both) MODES=(off on) ;;
+    *) die "BENCH_SEARCH must be off, on or both (got '$SEARCH')" ;;
+esac
+[[ $HUGO_MAX =~ ^[0-9]+$ ]] || die "BENCH_HUGO_MAX must be a number of pages (got '$HUGO_MAX')"
 [[ -f $GEN ]] || die "corpus generator not found at $GEN (set SHARED=/path/to/shared)"
 SHARED=$(cd -- "$SHARED" && pwd -P)
 GEN=$SHARED/bench/gen_corpus.py
@@ -215,7 +226,7 @@ declare -A F_TIME F_MEM F_FILES F_BYTES H_TIME H_MEM H_FILES H_BYTES STAGE SOURC
 STAGE_NAMES=()
 
 # run_tool TOOL N ROUND: one build into a fresh output folder; appends "secs kib" to the
-# tool's sample file unless ROUND is the warm-up.
+# tool's sample file unless ROUND is the warm-up. TOOL is fenjin-off, fenjin-on or hugo.
 run_tool() {
     local tool=$1 n=$2 round=$3 src out res logf
     out=$WORK/out-$tool-$n
@@ -223,13 +234,16 @@ run_tool() {
     logf=$WORK/log-$tool-$n-$round
     rm -rf -- "$out"
     local cmd
-    if [[ $tool == fenjin ]]; then
+    if [[ $tool == fenjin-* ]]; then
         src=$WORK/ours-$n
+        # The two modes share the corpus; only site.yaml differs.
+        cp -- "$src/site.yaml.${tool#fenjin-}" "$src/site.yaml"
         cmd=("$FENJIN" build --root "$src" --output "$out" --now "$NOW" --force)
     else
         src=$WORK/hugo-$n
         cmd=("$HUGO" --source "$src" --destination "$out" --quiet)
     fi
+    sync
     if ! measure "$res" "$logf" "${cmd[@]}"; then
         warn "$tool N=$n run $round failed; its log:"
         sed 's/^/    /' "$logf" >&2
@@ -245,17 +259,21 @@ for n in $SIZES; do
     log "N=$n: generating corpora"
     python3 "$GEN" --pages "$n" --out "$WORK/ours-$n" --flavor ours >&2
     cp -R -- "$TEMPLATES" "$WORK/ours-$n/templates"
-    # Neither anchor builds a search index, so neither does fenjin here (BENCH_SEARCH=1
-    # keeps it; benches/search/compare.mjs measures search on its own).
-    [[ ${BENCH_SEARCH:-0} == 1 ]] || printf '\nsearch: false\n' >>"$WORK/ours-$n/site.yaml"
+    # Hugo builds no search index: `fenjin-off` does the same work, `fenjin-on` more
+    # (benches/search/compare.mjs measures search on its own).
+    cp -- "$WORK/ours-$n/site.yaml" "$WORK/ours-$n/site.yaml.on"
+    { cat "$WORK/ours-$n/site.yaml"; printf '\nsearch: false\n'; } >"$WORK/ours-$n/site.yaml.off"
     SOURCES[$n]=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["source_pages"])' "$WORK/ours-$n/manifest.json")
-    tools=(fenjin)
-    if [[ -n $HUGO ]]; then
+    tools=()
+    for m in "${MODES[@]}"; do tools+=("fenjin-$m"); done
+    if [[ -n $HUGO && $n -le $HUGO_MAX ]]; then
         python3 "$GEN" --pages "$n" --out "$WORK/hugo-$n" --flavor hugo >&2
         tools+=(hugo)
+    elif [[ -n $HUGO ]]; then
+        log "N=$n: above BENCH_HUGO_MAX=$HUGO_MAX, fenjin only"
     fi
 
-    log "N=$n: warm-up, then $RUNS runs per tool, alternating"
+    log "N=$n: warm-up, then $RUNS runs per tool, alternating (${tools[*]})"
     declare -A broken=()
     for round in warmup $(seq 1 "$RUNS"); do
         for tool in "${tools[@]}"; do
@@ -274,32 +292,35 @@ for n in $SIZES; do
         files=$(find "$out" -type f | wc -l)
         # sum of file sizes (du would add the folders' own sizes: 4 KiB each on ext4)
         bytes=$(find "$out" -type f -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }')
-        if [[ $tool == fenjin ]]; then
-            F_TIME[$n]=$secs F_MEM[$n]=$kib F_FILES[$n]=$files F_BYTES[$n]=$bytes
-            check_counts fenjin "$n" "$out" "$WORK/ours-$n/manifest.json" atom.xml
+        if [[ $tool == fenjin-* ]]; then
+            F_TIME[$tool,$n]=$secs F_MEM[$tool,$n]=$kib F_FILES[$tool,$n]=$files F_BYTES[$tool,$n]=$bytes
+            check_counts "$tool" "$n" "$out" "$WORK/ours-$n/manifest.json" atom.xml
         else
             H_TIME[$n]=$secs H_MEM[$n]=$kib H_FILES[$n]=$files H_BYTES[$n]=$bytes
             check_counts hugo "$n" "$out" "$WORK/hugo-$n/manifest.json" rss.xml
         fi
+        rm -rf -- "$out"
     done
     unset broken
 
-    # per-stage timings from one verbose build (not part of the timed runs)
-    if [[ -n ${F_TIME[$n]:-} ]]; then
+    # per-stage timings from one verbose build per mode (not part of the timed runs)
+    for m in "${MODES[@]}"; do
+        [[ -n ${F_TIME[fenjin-$m,$n]:-} ]] || continue
         rm -rf -- "$WORK/out-fenjin-$n"
+        cp -- "$WORK/ours-$n/site.yaml.$m" "$WORK/ours-$n/site.yaml"
         if "$FENJIN" build --root "$WORK/ours-$n" --output "$WORK/out-fenjin-$n" --now "$NOW" --force -v \
-            >"$WORK/verbose-$n.log" 2>&1; then
+            >"$WORK/verbose-$m-$n.log" 2>&1; then
             while read -r stage ms; do
                 [[ -n ${STAGE[$stage,any]:-} ]] || { STAGE_NAMES+=("$stage"); STAGE[$stage,any]=1; }
-                STAGE[$stage,$n]=$ms
-            done < <(sed -n 's/^  \([A-Za-z_][A-Za-z0-9_-]*\) \{1,\}\([0-9][0-9.]*\) ms$/\1 \2/p' "$WORK/verbose-$n.log")
-            STAGE[total,$n]=$(sed -n 's/^built .*(\([0-9.]*\) s)$/\1/p' "$WORK/verbose-$n.log")
+                STAGE[$stage,$m,$n]=$ms
+            done < <(sed -n 's/^  \([A-Za-z_][A-Za-z0-9_-]*\) \{1,\}\([0-9][0-9.]*\) ms$/\1 \2/p' "$WORK/verbose-$m-$n.log")
+            STAGE[total,$m,$n]=$(sed -n 's/^built .*(\([0-9.]*\) s)$/\1/p' "$WORK/verbose-$m-$n.log")
         else
-            warn "fenjin -v N=$n failed"
+            warn "fenjin -v search $m N=$n failed"
         fi
-    fi
-    # free the tmpfs before the next size
-    if [[ $KEEP != 1 ]]; then rm -rf -- "$WORK/out-fenjin-$n" "$WORK/out-hugo-$n" "$WORK/hugo-$n"; fi
+    done
+    # free the work folder before the next size
+    if [[ $KEEP != 1 ]]; then rm -rf -- "$WORK/out-fenjin-$n" "$WORK/hugo-$n" "$WORK/ours-$n"; fi
 done
 
 # ---------------------------------------------------------------------------------------
@@ -314,41 +335,70 @@ echo "Measured on $(date -u +%Y-%m-%d) on $(nproc) cores${cpu:+ ($cpu)}, ${mem:-
 echo "fenjin $FENJIN_VERSION ($COMMIT). Corpus from gen_corpus.py (seed 20220101), build with"
 echo "\`--now $NOW\`; output on ${WORK_FS:-a temporary folder}; $RUNS runs after a warm-up, tools alternating;"
 if [[ $TIMER == gnu ]]; then how="GNU time"; else how="python's resource module"; fi
-echo "medians of wall time and peak RSS ($how). Ratio = fenjin time / Hugo time."
+echo "medians of wall time and peak RSS ($how). Ratios = fenjin / Hugo (time or peak memory)."
 echo
-echo "| corpus (pages per language) | fenjin $FENJIN_VERSION | $hugo_col | ratio |"
-echo "| --- | --- | --- | --- |"
+ratio() { # ratio A B: A / B as "0.23×", or — when either is missing
+    awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b != "" && b > 0) printf "%.2f×", a / b; else print "—" }'
+}
+header="| corpus (pages per language) |"
+sep="| --- |"
+for m in "${MODES[@]}"; do header+=" fenjin, search $m |"; sep+=" --- |"; done
+header+=" $hugo_col (no search) |"
+sep+=" --- |"
+for m in "${MODES[@]}"; do header+=" time ratio, search $m |"; sep+=" ---: |"; done
+header+=" memory ratio, search ${MODES[-1]} |"
+sep+=" ---: |"
+echo "$header"
+echo "$sep"
 for n in $SIZES; do
+    last=fenjin-${MODES[-1]}
     corpus="$(fmt_int "$n") ($(fmt_int "${SOURCES[$n]:-$((2 * n))}") sources"
-    if [[ -n ${F_BYTES[$n]:-} ]]; then
-        corpus+=", ~$(awk -v b="${F_BYTES[$n]}" 'BEGIN { printf "%.0f", b / 1e6 }') MB out, $(fmt_int "${F_FILES[$n]}") files"
+    if [[ -n ${F_BYTES[$last,$n]:-} ]]; then
+        corpus+=", ~$(awk -v b="${F_BYTES[$last,$n]}" 'BEGIN { printf "%.0f", b / 1e6 }') MB out, $(fmt_int "${F_FILES[$last,$n]}") files"
     fi
     corpus+=")"
-    if [[ -n ${F_TIME[$n]:-} ]]; then
-        fcol="$(fmt_secs "${F_TIME[$n]}"), $(fmt_kib "${F_MEM[$n]}")"
-    else
-        fcol="failed"
-    fi
-    if [[ -z $HUGO ]]; then
-        hcol="—"
+    row="| $corpus |"
+    for m in "${MODES[@]}"; do
+        if [[ -n ${F_TIME[fenjin-$m,$n]:-} ]]; then
+            row+=" $(fmt_secs "${F_TIME[fenjin-$m,$n]}"), $(fmt_kib "${F_MEM[fenjin-$m,$n]}") |"
+        else
+            row+=" failed |"
+        fi
+    done
+    if [[ -z $HUGO || $n -gt $HUGO_MAX ]]; then
+        row+=" — |"
     elif [[ -n ${H_TIME[$n]:-} ]]; then
-        hcol="$(fmt_secs "${H_TIME[$n]}"), $(fmt_kib "${H_MEM[$n]}")"
+        row+=" $(fmt_secs "${H_TIME[$n]}"), $(fmt_kib "${H_MEM[$n]}") |"
     else
-        hcol="failed"
+        row+=" failed |"
     fi
-    if [[ -n ${F_TIME[$n]:-} && -n ${H_TIME[$n]:-} ]]; then
-        ratio=$(awk -v f="${F_TIME[$n]}" -v h="${H_TIME[$n]}" 'BEGIN { if (h > 0) printf "%.2f×", f / h; else print "—" }')
-    else
-        ratio="—"
+    for m in "${MODES[@]}"; do
+        row+=" $(ratio "${F_TIME[fenjin-$m,$n]:-}" "${H_TIME[$n]:-}") |"
+    done
+    row+=" $(ratio "${F_MEM[$last,$n]:-}" "${H_MEM[$n]:-}") |"
+    echo "$row"
+done
+
+# Scale: the time ratio between consecutive sizes (near-linear means about N2 / N1).
+prev=""
+for n in $SIZES; do
+    if [[ -n $prev ]]; then
+        for m in "${MODES[@]}"; do
+            if [[ -n ${F_TIME[fenjin-$m,$n]:-} && -n ${F_TIME[fenjin-$m,$prev]:-} ]]; then
+                echo
+                echo "Scale, search $m: N=$(fmt_int "$n") takes $(ratio "${F_TIME[fenjin-$m,$n]}" "${F_TIME[fenjin-$m,$prev]}") the time of N=$(fmt_int "$prev") ($((n / prev))× the pages)."
+            fi
+        done
     fi
-    echo "| $corpus | $fcol | $hcol | $ratio |"
+    prev=$n
 done
 
 if [[ -n $HUGO ]]; then
     echo
     for n in $SIZES; do
+        last=fenjin-${MODES[-1]}
         line="Output at N=$(fmt_int "$n"):"
-        [[ -n ${F_BYTES[$n]:-} ]] && line+=" fenjin $(awk -v b="${F_BYTES[$n]}" 'BEGIN { printf "%.1f", b / 1e6 }') MB in $(fmt_int "${F_FILES[$n]}") files;"
+        [[ -n ${F_BYTES[$last,$n]:-} ]] && line+=" fenjin (search ${MODES[-1]}) $(awk -v b="${F_BYTES[$last,$n]}" 'BEGIN { printf "%.1f", b / 1e6 }') MB in $(fmt_int "${F_FILES[$last,$n]}") files;"
         [[ -n ${H_BYTES[$n]:-} ]] && line+=" Hugo $(awk -v b="${H_BYTES[$n]}" 'BEGIN { printf "%.1f", b / 1e6 }') MB in $(fmt_int "${H_FILES[$n]}") files."
         echo "$line"
     done
@@ -356,32 +406,25 @@ fi
 
 if [[ ${#STAGE_NAMES[@]} -gt 0 ]]; then
     echo
-    echo "fenjin's stages (one \`fenjin build -v\` run after the timed runs, ms; \`render\` includes"
-    echo "writing the files into the staging folder; the whole build adds the swap into place):"
+    echo "fenjin's stages (one \`fenjin build -v\` run per mode after the timed runs, ms; \`render\`"
+    echo "includes writing the files into the staging folder; the whole build adds the swap into place):"
     echo
     header="| stage |" sep="| --- |"
-    for n in $SIZES; do header+=" N=$(fmt_int "$n") |"; sep+=" ---: |"; done
+    for n in $SIZES; do for m in "${MODES[@]}"; do header+=" N=$(fmt_int "$n"), search $m |"; sep+=" ---: |"; done; done
     echo "$header"
     echo "$sep"
     for stage in "${STAGE_NAMES[@]}"; do
         row="| $stage |"
-        for n in $SIZES; do row+=" ${STAGE[$stage,$n]:-—} |"; done
+        for n in $SIZES; do for m in "${MODES[@]}"; do row+=" ${STAGE[$stage,$m,$n]:-—} |"; done; done
         echo "$row"
     done
-    row="| sum of stages |"
-    for n in $SIZES; do
-        sum=0
-        for stage in "${STAGE_NAMES[@]}"; do
-            sum=$(awk -v a="$sum" -v b="${STAGE[$stage,$n]:-0}" 'BEGIN { print a + b }')
-        done
-        row+=" $(awk -v s="$sum" 'BEGIN { printf "%.1f", s }') |"
-    done
-    echo "$row"
     row="| whole build, as fenjin reports it (10 ms steps) |"
     for n in $SIZES; do
-        v=${STAGE[total,$n]:-}
-        [[ -n $v ]] && v=$(awk -v s="$v" 'BEGIN { printf "%.0f", s * 1000 }')
-        row+=" ${v:-—} |"
+        for m in "${MODES[@]}"; do
+            v=${STAGE[total,$m,$n]:-}
+            [[ -n $v ]] && v=$(awk -v s="$v" 'BEGIN { printf "%.0f", s * 1000 }')
+            row+=" ${v:-—} |"
+        done
     done
     echo "$row"
 fi

@@ -14,6 +14,7 @@ use crate::content::highlight::Highlighter;
 use crate::content::markdown::{self, MarkdownContext, Rendered};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::model::{self, DocLinks, LinkTables, PublishRules, Skipped};
+use crate::output::compress::{CompressCache, CompressingSink};
 use crate::output::{self, DiskSink, Sink, Staging};
 use crate::render::{self, Shared, i18n::I18n, theme::Theme};
 
@@ -66,6 +67,17 @@ pub struct BuildReport {
     pub images: crate::images::ImageStats,
     /// When the output will next change by itself (see [`crate::schedule`]).
     pub next_change: Option<crate::schedule::NextChange>,
+    /// With `--compress`: text files whose compressed copies were reused or made.
+    pub compressed: Option<CompressStats>,
+}
+
+/// What `--compress` did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CompressStats {
+    /// Text files whose `.gz` and `.br` came from the previous build's cache.
+    pub reused: usize,
+    /// Text files compressed in this build.
+    pub compressed: usize,
 }
 
 struct Timer {
@@ -125,7 +137,9 @@ pub struct Prepared {
 impl Prepared {
     /// Renders every job into `sink`.
     pub fn render_all(mut self, sink: &dyn Sink) -> Result<Built, BuildError> {
-        let ds = render::run(&self.jobs, &self.shared, &self.tera, &self.theme, sink);
+        let counting = crate::progress::CountingSink::new(sink, "rendering", self.jobs.len());
+        let ds = render::run(&self.jobs, &self.shared, &self.tera, &self.theme, &counting);
+        drop(counting);
         fail_if_errors(&ds)?;
         // Only a build that used the image cache completely may prune it.
         self.shared.site.images.prune();
@@ -140,6 +154,7 @@ impl Prepared {
             timings: self.timer.timings,
             images: self.shared.site.images.stats.clone(),
             next_change: crate::schedule::next_change(&self.shared.site),
+            compressed: None,
         };
         Ok(Built { report, shared: self.shared })
     }
@@ -377,14 +392,35 @@ pub fn build_to_disk(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     })?;
     let opts = BuildOptions { root, ..opts.clone() };
     let disk = DiskSink::new(staging.path().to_path_buf());
-    let compressing = crate::output::compress::CompressingSink::new(&disk);
+    let cache = opts.root.join(".fenjin-cache");
+    let mut cache_warning = None;
+    let compress_cache = if opts.compress {
+        let dir = cache.join("compress");
+        CompressCache::open(&dir)
+            .map_err(|e| {
+                cache_warning = Some(
+                    Diagnostic::warning("W0705", format!("cannot use the compression cache folder: {e}"))
+                        .file(".fenjin-cache/compress/")
+                        .hint("make the site folder writable; meanwhile every text file is compressed again on every build"),
+                );
+            })
+            .ok()
+    } else {
+        None
+    };
+    let compressing = CompressingSink::new(&disk, compress_cache.as_ref());
     let sink: &dyn Sink = if opts.compress { &compressing } else { &disk };
-    let report = build_site(&opts, sink)?; // on error `staging` is dropped and deleted
+    let mut report = build_site(&opts, sink)?; // on error `staging` is dropped and deleted
     staging.commit().map_err(|e| {
         BuildError::Usage(format!("cannot move the new site into `{}`: {e}", output.display()))
     })?;
+    report.warnings.extend(cache_warning);
+    if let Some(c) = &compress_cache {
+        c.prune();
+        let (reused, compressed) = c.counts();
+        report.compressed = Some(CompressStats { reused, compressed });
+    }
     // Beside the image cache, never in the published tree.
-    let cache = opts.root.join(".fenjin-cache");
     std::fs::create_dir_all(&cache)
         .and_then(|_| {
             std::fs::write(

@@ -157,6 +157,7 @@ impl BuildArgs {
             ..self.site.options()
         };
         let started = std::time::Instant::now();
+        crate::progress::enable();
         let report = build_to_disk(&opts)?;
         self.print_report(&report, started.elapsed());
         Ok(())
@@ -164,8 +165,12 @@ impl BuildArgs {
 
     fn print_report(&self, report: &BuildReport, elapsed: std::time::Duration) {
         print_diagnostics(&report.warnings);
-        for s in &report.skipped {
-            eprintln!("left out: {}: {}", s.file.display(), s.reason);
+        if self.verbose {
+            for s in &report.skipped {
+                eprintln!("left out: {}: {}", s.file.display(), s.reason);
+            }
+        } else if let Some(line) = left_out_summary(&report.skipped) {
+            eprintln!("{line}");
         }
         if self.verbose {
             for (stage, t) in &report.timings {
@@ -183,11 +188,60 @@ impl BuildArgs {
         if let Some(line) = report.images.summary() {
             eprintln!("{line}");
         }
+        if let Some(c) = report.compressed {
+            eprintln!(
+                "compressed {} text files into .gz and .br ({} reused from the previous build)",
+                thousands(c.reused + c.compressed),
+                thousands(c.reused)
+            );
+        }
         match &report.next_change {
             Some(c) => eprintln!("next change: {}", c.describe()),
             None => eprintln!("next change: none scheduled (no future dates in the content)"),
         }
     }
+}
+
+/// One line of counts by reason for the pages left out (`-v` lists them one per line),
+/// such as `left out 1,699 pages: 12 drafts, 1,650 dated in the future, 37 expired (-v lists them)`.
+pub fn left_out_summary(skipped: &[crate::model::Skipped]) -> Option<String> {
+    if skipped.is_empty() {
+        return None;
+    }
+    let drafts = skipped.iter().filter(|s| s.reason.starts_with("draft")).count();
+    let expired = skipped.iter().filter(|s| s.expired).count();
+    let future = skipped.len() - drafts - expired;
+    let plural = |n: usize, one: &str, many: &str| {
+        format!("{} {}", thousands(n), if n == 1 { one } else { many })
+    };
+    let mut parts = Vec::new();
+    if drafts > 0 {
+        parts.push(plural(drafts, "draft", "drafts"));
+    }
+    if future > 0 {
+        parts.push(format!("{} dated in the future", thousands(future)));
+    }
+    if expired > 0 {
+        parts.push(format!("{} expired", thousands(expired)));
+    }
+    Some(format!(
+        "left out {}: {} (fenjin build -v lists them)",
+        plural(skipped.len(), "page", "pages"),
+        parts.join(", ")
+    ))
+}
+
+/// `1699` → `1,699`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Prints diagnostics for people, sorted by file, with a summary line.
@@ -211,6 +265,14 @@ pub fn print_diagnostics(ds: &Diagnostics) {
 #[cfg(test)]
 mod tests {
     use clap::CommandFactory;
+
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(super::thousands(7), "7");
+        assert_eq!(super::thousands(999), "999");
+        assert_eq!(super::thousands(1699), "1,699");
+        assert_eq!(super::thousands(1234567), "1,234,567");
+    }
 
     /// clap's own consistency checks over every command and flag.
     #[test]

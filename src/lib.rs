@@ -17,6 +17,7 @@ pub mod images;
 pub mod limits;
 pub mod model;
 pub mod output;
+pub mod progress;
 pub mod render;
 pub mod scaffold;
 pub mod schedule;

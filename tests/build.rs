@@ -188,8 +188,23 @@ fn drafts_future_and_expired_pages_are_left_out_and_logged() {
     let t = SiteTest::new("kitchen-sink");
     // The translation inherits `expires` from the original.
     t.write("content/news/expired.en.md", "---\ntitle: Expired notice\n---\nOld.\n");
-    let out = t.build_ok(&[]);
+    // Without -v: one line of counts by reason, no page by name, and no progress bar
+    // (stderr is not a terminal here).
+    let quiet = stderr(&t.build_ok(&[]));
+    assert!(!quiet.contains("left out:"), "{quiet}");
+    assert_eq!(
+        quiet.lines().filter(|l| l.starts_with("left out")).collect::<Vec<_>>(),
+        [
+            "left out 4 pages: 1 draft, 1 dated in the future, 2 expired (fenjin build -v lists them)"
+        ],
+        "{quiet}"
+    );
+    assert!(!quiet.contains('\r') && !quiet.contains('\u{1b}'), "{quiet:?}");
+    assert!(!quiet.contains("rendering"), "{quiet}");
+    // With -v: one line per page.
+    let out = t.build_ok(&["-v"]);
     let log = stderr(&out);
+    assert_eq!(log.lines().filter(|l| l.starts_with("left out: ")).count(), 4, "{log}");
     assert!(
         log.contains("left out: content/news/expired.en.md: expired on 2022-01-01T00:00:00+08:00"),
         "{log}"
@@ -336,8 +351,56 @@ fn sections_paginate_and_sort() {
     assert!(p2.contains("rel=\"prev\" href=\"https://ks.example.org/news/\""));
 }
 
+/// `latest(n=…)` is the hidden-cost guard of the home page: taking the N latest pages
+/// makes N page values, not one per page of the site (the lists are sorted once, with
+/// the model). Counted with `Shared::values_made` on a site of 300 more news pages.
 #[test]
-fn site_templates_override_the_theme_and_latest_costs_n() {
+fn latest_pages_cost_n_values_not_the_whole_site() {
+    let t = SiteTest::new("kitchen-sink");
+    for i in 0..300 {
+        t.write(
+            &format!("content/news/extra-{i:03}.md"),
+            &format!(
+                "---\ntitle: 第{i}条补充新闻\ndate: 2021-{:02}-{:02}T08:00:00+08:00\n---\n正文。\n",
+                i % 12 + 1,
+                i % 28 + 1
+            ),
+        );
+    }
+    // Values made by rendering the home page alone, with `latest(n=N)` in its template.
+    let cost = |n: usize| {
+        t.write(
+            "templates/index.html",
+            &format!(
+                "{{% extends \"base.html\" %}}{{% block content %}}<ol>{{% for p in latest(n={n}) %}}<li>{{{{ p.title }}}}</li>{{% endfor %}}</ol>{{% endblock content %}}"
+            ),
+        );
+        let opts = fenjin::build::BuildOptions {
+            root: t.root(),
+            now: Some("2026-11-24".into()),
+            ..Default::default()
+        };
+        let prepared = fenjin::build::prepare(&opts, None).expect("the site builds");
+        let home = prepared.jobs.iter().find(|j| j.out == "index.html").expect("a home page");
+        assert_eq!(prepared.shared.values_made(), 0, "no value is made before rendering");
+        let html = prepared.render_job(home).expect("renders").expect("has bytes");
+        let html = String::from_utf8(html).unwrap();
+        assert_eq!(html.matches("<li>").count(), n, "{html}");
+        (prepared.shared.values_made(), prepared.shared.site.docs.len())
+    };
+    let (none, docs) = cost(0);
+    let (three, _) = cost(3);
+    let (thirty, _) = cost(30);
+    assert!(docs > 300, "{docs} documents");
+    // Each latest page costs exactly one value; the rest of the page costs the same.
+    assert_eq!(three - none, 3, "latest(n=3) made {three} values, the page without it {none}");
+    assert_eq!(thirty - none, 30, "latest(n=30) made {thirty} values, without it {none}");
+    // And the rest of the home page is a handful of values, not the site's 300 pages.
+    assert!(none <= 10, "the home page without `latest` made {none} values of {docs}");
+}
+
+#[test]
+fn site_templates_override_the_theme_and_latest_lists_newest_first() {
     let t = SiteTest::new("kitchen-sink");
     t.build_ok(&[]);
     let home = t.read("index.html");

@@ -60,7 +60,7 @@ fn new_writes_every_field_of_each_kind_with_comments_and_never_overwrites() {
         );
     }
     // The scaffolds are valid content: the site still builds (they are drafts).
-    let o = fenjin(&["build", "--root", root], scratch.path());
+    let o = fenjin(&["build", "-v", "--root", root], scratch.path());
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stderr(&o).contains("left out: content/lecturers/sample.md: draft"));
 

@@ -206,16 +206,19 @@ pub fn prepare(site: &Site, root: &Path) -> (Images, Diagnostics) {
     let processed = AtomicUsize::new(0);
     let fingerprint = settings.fingerprint();
     type Outcome<'a> = (&'a Asset, Result<Picture, Problem>, Vec<(String, PathBuf)>);
+    let progress = crate::progress::Progress::new("images", candidates.len());
     let results: Vec<Outcome<'_>> = candidates
         .par_iter()
         .map(|a| {
             let r = one(a, settings, &fingerprint, &cache, &processed);
+            progress.inc();
             match r {
                 Ok((p, files)) => (*a, Ok(p), files),
                 Err(p) => (*a, Err(p), Vec::new()),
             }
         })
         .collect();
+    drop(progress);
     let mut images = Images::default();
     for (a, r, files) in results {
         if let Ok(p) = &r {

@@ -100,6 +100,12 @@ impl Shared {
             .get(lang)
     }
 
+    /// How many document values (plain and with their section lists) have been made so
+    /// far: what a template has cost. Tests hold `latest(n=…)` to `n` with it.
+    pub fn values_made(&self) -> usize {
+        self.values.iter().chain(&self.section_values).filter(|v| v.get().is_some()).count()
+    }
+
     /// The template value of a document.
     pub fn value(&self, id: DocId) -> &Value {
         self.values[id]
