@@ -33,7 +33,7 @@ pub const MIN_BYTES: usize = 256;
 /// gzip level (flate2's best).
 pub const GZIP_LEVEL: u32 = 9;
 /// Brotli quality (0–11).
-pub const BROTLI_QUALITY: u32 = 9;
+pub const BROTLI_QUALITY: u32 = 5;
 /// Brotli window: 2^22 = 4 MiB (what `brotli_static` expects).
 const BROTLI_WINDOW: u32 = 22;
 

@@ -46,11 +46,33 @@ const DESCRIPTION: u32 = 2;
 const BODY: u32 = 1;
 
 /// Normalises text the way both sides do: NFKD, combining marks removed, lower case.
+///
+/// Fast path: ASCII and the common Chinese characters (U+4E00–U+9FFF) have no
+/// decomposition and are starters, which canonical reordering never crosses, so only
+/// the runs of other characters go through NFKD; the result is the same as NFKD of the
+/// whole text (`normalize_matches_whole_text_nfkd` holds it to that).
 pub fn normalize(text: &str) -> String {
-    text.nfkd()
-        .filter(|c| !('\u{300}'..='\u{36f}').contains(c))
-        .flat_map(char::to_lowercase)
-        .collect()
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while !rest.is_empty() {
+        let fast = rest.find(|c: char| !is_plain(c)).unwrap_or(rest.len());
+        out.extend(rest[..fast].chars().map(|c| c.to_ascii_lowercase()));
+        rest = &rest[fast..];
+        let slow = rest.find(is_plain).unwrap_or(rest.len());
+        out.extend(
+            rest[..slow]
+                .nfkd()
+                .filter(|c| !('\u{300}'..='\u{36f}').contains(c))
+                .flat_map(char::to_lowercase),
+        );
+        rest = &rest[slow..];
+    }
+    out
+}
+
+/// A character [`normalize`] only lower-cases: ASCII or a common Chinese character.
+fn is_plain(c: char) -> bool {
+    c.is_ascii() || ('\u{4e00}'..='\u{9fff}').contains(&c)
 }
 
 /// A Chinese (Han) character.
@@ -331,6 +353,36 @@ fn kind_fields(data: &KindData) -> Vec<String> {
     out
 }
 
+/// A document's distinct terms: their text one after another in `text`, and per term
+/// (in byte order) where it ends in `text`, its shard and its summed weight.
+struct DocTerms {
+    text: String,
+    terms: Vec<(u32, u32, u32)>,
+}
+
+impl DocTerms {
+    /// From every occurrence, `(start, end, weight)` in `occ_text`.
+    fn from_occurrences(occ_text: &str, mut occ: Vec<(u32, u32, u32)>, shards: usize) -> Self {
+        let term = |&(s, e, _): &(u32, u32, u32)| &occ_text[s as usize..e as usize];
+        occ.sort_unstable_by(|a, b| term(a).cmp(term(b)));
+        let mut text = String::new();
+        let mut terms: Vec<(u32, u32, u32)> = Vec::new();
+        let mut prev: Option<&str> = None;
+        for o in &occ {
+            let t = term(o);
+            match terms.last_mut() {
+                Some(last) if prev == Some(t) => last.2 += o.2,
+                _ => {
+                    text.push_str(t);
+                    terms.push((text.len() as u32, shard_of(t, shards) as u32, o.2));
+                    prev = Some(t);
+                }
+            }
+        }
+        DocTerms { text, terms }
+    }
+}
+
 /// Builds the index of `lang`. `kind_label` names a kind in that language.
 pub fn build(site: &Site, lang: &str, kind_label: &dyn Fn(&str) -> String) -> Index {
     let ids = indexed_docs(site, lang);
@@ -346,23 +398,23 @@ pub fn build(site: &Site, lang: &str, kind_label: &dyn Fn(&str) -> String) -> In
     use rayon::prelude::*;
     // Per document: its terms with weights, sorted by shard, and where each shard's
     // terms start; its length; its text.
-    type Analysed = (Vec<(u32, String, u32)>, Vec<u32>, u32, String);
+    type Analysed = (DocTerms, u32, String);
     let analysed: Vec<Analysed> = ids
         .par_iter()
         .map(|&id| {
             let d = &site.docs[id];
             let body = site.rendered.get(id).map(|r| html_text(&r.html)).unwrap_or_default();
-            let mut tf: FxHashMap<String, u32> = FxHashMap::default();
+            // Every occurrence, its text one after the other in `occ_text` (no string
+            // per term: a page has hundreds).
+            let mut occ_text = String::new();
+            let mut occ: Vec<(u32, u32, u32)> = Vec::new();
             let mut len = 0;
             let mut add = |text: &str, w: u32| {
                 let singles = if w == BODY { Singles::OnlyAlone } else { Singles::All };
                 each_term(text, singles, &mut |t| {
-                    match tf.get_mut(t) {
-                        Some(n) => *n += w,
-                        None => {
-                            tf.insert(t.to_owned(), w);
-                        }
-                    }
+                    let start = occ_text.len() as u32;
+                    occ_text.push_str(t);
+                    occ.push((start, occ_text.len() as u32, w));
                     len += 1;
                 });
             };
@@ -386,24 +438,13 @@ pub fn build(site: &Site, lang: &str, kind_label: &dyn Fn(&str) -> String) -> In
                 add(&f, HEADING);
             }
             add(&body, BODY);
-            let mut list: Vec<(u32, String, u32)> =
-                tf.into_iter().map(|(t, w)| (shard_of(&t, shards) as u32, t, w)).collect();
-            list.sort_unstable();
-            let mut starts = vec![0u32; shards + 1];
-            for (s, _, _) in &list {
-                starts[*s as usize + 1] += 1;
-            }
-            for i in 0..shards {
-                starts[i + 1] += starts[i];
-            }
-            (list, starts, len, body)
+            (DocTerms::from_occurrences(&occ_text, occ, shards), len, body)
         })
         .collect();
 
     let mut lists = Vec::with_capacity(ids.len());
-    for (n, (&id, (list, starts, len, body))) in ids.iter().zip(analysed).enumerate() {
-        let _ = n;
-        lists.push((list, starts));
+    for (&id, (terms, len, body)) in ids.iter().zip(analysed) {
+        lists.push(terms);
         let d = &site.docs[id];
         let kind = if d.is_section { "section" } else { d.data.kind().name() };
         let ki = kinds.iter().position(|k| *k == kind).unwrap_or_else(|| {
@@ -448,18 +489,25 @@ pub fn build(site: &Site, lang: &str, kind_label: &dyn Fn(&str) -> String) -> In
     } else {
         (total as f64 / ids.len() as f64 * 100.0).round() / 100.0
     };
-    // Each shard on its own: the documents' terms of that shard, in document order.
-    let shard_files: Vec<Vec<u8>> = (0..shards)
+    // The documents' terms by shard, in document order (one pass over all of them).
+    let mut buckets: Vec<Vec<(u32, u32, &str)>> = (0..shards).map(|_| Vec::new()).collect();
+    for (n, doc) in lists.iter().enumerate() {
+        let mut start = 0;
+        for &(end, shard, w) in &doc.terms {
+            buckets[shard as usize].push((n as u32, w, &doc.text[start..end as usize]));
+            start = end as usize;
+        }
+    }
+    // Each shard on its own.
+    let shard_files: Vec<Vec<u8>> = buckets
         .into_par_iter()
-        .map(|s| {
-            let mut terms: FxHashMap<&str, (usize, Vec<u32>)> = FxHashMap::default();
-            for (n, (list, starts)) in lists.iter().enumerate() {
-                for (_, t, w) in &list[starts[s] as usize..starts[s + 1] as usize] {
-                    let e = terms.entry(t.as_str()).or_insert((0, Vec::new()));
-                    e.1.push((n - e.0) as u32);
-                    e.1.push(*w);
-                    e.0 = n;
-                }
+        .map(|bucket| {
+            let mut terms: FxHashMap<&str, (u32, Vec<u32>)> = FxHashMap::default();
+            for (n, w, t) in bucket {
+                let e = terms.entry(t).or_insert((0, Vec::new()));
+                e.1.push(n - e.0);
+                e.1.push(w);
+                e.0 = n;
             }
             let mut sorted: Vec<(&str, Vec<u32>)> =
                 terms.into_iter().map(|(t, (_, v))| (t, v)).collect();
@@ -525,6 +573,25 @@ mod tests {
         assert_eq!(tokenize("Craftsman's Café, 2022!", false), ["craftsman", "s", "cafe", "2022"]);
         assert_eq!(tokenize("500万人次", false), ["500", "万", "人", "次", "万人", "人次"]);
         assert_eq!(tokenize("ＣＣＴＶ２０２２", false), ["cctv2022"], "full-width letters");
+    }
+
+    #[test]
+    fn normalize_matches_whole_text_nfkd() {
+        let whole = |t: &str| -> String {
+            t.nfkd()
+                .filter(|c| !('\u{300}'..='\u{36f}').contains(c))
+                .flat_map(char::to_lowercase)
+                .collect()
+        };
+        for t in [
+            "",
+            "ＣＣＴＶ２０２２，全省职工喜迎二十大！",
+            "Café e\u{301}\u{316}x Ω ℌ ﬁ 劳模「工匠」",
+            "a\u{5b0}\u{591}b\u{316}\u{301}中\u{301}\u{316}",
+            "丽\u{f900}豈 ①② Ǆ İ ΣΑΣ",
+        ] {
+            assert_eq!(normalize(t), whole(t), "{t:?}");
+        }
     }
 
     #[test]
