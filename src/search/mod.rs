@@ -354,7 +354,8 @@ fn kind_fields(data: &KindData) -> Vec<String> {
 }
 
 /// A document's distinct terms: their text one after another in `text`, and per term
-/// (in byte order) where it ends in `text`, its shard and its summed weight.
+/// (in order of first occurrence) where it ends in `text`, its shard and its summed
+/// weight.
 struct DocTerms {
     text: String,
     terms: Vec<(u32, u32, u32)>,
@@ -362,20 +363,20 @@ struct DocTerms {
 
 impl DocTerms {
     /// From every occurrence, `(start, end, weight)` in `occ_text`.
-    fn from_occurrences(occ_text: &str, mut occ: Vec<(u32, u32, u32)>, shards: usize) -> Self {
-        let term = |&(s, e, _): &(u32, u32, u32)| &occ_text[s as usize..e as usize];
-        occ.sort_unstable_by(|a, b| term(a).cmp(term(b)));
+    fn from_occurrences(occ_text: &str, occ: Vec<(u32, u32, u32)>, shards: usize) -> Self {
+        // Keys borrow `occ_text`: no string is allocated per term.
+        let mut seen: FxHashMap<&str, usize> = FxHashMap::default();
+        seen.reserve(occ.len());
         let mut text = String::new();
         let mut terms: Vec<(u32, u32, u32)> = Vec::new();
-        let mut prev: Option<&str> = None;
-        for o in &occ {
-            let t = term(o);
-            match terms.last_mut() {
-                Some(last) if prev == Some(t) => last.2 += o.2,
-                _ => {
+        for (s, e, w) in occ {
+            let t = &occ_text[s as usize..e as usize];
+            match seen.get(t) {
+                Some(&i) => terms[i].2 += w,
+                None => {
+                    seen.insert(t, terms.len());
                     text.push_str(t);
-                    terms.push((text.len() as u32, shard_of(t, shards) as u32, o.2));
-                    prev = Some(t);
+                    terms.push((text.len() as u32, shard_of(t, shards) as u32, w));
                 }
             }
         }
