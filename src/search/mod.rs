@@ -439,6 +439,13 @@ pub fn build(site: &Site, lang: &str, kind_label: &dyn Fn(&str) -> String) -> In
                 add(&f, HEADING);
             }
             add(&body, BODY);
+            // Only the start of the body can reach the excerpt (TEXT characters; one
+            // more keeps a space at the cut, which the trim below would remove, as it
+            // is in the whole text): the rest need not be kept until then.
+            let body = match body.char_indices().nth(TEXT + 1) {
+                Some((cut, _)) => body[..cut].to_owned(),
+                None => body,
+            };
             (DocTerms::from_occurrences(&occ_text, occ, shards), len, body)
         })
         .collect();
