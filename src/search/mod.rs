@@ -274,13 +274,10 @@ pub fn html_text(html: &str) -> String {
         out.push_str(&rest[..i]);
         let tag = &rest[i + 1..];
         let end = tag.find('>').map_or(rest.len(), |j| i + 1 + j + 1);
-        let name: String = tag
-            .trim_start_matches('/')
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect::<String>()
-            .to_ascii_lowercase();
-        if BLOCKS.contains(&name.as_str()) {
+        // The tag's name, compared without allocating (ASCII letters and digits only).
+        let name = tag.trim_start_matches('/');
+        let name = &name[..name.bytes().take_while(u8::is_ascii_alphanumeric).count()];
+        if BLOCKS.iter().any(|b| b.eq_ignore_ascii_case(name)) {
             out.push(' ');
         }
         rest = &rest[end.min(rest.len())..];
@@ -612,5 +609,6 @@ mod tests {
     #[test]
     fn html_becomes_text() {
         assert_eq!(html_text("<p>劳模<b>工匠</b></p>\n<p>A &amp; B</p>"), "劳模工匠 A & B");
+        assert_eq!(html_text("a<BR>b<Br/>c<brx>d</P >e<h2 id=x>f"), "a b cd e f");
     }
 }
