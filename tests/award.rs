@@ -69,6 +69,10 @@ fn an_award_is_found_by_its_searchable_field() {
     // `示例` is in no title, description or body of the site: only in the winner field.
     assert!(part("_search/zh/t/").contains("\"示例\""), "the winner's name is indexed");
     assert!(part("_search/zh/d/").contains("示例获奖者甲"), "and shown in the excerpt");
+    // Results name the kind by the kind file's label when the theme has no string for it.
+    assert!(part("_search/en/d/").contains("\"k\":\"Awards\""), "the kind's label");
+    // The place facet follows the award's ref to its city.
+    assert!(part("_search/en/d/").contains("\"k\":\"Awards\",\"c\":\"Harbin\""), "the facet");
 }
 
 #[test]

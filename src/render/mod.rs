@@ -87,11 +87,14 @@ impl Shared {
                     .languages
                     .par_iter()
                     .map(|l| {
+                        // The theme's interface string, else the kind file's label.
                         let label = |kind: &str| {
                             self.i18n
                                 .get(&format!("search_kind_{kind}"), &l.code)
                                 .map(str::to_owned)
-                                .unwrap_or_else(|_| kind.to_owned())
+                                .ok()
+                                .or_else(|| self.site.kinds.get(kind)?.label.get(&l.code).cloned())
+                                .unwrap_or_else(|| kind.to_owned())
                         };
                         (l.code.clone(), crate::search::build(&self.site, &l.code, &label))
                     })
