@@ -198,39 +198,182 @@ pub fn progress_svg(f: &Figures, label: &str) -> String {
     s
 }
 
-/// Horizontal bars, one per city, most participant-times first.
+/// The width of `text` at `font_size` px, estimated to err on the wide side: a wide
+/// (CJK) or ambiguous-width character is one em, Latin letters and digits take their widths in DejaVu Sans
+/// (the widest common sans-serif that a reader's `system-ui` may fall back to), anything
+/// else 0.65 em. Charts size their label columns from it so that no label is clipped.
+pub fn text_width(text: &str, font_size: f64) -> f64 {
+    text.chars().map(char_em).sum::<f64>() * font_size
+}
+
+/// One character's advance in em (see [`text_width`]).
+fn char_em(c: char) -> f64 {
+    // DejaVu Sans advance widths per 1000 em for printable ASCII, from the space (0x20).
+    const ASCII: [u16; 95] = [
+        318, 401, 460, 838, 636, 950, 780, 275, 390, 390, 500, 838, 318, 361, 318,
+        337, // sp–/
+        636, 636, 636, 636, 636, 636, 636, 636, 636, 636, 337, 337, 838, 838, 838,
+        531, // 0–?
+        1000, 684, 686, 698, 770, 632, 575, 775, 752, 295, 295, 656, 557, 863, 748,
+        787, // @–O
+        603, 787, 695, 635, 611, 732, 684, 989, 685, 611, 685, 390, 337, 390, 838,
+        500, // P–_
+        500, 613, 635, 550, 635, 615, 352, 635, 634, 278, 278, 579, 278, 974, 634,
+        612, // `–o
+        635, 635, 411, 521, 392, 634, 592, 818, 592, 592, 525, 636, 337, 636, 838, // p–~
+    ];
+    match c {
+        ' '..='~' => f64::from(ASCII[c as usize - 0x20]) / 1000.0,
+        // Ambiguous characters (…, ·, curly quotes) are full-width in CJK fonts.
+        _ => match unicode_width::UnicodeWidthChar::width_cjk(c) {
+            Some(0) => 0.0,
+            Some(2) => 1.0,
+            _ => 0.65,
+        },
+    }
+}
+
+/// Breaks `text` into at most `max_lines` lines no wider than `max_w` at `font_size`:
+/// between words of Latin text and between any two wide characters. What does not fit
+/// in the last line ends with "…"; the second value says whether anything was cut.
+fn wrap_label(text: &str, max_w: f64, font_size: f64, max_lines: usize) -> (Vec<String>, bool) {
+    // Pieces that stay together: a run of non-wide, non-space characters (a word), a
+    // single wide character, or a space.
+    let mut pieces: Vec<String> = Vec::new();
+    for c in text.chars() {
+        let joins = !c.is_whitespace()
+            && char_em(c) < 1.0
+            && pieces.last().is_some_and(|p: &String| {
+                p.chars().last().is_some_and(|l| !l.is_whitespace() && char_em(l) < 1.0)
+            });
+        if joins {
+            pieces.last_mut().expect("checked").push(c);
+        } else {
+            pieces.push(c.to_string());
+        }
+    }
+    let mut lines: Vec<String> = vec![String::new()];
+    let mut cut = false;
+    for piece in pieces {
+        let room_for_a_line = lines.len() < max_lines;
+        let line = lines.last_mut().expect("never empty");
+        if text_width(&format!("{line}{piece}"), font_size) <= max_w {
+            line.push_str(&piece);
+            continue;
+        }
+        if piece.trim().is_empty() {
+            continue; // a space at the end of a line is not drawn
+        }
+        if !line.trim().is_empty() && room_for_a_line {
+            lines.push(piece.clone());
+            let line = lines.last_mut().expect("just pushed");
+            if text_width(line, font_size) <= max_w {
+                continue;
+            }
+            line.clear();
+            cut_to_fit(line, &piece, max_w, font_size);
+            cut = true;
+            break;
+        }
+        cut_to_fit(line, &piece, max_w, font_size);
+        cut = true;
+        break;
+    }
+    for line in &mut lines {
+        let trimmed = line.trim_end().len();
+        line.truncate(trimmed);
+    }
+    (lines, cut)
+}
+
+/// Appends as much of `piece` to `line` as fits before a closing "…" within `max_w`.
+fn cut_to_fit(line: &mut String, piece: &str, max_w: f64, font_size: f64) {
+    for c in piece.chars() {
+        if text_width(&format!("{line}{c}…"), font_size) > max_w {
+            break;
+        }
+        line.push(c);
+    }
+    while !line.is_empty() && text_width(&format!("{line}…"), font_size) > max_w {
+        line.pop();
+    }
+    let trimmed = line.trim_end().len();
+    line.truncate(trimmed);
+    line.push('…');
+}
+
+/// Horizontal bars, one per city, most participant-times first. The label column is as
+/// wide as the widest name (at most 42 % of the chart); a longer name wraps onto a second
+/// line, and one that still does not fit is shortened with "…" and keeps its full name
+/// in a `<title>` (the data table beside the chart has it too).
 pub fn cities_svg(f: &Figures, label: &str) -> String {
-    let row_h = 28u32;
-    let label_w = 100.0;
-    let bar_w = 360.0 - label_w - 80.0;
-    let height = row_h * f.cities.len().max(1) as u32 + 8;
+    const WIDTH: f64 = 360.0;
+    const SIZE: f64 = 14.0;
+    const GAP: f64 = 6.0;
+    const LINE_H: u32 = 17;
+    let max_label = (WIDTH * 0.42).floor();
+    let widest = f.cities.iter().map(|c| text_width(&c.name, SIZE)).fold(0.0, f64::max);
+    let label_w = (widest.min(max_label - GAP) + GAP).max(40.0).ceil();
+    let value_w = f
+        .cities
+        .iter()
+        .map(|c| text_width(&group_digits(c.person_times), SIZE))
+        .fold(0.0, f64::max)
+        .ceil();
+    let bar_w = (WIDTH - label_w - GAP - value_w - 2.0).max(20.0).floor();
+    let rows: Vec<(Vec<String>, bool)> =
+        f.cities.iter().map(|c| wrap_label(&c.name, label_w - GAP, SIZE, 2)).collect();
+    let row_h = |lines: usize| 28 + LINE_H * (lines.max(1) as u32 - 1);
+    let height = rows.iter().map(|(l, _)| row_h(l.len())).sum::<u32>().max(28) + 8;
     let max = f.cities.iter().map(|c| c.person_times).max().unwrap_or(0).max(1) as f64;
-    let mut s = open(360, height, label);
-    for (i, c) in f.cities.iter().enumerate() {
-        let y = 4 + row_h * i as u32;
+    let mut s = open(WIDTH as u32, height, label);
+    let mut y = 4u32;
+    for (c, (lines, cut)) in f.cities.iter().zip(&rows) {
+        let h = row_h(lines.len());
         let w = (bar_w * c.person_times as f64 / max).round();
+        // The first line's baseline: the lines are centred on the bar.
+        let bar_y = y + (h - 28) / 2 + 2;
+        let first = y + 14 + (h - 28) / 2 - LINE_H * (lines.len() as u32 - 1) / 2;
+        let _ = write!(s, "<text y=\"{first}\" text-anchor=\"end\" fill=\"{INK}\" {FONT}>");
+        if *cut {
+            let _ = write!(s, "<title>{}</title>", escape_attr(&c.name));
+        }
+        for (i, line) in lines.iter().enumerate() {
+            let dy = if i == 0 { 0 } else { LINE_H };
+            let _ = write!(
+                s,
+                "<tspan x=\"{}\" dy=\"{dy}\">{}</tspan>",
+                label_w - GAP,
+                escape_attr(line)
+            );
+        }
         let _ = write!(
             s,
-            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"{INK}\" {FONT}>{}</text><rect x=\"{label_w}\" y=\"{}\" width=\"{w}\" height=\"18\" fill=\"{RED}\"/><text x=\"{}\" y=\"{}\" fill=\"{INK}\" {FONT}>{}</text>",
-            label_w - 6.0,
-            y + 14,
-            escape_attr(&c.name),
-            y + 2,
-            label_w + w + 6.0,
-            y + 14,
+            "</text><rect x=\"{label_w}\" y=\"{bar_y}\" width=\"{w}\" height=\"18\" fill=\"{RED}\"/><text x=\"{}\" y=\"{}\" fill=\"{INK}\" {FONT}>{}</text>",
+            label_w + w + GAP,
+            bar_y + 12,
             group_digits(c.person_times)
         );
+        y += h;
     }
     s.push_str("</svg>");
     s
 }
 
-/// Monthly participant-times over all cities, as columns.
+/// Monthly participant-times over all cities, as columns. A figure or a month wider than
+/// its column is drawn in a smaller font (down to 9 px) so that columns never overlap
+/// and the outer ones stay inside the chart.
 pub fn months_svg(f: &Figures, label: &str) -> String {
     let n = f.months.len().max(1) as f64;
     let (left, top, chart_h, width) = (4.0, 22.0, 140.0, 360.0);
     let col_w = (width - 2.0 * left) / n;
     let max = f.months.iter().map(|m| m.person_times).max().unwrap_or(0).max(1) as f64;
+    let fit = |texts: &mut dyn Iterator<Item = String>| {
+        let widest = texts.map(|t| text_width(&t, 1.0)).fold(0.0, f64::max);
+        if widest == 0.0 { 14.0 } else { ((col_w - 4.0) / widest).clamp(9.0, 14.0).floor() }
+    };
+    let value_size = fit(&mut f.months.iter().map(|m| group_digits(m.person_times)));
+    let month_size = fit(&mut f.months.iter().map(|m| m.month.clone()));
     let mut s = open(360, 196, label);
     for (i, m) in f.months.iter().enumerate() {
         let h = (chart_h * m.person_times as f64 / max).round();
@@ -240,7 +383,7 @@ pub fn months_svg(f: &Figures, label: &str) -> String {
         let cx = x + w / 2.0;
         let _ = write!(
             s,
-            "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{h:.1}\" fill=\"{RED}\"/><text x=\"{cx:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"{INK}\" {FONT}>{}</text><text x=\"{cx:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"{INK}\" {FONT}>{}</text>",
+            "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{h:.1}\" fill=\"{RED}\"/><text x=\"{cx:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"{INK}\" font-family=\"inherit\" font-size=\"{value_size}\">{}</text><text x=\"{cx:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"{INK}\" font-family=\"inherit\" font-size=\"{month_size}\">{}</text>",
             y - 6.0,
             group_digits(m.person_times),
             top + chart_h + 20.0,
@@ -346,12 +489,129 @@ mod tests {
         assert!(s.contains("25.0%"));
     }
 
+    /// The numeric values of attribute `name` in `svg`, in order (`width="100%"` of
+    /// the `<svg>` itself is not a number and is left out).
+    fn attrs(svg: &str, name: &str) -> Vec<f64> {
+        let key = format!(" {name}=\"");
+        svg.match_indices(&key)
+            .filter_map(|(i, _)| {
+                let rest = &svg[i + key.len()..];
+                rest[..rest.find('"').unwrap()].parse().ok()
+            })
+            .collect()
+    }
+
+    /// Each `<tspan x="…">text</tspan>` of `svg`: its x and its text.
+    fn tspans(svg: &str) -> Vec<(f64, String)> {
+        svg.split("<tspan x=\"")
+            .skip(1)
+            .map(|t| {
+                let x = t[..t.find('"').unwrap()].parse().unwrap();
+                let text = &t[t.find('>').unwrap() + 1..t.find("</tspan>").unwrap()];
+                (x, text.replace("&quot;", "\""))
+            })
+            .collect()
+    }
+
+    fn with_cities(names: &[&str]) -> Figures {
+        let mut f = figures();
+        f.cities = names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| CityRow {
+                name: (*name).into(),
+                permalink: format!("/c{i}/"),
+                events: 1,
+                person_times: 123_456_789 / (i as u64 + 1),
+                online_views: 1,
+                sample: true,
+            })
+            .collect();
+        f
+    }
+
     #[test]
     fn city_bars_scale_to_the_largest() {
         let s = cities_svg(&figures(), "各市（地）参与人次");
-        assert!(s.contains("width=\"180\""), "{s}"); // the largest gets the full bar
+        let widths = attrs(&s, "width");
+        assert_eq!(widths.len(), 2, "{s}");
+        assert!((widths[1] - widths[0] / 4.0).abs() <= 0.5, "250,000 is a quarter: {widths:?}");
         assert!(s.contains("1,000,000"));
         assert!(s.contains("大兴安岭地区, &quot;北&quot;"));
+    }
+
+    #[test]
+    fn latin_is_measured_narrower_than_cjk_and_wide_characters_are_one_em() {
+        assert_eq!(text_width("哈尔滨市", 14.0), 56.0);
+        let w = text_width("Harbin", 14.0);
+        assert!(w > 40.0 && w < 56.0, "{w}");
+        assert!(text_width("W", 10.0) > text_width("i", 10.0));
+    }
+
+    #[test]
+    fn long_city_names_wrap_or_shorten_and_no_text_passes_an_edge() {
+        let names = [
+            "Da Hinggan Ling Prefecture",
+            "Shuangyashan",
+            "Averyveryveryveryverylongwordwithoutanyspacesatallreally",
+            "黑龙江省大兴安岭地区加格达奇区松岭区新林区呼中区塔河县漠河市",
+            "大兴安岭地区",
+        ];
+        let s = cities_svg(&with_cities(&names), "by city");
+        let lines = tspans(&s);
+        for (x, text) in &lines {
+            let left = x - text_width(text, 14.0);
+            assert!(left >= 0.0, "`{text}` starts at {left}: {s}");
+        }
+        let texts: Vec<&str> = lines.iter().map(|(_, t)| t.as_str()).collect();
+        assert!(texts.contains(&"Shuangyashan"), "{texts:?}");
+        assert!(texts.contains(&"大兴安岭地区"), "{texts:?}");
+        // Wrapped at a space, nothing cut: every word of the name is drawn.
+        let hinggan: String = texts.iter().filter(|t| !t.contains('…')).copied().collect();
+        for word in ["Da", "Hinggan", "Ling", "Prefecture"] {
+            assert!(hinggan.contains(word), "{word} missing from {texts:?}");
+        }
+        // The ones that cannot fit in two lines end with … and keep their full name.
+        assert_eq!(texts.iter().filter(|t| t.ends_with('…')).count(), 2, "{texts:?}");
+        assert!(s.contains(&format!("<title>{}</title>", names[2])), "{s}");
+        assert!(s.contains(&format!("<title>{}</title>", names[3])), "{s}");
+        // Bars and figures end inside the 360-wide chart.
+        let rects: Vec<(f64, f64)> = s
+            .split("<rect ")
+            .skip(1)
+            .map(|r| (attrs(&format!(" {r}"), "x")[0], attrs(&format!(" {r}"), "width")[0]))
+            .collect();
+        assert_eq!(rects.len(), names.len());
+        for ((x, w), c) in rects.iter().zip(&with_cities(&names).cities) {
+            let value = group_digits(c.person_times);
+            let end = x + w + 6.0 + text_width(&value, 14.0);
+            assert!(end <= 360.0, "{value} ends at {end}");
+        }
+    }
+
+    #[test]
+    fn month_figures_shrink_to_their_columns() {
+        let mut f = figures();
+        f.months = (1..=12)
+            .map(|m| MonthRow {
+                month: format!("2022-{m:02}"),
+                events: 1,
+                person_times: 987_654_321,
+                online_views: 1,
+            })
+            .collect();
+        let s = months_svg(&f, "by month");
+        let col_w = (360.0 - 8.0) / 12.0;
+        let sizes = attrs(&s, "font-size");
+        assert_eq!(sizes.len(), 24, "{s}");
+        assert!(sizes[0] < 14.0, "a figure as wide as 987,654,321 is drawn smaller");
+        for (i, size) in sizes.iter().enumerate() {
+            let text = if i % 2 == 0 { "987,654,321" } else { "2022-01" };
+            assert!(text_width(text, *size) <= col_w || *size == 9.0, "{text} at {size}");
+        }
+        // Four months leave room: the figures keep the chart's 14 px.
+        let s = months_svg(&figures(), "by month");
+        assert!(attrs(&s, "font-size").iter().all(|&x| x == 14.0), "{s}");
     }
 
     #[test]

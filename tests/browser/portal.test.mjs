@@ -400,6 +400,56 @@ function runVnu() {
   });
 }
 
+describe('chart labels are whole: every text inside its chart, none over a bar or another label', () => {
+  const CHART_PAGES = TARGETS.filter((t) => t.name === 'figures' || t.name === 'home');
+  for (const t of CHART_PAGES) {
+    for (const width of [320, 1280]) {
+      test(`${t.label} at ${width} px`, { timeout: TEST_TIMEOUT }, async () => {
+        await withPage(width === 320 ? 'narrow' : 'desktop', t.url, async (page) => {
+          await page.evaluate(() => document.fonts.ready);
+          const r = await page.evaluate(() => {
+            const charts = [...document.querySelectorAll('svg.chart')];
+            const problems = [];
+            const overlap = (a, b) => Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x) > 0.5
+              && Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y) > 0.5;
+            charts.forEach((svg, n) => {
+              const name = svg.getAttribute('aria-label');
+              const vb = svg.viewBox.baseVal;
+              const texts = [...svg.querySelectorAll(':scope > text')].map((el) => ({ el, b: el.getBBox() }));
+              const bars = [...svg.querySelectorAll(':scope > rect')].map((el) => el.getBBox());
+              for (const { el, b } of texts) {
+                const label = `chart ${n + 1} (${name}): “${el.textContent}”`;
+                if (b.x < vb.x - 0.5 || b.y < vb.y - 0.5 || b.x + b.width > vb.x + vb.width + 0.5
+                    || b.y + b.height > vb.y + vb.height + 0.5) {
+                  problems.push(`${label} at x ${b.x.toFixed(1)}–${(b.x + b.width).toFixed(1)}, y ${b.y.toFixed(1)}–${(b.y + b.height).toFixed(1)} leaves the viewBox ${vb.width}×${vb.height}`);
+                }
+                // The progress chart writes its percentage on its own bar by design.
+                if (svg.querySelectorAll(':scope > rect').length > 2 && bars.some((bar) => overlap(b, bar))) {
+                  problems.push(`${label} is drawn over a bar`);
+                }
+              }
+              for (let i = 0; i < texts.length; i++) {
+                for (let j = i + 1; j < texts.length; j++) {
+                  if (overlap(texts[i].b, texts[j].b)) {
+                    problems.push(`chart ${n + 1} (${name}): “${texts[i].el.textContent}” overlaps “${texts[j].el.textContent}”`);
+                  }
+                }
+              }
+            });
+            return { charts: charts.length, problems };
+          });
+          check(r.charts > 0, `${t.label} has no svg.chart`);
+          check(r.problems.length === 0, () => `${t.label} at ${width} px:\n  ${r.problems.join('\n  ')}`);
+          if (t.name === 'figures' && width === 320) {
+            const file = path.join(SHOTS, `figures-charts-320-${t.lang}.png`);
+            await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
+          }
+        });
+      });
+    }
+  }
+});
+
 describe('Nu HTML Checker (vnu.jar --errors-only)', () => {
   test('no error in any .html file of the portal', { timeout: 150_000 }, async (ctx) => {
     const { code, files, messages } = await vnuRun;
