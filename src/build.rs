@@ -240,6 +240,14 @@ pub fn prepare(
             None
         }
     });
+    let kinds = match crate::content::kinds::Kinds::load(root, &config.theme) {
+        Ok(k) => k,
+        Err(e) => {
+            // Without its kinds no page of a kind can be read: stop here.
+            ds.extend(e);
+            return Err(BuildError::Content(ds));
+        }
+    };
     timer.lap("theme");
 
     let content_dir = root.join("content");
@@ -255,6 +263,7 @@ pub fn prepare(
         &content_dir,
         root,
         &config,
+        &kinds,
         cache.as_deref_mut().map(|c| &mut c.sources),
     );
     ds.extend(load_ds);

@@ -32,12 +32,15 @@ pub enum Command {
     New(NewArgs),
     /// Create a new, working site in DIR (a new or empty folder).
     Init(InitArgs),
+    /// List the site's content kinds and their fields (text or JSON), or write one JSON
+    /// Schema per kind for editors' YAML tools.
+    Kinds(crate::kinds_cmd::KindsArgs),
 }
 
 /// `fenjin new`.
 #[derive(Debug, Args)]
 pub struct NewArgs {
-    /// The content kind: page, notice, lecturer, city or activity.
+    /// The content kind: `page` or a kind the site declares in kinds/ (see `fenjin kinds`).
     pub kind: String,
     /// The file name without `.md` (letters, digits, `-`, `_`), such as `harbin`.
     pub slug: String,

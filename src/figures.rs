@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::content::kinds::KindData;
+use crate::content::kinds::FieldValue;
 use crate::model::Site;
 use crate::output::escape_attr;
 
@@ -64,6 +64,38 @@ pub struct Figures {
     pub sample: bool,
 }
 
+/// The list field of monthly figures, `{month, events, person_times, online_views}`
+/// (docs/content-kinds.md): the figures come from every page whose kind declares it.
+pub const PARTICIPATION: &str = "participation";
+
+/// One entry of a `participation` list.
+struct Month {
+    month: String,
+    events: u64,
+    person_times: u64,
+    online_views: u64,
+}
+
+impl Month {
+    fn read(v: &FieldValue) -> Option<Month> {
+        let FieldValue::Object(o) = v else { return None };
+        let count = |k: &str| match o.get(k) {
+            Some(FieldValue::Integer(i)) => u64::try_from(*i).ok(),
+            _ => None,
+        };
+        let month = match o.get("month") {
+            Some(FieldValue::Text(t)) => t.clone(),
+            _ => return None,
+        };
+        Some(Month {
+            month,
+            events: count("events")?,
+            person_times: count("person_times")?,
+            online_views: count("online_views")?,
+        })
+    }
+}
+
 /// Sums the figures of the city pages published in `lang` (their `participation` is
 /// inherited from the Chinese file when the translation leaves it out).
 pub fn compute(site: &Site, lang: &str) -> Option<Figures> {
@@ -71,16 +103,20 @@ pub fn compute(site: &Site, lang: &str) -> Option<Figures> {
     let mut cities = Vec::new();
     let mut months: BTreeMap<String, MonthRow> = BTreeMap::new();
     for d in site.docs.iter().filter(|d| d.lang == lang) {
-        let KindData::City(c) = &d.data else { continue };
+        // Every page whose kind declares the `participation` list (the city pages).
+        let has_field = d.data.decl.as_ref().is_some_and(|k| k.field(PARTICIPATION).is_some());
+        if !has_field {
+            continue;
+        }
         let mut row = CityRow {
-            name: c.city.clone().unwrap_or_else(|| d.title.clone()),
+            name: d.data.display_name().map_or_else(|| d.title.clone(), str::to_owned),
             permalink: site.permalink(d),
             events: 0,
             person_times: 0,
             online_views: 0,
             sample: d.sample,
         };
-        for p in c.participation.iter().flatten() {
+        for p in d.data.items(PARTICIPATION).iter().filter_map(Month::read) {
             row.events += p.events;
             row.person_times += p.person_times;
             row.online_views += p.online_views;

@@ -14,6 +14,7 @@ pub mod dates;
 pub mod diagnostics;
 pub mod figures;
 pub mod images;
+pub mod kinds_cmd;
 pub mod limits;
 pub mod model;
 pub mod output;

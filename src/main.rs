@@ -29,6 +29,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => args.run(),
         Command::New(args) => args.run(),
         Command::Init(args) => args.run(),
+        Command::Kinds(args) => args.run(),
     });
     let Ok(result) = result else {
         return ExitCode::from(2);

@@ -8,14 +8,14 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::content::kinds::Kind;
+use crate::content::kinds::{FieldDecl, FieldType, KindDecl, Kinds, PAGE};
 use crate::render::theme::{DEFAULT_THEME, embedded_files};
 
 /// Why scaffolding failed (a usage or I/O problem: exit 2).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScaffoldError(pub String);
 
-/// One field of a kind's template: name, example value (YAML), comment in zh and en.
+/// One common field of every page: name, example value (YAML), comment in zh and en.
 struct Field(&'static str, &'static str, &'static str, &'static str);
 
 const COMMON: &[Field] = &[
@@ -35,118 +35,61 @@ const COMMON: &[Field] = &[
     Field("draft", "true", "草稿：发布前改为 false", "draft: set to false to publish"),
 ];
 
-fn kind_fields(kind: Kind) -> &'static [Field] {
-    match kind {
-        Kind::Page => &[],
-        Kind::Notice => &[
-            Field(
-                "doc_number",
-                "\"\"",
-                "发文字号，如 黑工办发〔2022〕27号（必填）",
-                "document number (required)",
-            ),
-            Field("issuer", "\"\"", "发文机关（必填）", "issuing body (required)"),
-            Field(
-                "recipients",
-                "\"\"",
-                "主送机关（页面上自动加全角冒号）",
-                "recipients (the theme adds the colon)",
-            ),
-            Field(
-                "signed_by",
-                "\"\"",
-                "落款机关；不写则用发文机关",
-                "signature line; defaults to the issuer",
-            ),
-            Field(
-                "signed_date",
-                "DATE",
-                "成文日期；不写则用发布日期",
-                "date of issue; defaults to `date`",
-            ),
-            Field(
-                "attachments",
-                "[]",
-                "附件：每项 {title: 标题, file: 与本文同目录的文件或 @/页面路径}",
-                "attachments: {title, file} with a file beside this one or an @/ link",
-            ),
-            Field(
-                "cities",
-                "[]",
-                "涉及的城市页面文件名，如 [harbin]",
-                "city page slugs this notice concerns, e.g. [harbin]",
-            ),
-        ],
-        Kind::Lecturer => &[
-            Field("name", "\"\"", "姓名（必填）", "name (required)"),
-            Field(
-                "photo",
-                "\"\"",
-                "照片文件（与本文同目录）；不写则自动生成头像",
-                "portrait beside this file; without one an avatar is drawn",
-            ),
-            Field("honors", "[]", "荣誉称号，如 [全国劳动模范, 龙江工匠]", "honours"),
-            Field("employer", "\"\"", "工作单位", "workplace"),
-            Field("industry", "\"\"", "所在行业", "industry"),
-            Field(
-                "city",
-                "\"\"",
-                "所在城市页面的文件名，如 harbin（必填）",
-                "slug of the city page, e.g. harbin (required)",
-            ),
-            Field("topics", "[]", "宣讲主题", "talk topics"),
-            Field(
-                "talks",
-                "[]",
-                "宣讲安排：每项 {date: 日期, place: 地点, title: 题目}",
-                "talks: {date, place, title}",
-            ),
-        ],
-        Kind::City => &[
-            Field("city", "\"\"", "城市名称，如 哈尔滨市（必填）", "display name (required)"),
-            Field("feature", "\"\"", "特色活动名称（必填）", "signature activity (required)"),
-            Field("highlights", "[]", "要点", "short points"),
-            Field("contact", "\"\"", "联系人和联系方式", "contact"),
-            Field(
-                "participation",
-                "[]",
-                "每月数据：每项 {month: 2022-08, events: 场次, person_times: 人次, online_views: 浏览量}",
-                "monthly figures: {month, events, person_times, online_views}",
-            ),
-            Field(
-                "pictures",
-                "[]",
-                "照片：每项 {file: 与本文同目录的图片文件, alt: 照片内容的文字描述}",
-                "photos: {file: an image beside this file, alt: what it shows}",
-            ),
-        ],
-        Kind::Activity => &[
-            Field("starts", "DATE", "开始日期（必填）", "opens (required)"),
-            Field("ends", "DATE", "结束日期（必填）", "closes (required)"),
-            Field("how_to_join", "\"\"", "参与方式（必填）", "how to take part (required)"),
-            Field(
-                "formats",
-                "[]",
-                "作品形式，如 [短视频（3分钟以内）, 照片]",
-                "what to submit and in which format",
-            ),
-            Field("submit_to", "\"\"", "报送方式或地址", "where to send entries"),
-            Field(
-                "phase",
-                "1",
-                "活动阶段：site.yaml 中 campaign.phases 的 id（必填）",
-                "phase id from site.yaml campaign.phases (required)",
-            ),
-            Field("cities", "[]", "涉及的城市页面文件名", "city page slugs"),
-        ],
+/// A line of the scaffold for one field of the kind.
+struct Line {
+    name: String,
+    value: String,
+    zh: String,
+    en: String,
+    /// A translation inherits it: the English file shows it as a comment.
+    inherited: bool,
+    /// An empty value would mean something (an empty photo): shown as a comment.
+    commented: bool,
+}
+
+/// The example value of a field of type `ty`.
+fn example(f: &FieldDecl, today: &str) -> String {
+    if let Some(d) = &f.default {
+        return serde_json::to_string(d).unwrap_or_default();
+    }
+    match &f.ty {
+        FieldType::Date => today.to_owned(),
+        FieldType::Datetime => format!("{today} 09:00"),
+        FieldType::Bool => "false".to_owned(),
+        FieldType::Integer | FieldType::Number => "0".to_owned(),
+        FieldType::Enum(values) => values.first().cloned().unwrap_or_default(),
+        FieldType::List(_) => "[]".to_owned(),
+        FieldType::Object(_) => "{}".to_owned(),
+        _ => "\"\"".to_owned(),
     }
 }
 
+fn kind_lines(kind: Option<&KindDecl>, today: &str) -> Vec<Line> {
+    let Some(kind) = kind else { return Vec::new() };
+    kind.fields
+        .iter()
+        .map(|f| {
+            let help = |lang: &str, other: &str| {
+                f.help.get(lang).or_else(|| f.help.get(other)).cloned().unwrap_or_default()
+            };
+            Line {
+                name: f.name.clone(),
+                value: example(f, today),
+                zh: help("zh", "en"),
+                en: help("en", "zh"),
+                inherited: f.inherit,
+                commented: !f.required && f.ty == FieldType::Image,
+            }
+        })
+        .collect()
+}
+
 /// The folder a kind's pages go in: a section of the site that declares the kind, else
-/// the conventional one.
-fn section_for(root: &Path, kind: Kind) -> PathBuf {
+/// the kind's `section:` (or its name).
+fn section_for(root: &Path, kind: Option<&KindDecl>) -> PathBuf {
     let content = root.join("content");
-    let wanted = format!("kind: {}", kind.name());
+    let Some(kind) = kind else { return content };
+    let wanted = format!("kind: {}", kind.name);
     let declares = |path: &Path| {
         let text = std::fs::read_to_string(path)
             .map(|t| crate::content::front_matter::normalize(&t))
@@ -161,38 +104,33 @@ fn section_for(root: &Path, kind: Kind) -> PathBuf {
         .filter(|e| e.file_name() == "_index.md")
         .find(|e| declares(e.path()))
         .and_then(|e| e.path().parent().map(Path::to_path_buf));
-    declared.unwrap_or_else(|| match kind {
-        Kind::Page => content.clone(),
-        Kind::Notice => content.join("announcements"),
-        Kind::Lecturer => content.join("lecturers"),
-        Kind::City => content.join("cities"),
-        Kind::Activity => content.join("activities"),
-    })
+    declared.unwrap_or_else(|| content.join(kind.section.as_deref().unwrap_or(&kind.name)))
 }
 
-fn front_matter(kind: Kind, zh: bool, slug: &str, today: &str) -> String {
+fn front_matter(kind: Option<&KindDecl>, zh: bool, slug: &str, today: &str) -> String {
     let mut out = String::from("---\n");
-    let fields = COMMON.iter().chain(kind_fields(kind));
-    for Field(name, value, zh_comment, en_comment) in fields {
-        // Translations inherit dates and references; the English file lists them as
-        // comments so an editor sees what can be set.
-        let inherited = !zh
-            && (matches!(*name, "date" | "signed_date" | "starts" | "ends" | "phase" | "cities" | "participation" | "talks")
-                // A lecturer's `city` is a reference; a city's `city` is its translated name.
-                || (*name == "city" && kind == Kind::Lecturer));
-        // Optional fields whose empty value would mean something: shown as comments.
-        let commented = *name == "photo";
-        let value = match *value {
+    let common = COMMON.iter().map(|Field(name, value, zh_comment, en_comment)| Line {
+        name: (*name).to_owned(),
+        value: match *value {
             "DATE" => today.to_owned(),
             "TITLE" => format!("\"{slug}\""),
             v => v.to_owned(),
-        };
-        let comment = if zh { zh_comment } else { en_comment };
-        if inherited {
+        },
+        zh: (*zh_comment).to_owned(),
+        en: (*en_comment).to_owned(),
+        inherited: *name == "date",
+        commented: false,
+    });
+    for line in common.chain(kind_lines(kind, today)) {
+        let Line { name, value, .. } = &line;
+        let comment = if zh { &line.zh } else { &line.en };
+        // Translations inherit dates and references; the English file lists them as
+        // comments so an editor sees what can be set.
+        if line.inherited && !zh {
             out.push_str(&format!(
                 "# {name}: {value}  # {comment} (inherited from the Chinese file when left out)\n"
             ));
-        } else if commented {
+        } else if line.commented {
             out.push_str(&format!("# {name}: {value}  # {comment}\n"));
         } else {
             out.push_str(&format!("{name}: {value}  # {comment}\n"));
@@ -214,12 +152,23 @@ pub fn new_page(
     slug: &str,
     today: &str,
 ) -> Result<Vec<PathBuf>, ScaffoldError> {
-    let kind = Kind::from_name(kind).ok_or_else(|| {
-        ScaffoldError(format!(
-            "`{kind}` is not a content kind; use one of: {}",
-            crate::content::kinds::KIND_NAMES.join(", ")
-        ))
-    })?;
+    if !root.join("site.yaml").is_file() {
+        return Err(ScaffoldError(format!(
+            "no site.yaml in {}: run fenjin new in a site's folder, or pass --root DIR",
+            root.display()
+        )));
+    }
+    let kinds = load_kinds(root)?;
+    let decl = match kinds.get(kind) {
+        Some(d) => Some(d.as_ref()),
+        None if kind == PAGE => None,
+        None => {
+            return Err(ScaffoldError(format!(
+                "`{kind}` is not a content kind; use one of: {}",
+                kinds.all_names().join(", ")
+            )));
+        }
+    };
     let valid =
         !slug.is_empty() && slug.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_');
     if !valid {
@@ -227,13 +176,7 @@ pub fn new_page(
             "`{slug}` cannot be a file name: use letters, digits, `-` or `_` (such as `harbin` or `2022-lecture-tour`)"
         )));
     }
-    if !root.join("site.yaml").is_file() {
-        return Err(ScaffoldError(format!(
-            "no site.yaml in {}: run fenjin new in a site's folder, or pass --root DIR",
-            root.display()
-        )));
-    }
-    let dir = section_for(root, kind);
+    let dir = section_for(root, decl);
     let zh = dir.join(format!("{slug}.md"));
     let en = dir.join(format!("{slug}.en.md"));
     for p in [&zh, &en] {
@@ -248,18 +191,15 @@ pub fn new_page(
         .map_err(|e| ScaffoldError(format!("cannot create {}: {e}", dir.display())))?;
     let mut written = Vec::new();
     // A kind's pages need a section that declares the kind.
-    if kind != Kind::Page && !dir.join("_index.md").exists() {
-        let (zh_title, en_title) = match kind {
-            Kind::Notice => ("通知公告", "Notices"),
-            Kind::Lecturer => ("宣讲团成员", "Lecturers"),
-            Kind::City => ("一市（地）一特色", "One City, One Feature"),
-            _ => ("线上主题活动", "Online activities"),
-        };
-        for (file, title) in [("_index.md", zh_title), ("_index.en.md", en_title)] {
+    if let Some(decl) = decl
+        && !dir.join("_index.md").exists()
+    {
+        let label = |lang: &str| decl.label.get(lang).cloned().unwrap_or_else(|| decl.name.clone());
+        for (file, title) in [("_index.md", label("zh")), ("_index.en.md", label("en"))] {
             let path = dir.join(file);
             if !path.exists() {
                 let kind_line = if file == "_index.md" {
-                    format!("kind: {}\n", kind.name())
+                    format!("kind: {}\n", decl.name)
                 } else {
                     String::new()
                 };
@@ -273,11 +213,34 @@ pub fn new_page(
         }
     }
     for (path, is_zh) in [(&zh, true), (&en, false)] {
-        std::fs::write(path, front_matter(kind, is_zh, slug, today))
+        std::fs::write(path, front_matter(decl, is_zh, slug, today))
             .map_err(|e| ScaffoldError(format!("cannot write {}: {e}", path.display())))?;
     }
     written.extend([zh, en]);
     Ok(written)
+}
+
+/// The kinds of the site at `root` (its theme from site.yaml).
+pub fn load_kinds(root: &Path) -> Result<Kinds, ScaffoldError> {
+    let config = crate::config::Config::load(&root.join("site.yaml"), Path::new("site.yaml"))
+        .map_err(|ds| {
+            ScaffoldError(ds.iter().map(|d| d.message.clone()).collect::<Vec<_>>().join("; "))
+        })?;
+    Kinds::load(root, &config.theme).map_err(|ds| {
+        ScaffoldError(
+            ds.iter()
+                .map(|d| match d.line {
+                    Some(l) => format!(
+                        "{}:{l}: {}",
+                        d.file.as_deref().map(|f| f.display().to_string()).unwrap_or_default(),
+                        d.message
+                    ),
+                    None => d.message.clone(),
+                })
+                .collect::<Vec<_>>()
+                .join("\n"),
+        )
+    })
 }
 
 const SITE_YAML: &str = "# The site's configuration: see the fenjin README (\"site.yaml\").
@@ -342,12 +305,23 @@ pub fn init_site(dir: &Path) -> Result<usize, ScaffoldError> {
 mod tests {
     use super::*;
 
-    /// The scaffold lists exactly the fields the kind accepts, so the two cannot drift.
+    /// The scaffold lists exactly the fields the kind declares, with its help texts.
     #[test]
     fn scaffolds_cover_every_field_of_every_kind() {
-        for kind in [Kind::Page, Kind::Notice, Kind::Lecturer, Kind::City, Kind::Activity] {
-            let written: Vec<&str> = kind_fields(kind).iter().map(|f| f.0).collect();
-            assert_eq!(written, kind.fields(), "{}", kind.name());
+        let root = tempfile::tempdir().unwrap();
+        let kinds = Kinds::load(root.path(), "default").unwrap();
+        for kind in kinds.iter() {
+            let zh = front_matter(Some(kind), true, "x", "2022-07-19");
+            let en = front_matter(Some(kind), false, "x", "2022-07-19");
+            for f in &kind.fields {
+                assert!(zh.contains(&format!("{}: ", f.name)), "{}: {zh}", kind.name);
+                assert!(zh.contains(&f.help["zh"]), "{}: {zh}", kind.name);
+                assert!(en.contains(&f.help["en"]), "{}: {en}", kind.name);
+                if f.inherit {
+                    assert!(en.contains(&format!("# {}: ", f.name)), "{}: {en}", kind.name);
+                }
+            }
         }
+        assert!(!front_matter(None, true, "x", "2022-07-19").contains("kind"));
     }
 }

@@ -57,7 +57,7 @@ pub fn next_change(site: &Site) -> Option<NextChange> {
         if let Some(e) = &d.expires {
             add(e, "expires", &d.title, file.clone(), other);
         }
-        if let Some((opens, closes)) = crate::model::refs::activity_window(d) {
+        if let Some((opens, closes)) = crate::model::refs::window(d) {
             add(&opens, "opens", &d.title, file.clone(), other);
             add(&closes, "closes", &d.title, file, other);
         }

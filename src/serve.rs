@@ -372,7 +372,7 @@ fn verify(generation: Arc<Generation>, shared: &Shared) {
 }
 
 /// The site's inputs: site.yaml and these folders.
-const WATCHED: &[&str] = &["content", "themes", "templates", "static", "i18n"];
+const WATCHED: &[&str] = &["content", "themes", "templates", "static", "i18n", "kinds"];
 
 /// Starts watching, runs the first build, and rebuilds in a thread after each change.
 fn watch(root: &Path, opts: BuildOptions, shared: Arc<Shared>) -> Result<(), BuildError> {

@@ -219,7 +219,7 @@ fn missing_attachment_and_unknown_phase() {
         "---\ntitle: 晚\nstarts: 2022-10-23\nends: 2022-12-10\nphase: 2\nhow_to_join: x\n---\n",
     );
     let e = fails(&t);
-    assert!(e.contains("error[E0204]: the attachment `form.csv` does not exist\n --> content/announcements/notice-a/index.md:"), "{e}");
+    assert!(e.contains("error[E0204]: the file `form.csv` does not exist\n --> content/announcements/notice-a/index.md:"), "{e}");
     assert!(e.contains("note: expected the file content/announcements/notice-a/form.csv"), "{e}");
     assert!(e.contains("error[E0204]: `phase: 2` is not a phase of the campaign\n --> content/activities/late.md:5:1"), "{e}");
     assert!(e.contains("hint: use one of: 1"), "{e}");
@@ -232,4 +232,5 @@ fn unknown_kind_name_is_refused() {
     let e = fails(&t);
     assert!(e.contains("error[E0105]: `kind: ctiy` is not a content kind"), "{e}");
     assert!(e.contains("hint: did you mean `city`?"), "{e}");
+    assert!(e.contains("note: the kinds are: page, activity, city, lecturer, notice"), "{e}");
 }

@@ -10,7 +10,9 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::content::kinds::{KIND_NAMES, Kind, KindData};
+use std::sync::Arc;
+
+use crate::content::kinds::{KindData, KindDecl, Kinds};
 use crate::diagnostics::{Diagnostic, closest};
 use crate::yaml;
 
@@ -198,7 +200,8 @@ impl FrontMatter {
         file: &Path,
         taxonomies: &[&str],
         is_section: bool,
-        kind: Kind,
+        kind: Option<&Arc<KindDecl>>,
+        kinds: &Kinds,
     ) -> Result<FrontMatter, Vec<Diagnostic>> {
         let yaml = split.yaml;
         let off = split.yaml_line_offset;
@@ -221,7 +224,7 @@ impl FrontMatter {
         let key_at = |key: &str| root.key_pos(key).map_or((off + 1, 1), |p| (p.line + off, p.col));
         for (key, value) in root.entries() {
             let key = key.text.as_str();
-            if FIELDS.contains(&key) || kind.fields().contains(&key) {
+            if FIELDS.contains(&key) || kind.is_some_and(|k| k.field(key).is_some()) {
                 continue;
             }
             if taxonomies.contains(&key) {
@@ -252,14 +255,16 @@ impl FrontMatter {
                 continue;
             }
             let (l, c) = key_at(key);
-            let known = FIELDS.iter().chain(taxonomies).chain(kind.fields()).copied();
-            let hint = match closest(key, known) {
-                Some(best) => format!("did you mean `{best}`?"),
-                None if kind == Kind::Page => "put custom values under `extra:`".to_owned(),
-                None => format!(
+            let kind_fields: Vec<&str> =
+                kind.map(|k| k.field_names().collect()).unwrap_or_default();
+            let known = FIELDS.iter().chain(taxonomies).chain(&kind_fields).copied();
+            let hint = match (closest(key, known), kind) {
+                (Some(best), _) => format!("did you mean `{best}`?"),
+                (None, None) => "put custom values under `extra:`".to_owned(),
+                (None, Some(k)) => format!(
                     "a `{}` page takes: {}; put other values under `extra:`",
-                    kind.name(),
-                    kind.fields().join(", ")
+                    k.name,
+                    kind_fields.join(", ")
                 ),
             };
             errors.push(
@@ -301,24 +306,31 @@ impl FrontMatter {
             );
         }
         if let Some(name) = &fm.kind
-            && Kind::from_name(name).is_none()
+            && !kinds.is_known(name)
         {
             let (l, c) = value_at("kind");
-            let hint = match closest(name, KIND_NAMES.iter().copied()) {
+            let all = kinds.all_names();
+            let hint = match closest(name, all.iter().copied()) {
                 Some(best) => format!("did you mean `{best}`?"),
-                None => format!("the kinds are: {}", KIND_NAMES.join(", ")),
+                None => "declare the kind in kinds/<name>.yaml, or use one of the kinds".to_owned(),
             };
             errors.push(
                 Diagnostic::error("E0105", format!("`kind: {name}` is not a content kind"))
                     .file(file)
                     .at(file_text, l, c)
+                    .note(format!(
+                        "the kinds are: {} (kinds/<name>.yaml in the site or its theme)",
+                        all.join(", ")
+                    ))
                     .hint(hint),
             );
         }
-        if errors.is_empty() {
-            match KindData::parse(kind, &root, yaml, file_text, off, file) {
-                Ok(data) => fm.data = data,
-                Err(d) => errors.push(d),
+        if errors.is_empty()
+            && let Some(decl) = kind
+        {
+            match decl.read(&root, file_text, off, file) {
+                Ok(values) => fm.data = KindData { decl: Some(decl.clone()), values },
+                Err(d) => errors.extend(d),
             }
         }
         if errors.is_empty() { Ok(fm) } else { Err(errors) }
@@ -412,7 +424,15 @@ mod tests {
     fn parse(yaml: &str, section: bool) -> Result<FrontMatter, Vec<Diagnostic>> {
         let text = format!("---\n{yaml}---\n");
         let s = split(&text).unwrap();
-        FrontMatter::parse(&s, &text, Path::new("a.md"), &["tags"], section, Kind::Page)
+        FrontMatter::parse(
+            &s,
+            &text,
+            Path::new("a.md"),
+            &["tags"],
+            section,
+            None,
+            &Kinds::default(),
+        )
     }
 
     #[test]

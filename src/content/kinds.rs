@@ -1,350 +1,343 @@
-//! Content kinds: the typed front-matter fields of notices, lecturers, cities and
-//! activities (docs/content-kinds.md).
+//! The content kinds of a site: the theme's `kinds/*.yaml`, then the site's own
+//! `kinds/*.yaml` over them (the site's file wins, as with templates), each read and
+//! checked by [`schema`](super::schema). A page's kind fields are a [`KindData`]: its
+//! kind's declaration and the typed values read from its front matter.
 //!
-//! A section's `_index.md` declares `kind:`; its pages (and those of its sub-folders)
-//! are read with that kind's struct. Types are checked while parsing, with the line and
-//! column in the file; required fields are checked after a translation has inherited
-//! what it leaves out; cross-references between files are checked by the model.
+//! A section's `_index.md` declares `kind:` for its pages (and those of its
+//! sub-folders); `page` is the kind of plain pages, which declares no fields. Nothing
+//! here or in the rest of fenjin knows any kind by name: what a kind does (its
+//! references, dates, images, calendar events, search fields) comes from its file.
 
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
+use serde::ser::{Serialize, SerializeMap, Serializer};
 
-use crate::diagnostics::Diagnostic;
-use crate::yaml;
+pub use super::schema::RefTarget;
+pub use super::schema::{CalendarDecl, FieldDecl, FieldType, FieldValue, KindDecl, KindValues};
+use crate::diagnostics::{Diagnostic, Diagnostics, closest};
+use crate::render::theme::{self, DEFAULT_THEME, FileSource, embedded_files};
 
-/// The kinds fenjin knows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    /// A plain page.
-    #[default]
-    Page,
-    /// 通知公告.
-    Notice,
-    /// 宣讲团成员.
-    Lecturer,
-    /// 一市（地）一特色.
-    City,
-    /// 线上主题活动.
-    Activity,
+/// The kind of plain pages: no fields beyond the common ones.
+pub const PAGE: &str = "page";
+
+/// Every kind the site declares, by name.
+#[derive(Debug, Clone, Default)]
+pub struct Kinds {
+    by_name: BTreeMap<String, Arc<KindDecl>>,
 }
 
-/// Every kind's name, for messages.
-pub const KIND_NAMES: &[&str] = &["page", "notice", "lecturer", "city", "activity"];
+/// A kind file found in the theme or the site: its name for messages and its text.
+struct KindFile {
+    display: PathBuf,
+    text: String,
+}
 
-impl Kind {
-    /// The kind named `name`, if there is one.
-    pub fn from_name(name: &str) -> Option<Kind> {
-        Some(match name {
-            "page" => Kind::Page,
-            "notice" => Kind::Notice,
-            "lecturer" => Kind::Lecturer,
-            "city" => Kind::City,
-            "activity" => Kind::Activity,
-            _ => return None,
+impl Kinds {
+    /// Reads the kinds of the site at `root` whose theme is `theme_name`: the theme's
+    /// `kinds/` (on disk, or embedded for `default`), then the site's `kinds/`. Links
+    /// leading out of the site are E0113; broken kind files are E0110 naming the file,
+    /// line and column.
+    pub fn load(root: &Path, theme_name: &str) -> Result<Kinds, Diagnostics> {
+        let mut ds = Diagnostics::new();
+        let mut links = Diagnostics::new();
+        let mut files: BTreeMap<String, KindFile> = BTreeMap::new();
+        let mut add = |rel: &str, display: PathBuf, src: FileSource, ds: &mut Diagnostics| {
+            let Some(name) = rel.strip_suffix(".yaml").or_else(|| rel.strip_suffix(".yml")) else {
+                return;
+            };
+            if let Some(text) = theme::read_text(&src, &display, ds) {
+                files.insert(name.to_owned(), KindFile { display, text });
+            }
+        };
+        let theme_dir = root.join("themes").join(theme_name);
+        if theme_dir.is_dir() {
+            let display = PathBuf::from("themes").join(theme_name).join("kinds");
+            theme::read_dir_into(
+                root,
+                &mut links,
+                &theme_dir.join("kinds"),
+                &display,
+                &mut |r, d, s| add(r, d, s, &mut ds),
+            );
+        } else if theme_name == "default" {
+            let display = PathBuf::from("(embedded default theme)");
+            for (rel, bytes) in embedded_files(&DEFAULT_THEME) {
+                if let Some(r) = rel.strip_prefix("kinds/") {
+                    add(r, display.join(&rel), FileSource::Embedded(bytes), &mut ds);
+                }
+            }
+        }
+        theme::read_dir_into(
+            root,
+            &mut links,
+            &root.join("kinds"),
+            Path::new("kinds"),
+            &mut |r, d, s| add(r, d, s, &mut ds),
+        );
+        ds.extend(links);
+
+        let mut kinds = Kinds::default();
+        for (name, file) in &files {
+            let valid = !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
+            if !valid || name == PAGE {
+                ds.push(
+                    Diagnostic::error("E0110", format!("`{name}` cannot be the name of a kind"))
+                        .file(&file.display)
+                        .hint(if name == PAGE {
+                            "`page` is the kind of plain pages, which has no fields; name the file after your kind".to_owned()
+                        } else {
+                            "name the file with lowercase letters, digits, `_` or `-`, such as kinds/award.yaml".to_owned()
+                        }),
+                );
+                continue;
+            }
+            match KindDecl::parse(name, &file.text, &file.display) {
+                Ok(decl) => {
+                    kinds.by_name.insert(name.clone(), Arc::new(decl));
+                }
+                Err(e) => ds.extend(e),
+            }
+        }
+        // References must lead somewhere: to a declared kind, or to a section that exists.
+        for decl in kinds.by_name.values() {
+            let text = &files[&decl.name].text;
+            for f in &decl.fields {
+                let mut targets = Vec::new();
+                ref_targets(&f.ty, &mut targets);
+                for target in targets {
+                    let problem = match target {
+                        RefTarget::Kind(k) if !kinds.by_name.contains_key(k) => Some((
+                            format!(
+                                "the ref `{}` names the kind `{k}`, which is not declared",
+                                f.name
+                            ),
+                            match closest(k, kinds.names()) {
+                                Some(best) => format!("did you mean `{best}`?"),
+                                None => format!(
+                                    "declare it in kinds/{k}.yaml, or use one of: {}",
+                                    kinds.names().collect::<Vec<_>>().join(", ")
+                                ),
+                            },
+                        )),
+                        RefTarget::Section(s)
+                            if !root.join("content").join(s).join("_index.md").is_file() =>
+                        {
+                            Some((
+                                format!(
+                                    "the ref `{}` names the section `{s}`, but content/{s}/_index.md does not exist",
+                                    f.name
+                                ),
+                                format!("create content/{s}/_index.md, or fix `section:`"),
+                            ))
+                        }
+                        _ => None,
+                    };
+                    if let Some((message, hint)) = problem {
+                        ds.push(
+                            Diagnostic::error("E0110", message)
+                                .file(&decl.file)
+                                .at(text, f.pos.line, f.pos.col)
+                                .hint(hint),
+                        );
+                    }
+                }
+            }
+        }
+        if ds.has_errors() { Err(ds) } else { Ok(kinds) }
+    }
+
+    /// The kinds from declarations already read (for tests and tools).
+    pub fn from_decls(decls: impl IntoIterator<Item = KindDecl>) -> Kinds {
+        Kinds { by_name: decls.into_iter().map(|d| (d.name.clone(), Arc::new(d))).collect() }
+    }
+
+    /// The kind `name`; `None` for `page` and for names nobody declared.
+    pub fn get(&self, name: &str) -> Option<&Arc<KindDecl>> {
+        self.by_name.get(name)
+    }
+
+    /// Whether `name` is a kind a section may declare (`page` or a declared kind).
+    pub fn is_known(&self, name: &str) -> bool {
+        name == PAGE || self.by_name.contains_key(name)
+    }
+
+    /// The declared kinds' names, in name order (without `page`).
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.by_name.keys().map(String::as_str)
+    }
+
+    /// Every name a section may declare: `page` and the declared kinds.
+    pub fn all_names(&self) -> Vec<&str> {
+        std::iter::once(PAGE).chain(self.names()).collect()
+    }
+
+    /// The declarations, in name order.
+    pub fn iter(&self) -> impl Iterator<Item = &Arc<KindDecl>> {
+        self.by_name.values()
+    }
+
+    /// The kinds with a `ref` field (at any depth) to pages of the kind `target`.
+    pub fn refer_to(&self, target: &str) -> bool {
+        self.iter().any(|d| {
+            d.fields.iter().any(|f| {
+                let mut t = Vec::new();
+                ref_targets(&f.ty, &mut t);
+                t.iter().any(|r| matches!(r, RefTarget::Kind(k) if k == target))
+            })
         })
     }
+}
 
-    /// Its name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Page => "page",
-            Kind::Notice => "notice",
-            Kind::Lecturer => "lecturer",
-            Kind::City => "city",
-            Kind::Activity => "activity",
-        }
-    }
-
-    /// The front-matter fields it adds.
-    pub fn fields(self) -> &'static [&'static str] {
-        match self {
-            Kind::Page => &[],
-            Kind::Notice => &[
-                "doc_number",
-                "issuer",
-                "recipients",
-                "signed_by",
-                "signed_date",
-                "attachments",
-                "cities",
-            ],
-            Kind::Lecturer => {
-                &["name", "photo", "honors", "employer", "industry", "city", "topics", "talks"]
-            }
-            Kind::City => {
-                &["city", "feature", "highlights", "contact", "participation", "pictures"]
-            }
-            Kind::Activity => {
-                &["starts", "ends", "how_to_join", "formats", "submit_to", "phase", "cities"]
-            }
-        }
-    }
-
-    /// Fields that must be present (after inheritance).
-    pub fn required(self) -> &'static [&'static str] {
-        match self {
-            Kind::Page => &[],
-            Kind::Notice => &["doc_number", "issuer"],
-            Kind::Lecturer => &["name", "city"],
-            Kind::City => &["city", "feature"],
-            Kind::Activity => &["starts", "ends", "how_to_join", "phase"],
-        }
+/// The targets of the `ref`s in a type (inside lists and objects too).
+fn ref_targets<'a>(ty: &'a FieldType, out: &mut Vec<&'a RefTarget>) {
+    match ty {
+        FieldType::Ref(t) => out.push(t),
+        FieldType::List(of) => ref_targets(of, out),
+        FieldType::Object(fields) => fields.iter().for_each(|f| ref_targets(&f.ty, out)),
+        _ => {}
     }
 }
 
-/// An attachment of a notice.
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct Attachment {
-    /// Its title.
-    pub title: String,
-    /// A file beside the notice, or an `@/` content link.
-    pub file: String,
+/// A page's kind fields: its kind's declaration (none for a plain page) and the values
+/// read from its front matter.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct KindData {
+    /// The kind; `None` for a plain page.
+    pub decl: Option<Arc<KindDecl>>,
+    /// The values, after inheritance and defaults once the model has paired translations.
+    pub values: KindValues,
 }
 
-/// A talk of a lecturer.
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct Talk {
-    /// When (a date as in `date:`).
-    pub date: String,
-    /// Where.
-    pub place: String,
-    /// What about.
-    pub title: String,
-}
-
-/// A month of a city's figures.
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct Participation {
-    /// `2022-08`.
-    pub month: String,
-    /// Number of events.
-    pub events: u64,
-    /// Participant-times (人次).
-    pub person_times: u64,
-    /// Online views.
-    pub online_views: u64,
-}
-
-/// A photo of a city page.
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct PictureField {
-    /// The image file, beside the page.
-    pub file: String,
-    /// What it shows, for readers who cannot see it.
-    pub alt: Option<String>,
-}
-
-/// The fields of a notice.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
-pub struct NoticeFields {
-    /// 发文字号.
-    pub doc_number: Option<String>,
-    /// 发文机关.
-    pub issuer: Option<String>,
-    /// 主送机关.
-    pub recipients: Option<String>,
-    /// Signature line.
-    pub signed_by: Option<String>,
-    /// 成文日期.
-    pub signed_date: Option<String>,
-    /// 附件.
-    pub attachments: Option<Vec<Attachment>>,
-    /// City slugs.
-    pub cities: Option<Vec<String>>,
-}
-
-/// The fields of a lecturer.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
-pub struct LecturerFields {
-    /// Name.
-    pub name: Option<String>,
-    /// Portrait file.
-    pub photo: Option<String>,
-    /// Honours.
-    pub honors: Option<Vec<String>>,
-    /// Workplace.
-    pub employer: Option<String>,
-    /// Industry.
-    pub industry: Option<String>,
-    /// City slug.
-    pub city: Option<String>,
-    /// Topics.
-    pub topics: Option<Vec<String>>,
-    /// Talks.
-    pub talks: Option<Vec<Talk>>,
-}
-
-/// The fields of a city.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
-pub struct CityFields {
-    /// Display name.
-    pub city: Option<String>,
-    /// Signature activity.
-    pub feature: Option<String>,
-    /// Short points.
-    pub highlights: Option<Vec<String>>,
-    /// Contact.
-    pub contact: Option<String>,
-    /// Monthly figures.
-    pub participation: Option<Vec<Participation>>,
-    /// Photos, each `{file, alt}`.
-    pub pictures: Option<Vec<PictureField>>,
-}
-
-/// The fields of an activity.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
-pub struct ActivityFields {
-    /// Opens.
-    pub starts: Option<String>,
-    /// Closes.
-    pub ends: Option<String>,
-    /// How to take part.
-    pub how_to_join: Option<String>,
-    /// What to submit.
-    pub formats: Option<Vec<String>>,
-    /// Where to submit.
-    pub submit_to: Option<String>,
-    /// Campaign phase id.
-    pub phase: Option<u32>,
-    /// City slugs.
-    pub cities: Option<Vec<String>>,
-}
-
-/// A page's kind-specific fields.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(untagged)]
-pub enum KindData {
-    /// No extra fields.
-    #[default]
-    Page,
-    /// A notice.
-    Notice(NoticeFields),
-    /// A lecturer.
-    Lecturer(LecturerFields),
-    /// A city.
-    City(CityFields),
-    /// An activity.
-    Activity(ActivityFields),
-}
-
-/// Reads `T` from the whole front matter. The other fields were checked already and
-/// are ignored here (no `deny_unknown_fields`); errors carry the path and position of
-/// the value inside nested records.
-fn parse_as<T: serde::de::DeserializeOwned + Default>(
-    root: &yaml::Node,
-    yaml: &str,
-    file_text: &str,
-    line_offset: usize,
-    file: &Path,
-) -> Result<T, Diagnostic> {
-    if root.is_null() {
-        return Ok(T::default());
-    }
-    yaml::from_node::<T>(root).map_err(|e| yaml::diagnose(&e, yaml, file_text, line_offset, file))
+/// A value of a wanted type found in a page's kind fields.
+pub struct Leaf<'a> {
+    /// The top-level field it is part of.
+    pub field: &'a FieldDecl,
+    /// The name of the innermost field that holds it (`file` in `attachments`).
+    pub name: &'a str,
+    /// Its type.
+    pub ty: &'a FieldType,
+    /// The value.
+    pub value: &'a FieldValue,
+    /// The entry of a list of objects it sits in, for its siblings (`alt` beside `file`).
+    pub entry: Option<&'a BTreeMap<String, FieldValue>>,
 }
 
 impl KindData {
-    /// Reads the fields of `kind` from the front-matter YAML.
-    pub fn parse(
-        kind: Kind,
-        root: &yaml::Node,
-        yaml: &str,
-        file_text: &str,
-        line_offset: usize,
-        file: &Path,
-    ) -> Result<KindData, Diagnostic> {
-        Ok(match kind {
-            Kind::Page => KindData::Page,
-            Kind::Notice => KindData::Notice(parse_as(root, yaml, file_text, line_offset, file)?),
-            Kind::Lecturer => {
-                KindData::Lecturer(parse_as(root, yaml, file_text, line_offset, file)?)
-            }
-            Kind::City => KindData::City(parse_as(root, yaml, file_text, line_offset, file)?),
-            Kind::Activity => {
-                KindData::Activity(parse_as(root, yaml, file_text, line_offset, file)?)
-            }
-        })
+    /// A plain page's (empty) fields.
+    pub fn page() -> KindData {
+        KindData::default()
     }
 
-    /// Which kind this is.
-    pub fn kind(&self) -> Kind {
-        match self {
-            KindData::Page => Kind::Page,
-            KindData::Notice(_) => Kind::Notice,
-            KindData::Lecturer(_) => Kind::Lecturer,
-            KindData::City(_) => Kind::City,
-            KindData::Activity(_) => Kind::Activity,
+    /// The kind's name (`page` for a plain page).
+    pub fn name(&self) -> &str {
+        self.decl.as_ref().map_or(PAGE, |d| d.name.as_str())
+    }
+
+    /// The value of a field.
+    pub fn get(&self, field: &str) -> Option<&FieldValue> {
+        self.values.get(field)
+    }
+
+    /// A text value.
+    pub fn text(&self, field: &str) -> Option<&str> {
+        match self.get(field)? {
+            FieldValue::Text(t) => Some(t),
+            _ => None,
         }
     }
 
-    /// Fills what a translation leaves out that needs no translation: dates, numbers,
-    /// references and records.
+    /// The items of a list field (none when it is left out).
+    pub fn items(&self, field: &str) -> &[FieldValue] {
+        match self.get(field) {
+            Some(FieldValue::List(items)) => items,
+            _ => &[],
+        }
+    }
+
+    /// What names the page besides its title: the kind's `name` field.
+    pub fn display_name(&self) -> Option<&str> {
+        let field = self.decl.as_ref()?.name_field.as_deref()?;
+        self.text(field)
+    }
+
+    /// Fills the fields declared `inherit` that this translation leaves out.
     pub fn inherit_from(&mut self, original: &KindData) {
-        fn fill<T: Clone>(mine: &mut Option<T>, theirs: &Option<T>) {
-            if mine.is_none() {
-                mine.clone_from(theirs);
-            }
+        if let (Some(d), Some(o)) = (&self.decl, &original.decl)
+            && d.name == o.name
+        {
+            self.values.inherit_from(&original.values, d);
         }
-        match (self, original) {
-            (KindData::Notice(m), KindData::Notice(o)) => {
-                fill(&mut m.signed_date, &o.signed_date);
-                fill(&mut m.cities, &o.cities);
-            }
-            (KindData::Lecturer(m), KindData::Lecturer(o)) => {
-                fill(&mut m.photo, &o.photo);
-                fill(&mut m.city, &o.city);
-                fill(&mut m.talks, &o.talks);
-            }
-            (KindData::City(m), KindData::City(o)) => {
-                fill(&mut m.participation, &o.participation);
-                fill(&mut m.pictures, &o.pictures);
-            }
-            (KindData::Activity(m), KindData::Activity(o)) => {
-                fill(&mut m.starts, &o.starts);
-                fill(&mut m.ends, &o.ends);
-                fill(&mut m.phase, &o.phase);
-                fill(&mut m.cities, &o.cities);
-            }
-            _ => {}
+    }
+
+    /// Applies the declared defaults to the fields still left out.
+    pub fn apply_defaults(&mut self) {
+        if let Some(d) = &self.decl {
+            self.values.apply_defaults(d);
         }
     }
 
     /// The required fields that are missing.
-    pub fn missing(&self) -> Vec<&'static str> {
-        let present = |name: &str| -> bool {
-            match self {
-                KindData::Page => true,
-                KindData::Notice(f) => match name {
-                    "doc_number" => f.doc_number.is_some(),
-                    "issuer" => f.issuer.is_some(),
-                    _ => true,
-                },
-                KindData::Lecturer(f) => match name {
-                    "name" => f.name.is_some(),
-                    "city" => f.city.is_some(),
-                    _ => true,
-                },
-                KindData::City(f) => match name {
-                    "city" => f.city.is_some(),
-                    "feature" => f.feature.is_some(),
-                    _ => true,
-                },
-                KindData::Activity(f) => match name {
-                    "starts" => f.starts.is_some(),
-                    "ends" => f.ends.is_some(),
-                    "how_to_join" => f.how_to_join.is_some(),
-                    "phase" => f.phase.is_some(),
-                    _ => true,
-                },
+    pub fn missing(&self) -> Vec<&str> {
+        self.decl.as_ref().map(|d| self.values.missing(d)).unwrap_or_default()
+    }
+
+    /// Calls `f` for every value whose type `want` accepts, in the declared order of the
+    /// fields, inside lists and lists of objects too.
+    pub fn each<'a>(&'a self, want: &dyn Fn(&FieldType) -> bool, f: &mut dyn FnMut(Leaf<'a>)) {
+        let Some(decl) = &self.decl else { return };
+        for field in &decl.fields {
+            if let Some(v) = self.get(&field.name) {
+                visit(field, &field.name, &field.ty, v, None, want, f);
             }
-        };
-        self.kind().required().iter().copied().filter(|f| !present(f)).collect()
+        }
+    }
+}
+
+fn visit<'a>(
+    field: &'a FieldDecl,
+    name: &'a str,
+    ty: &'a FieldType,
+    value: &'a FieldValue,
+    entry: Option<&'a BTreeMap<String, FieldValue>>,
+    want: &dyn Fn(&FieldType) -> bool,
+    f: &mut dyn FnMut(Leaf<'a>),
+) {
+    if want(ty) {
+        f(Leaf { field, name, ty, value, entry });
+        return;
+    }
+    match (ty, value) {
+        (FieldType::List(of), FieldValue::List(items)) => {
+            for item in items {
+                visit(field, name, of, item, entry, want, f);
+            }
+        }
+        (FieldType::Object(fields), FieldValue::Object(map)) => {
+            for sub in fields {
+                if let Some(v) = map.get(&sub.name) {
+                    visit(field, &sub.name, &sub.ty, v, Some(map), want, f);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Templates see `page.data` as every declared field of the kind, in the declared
+/// order, `null` when left out; a plain page's `data` is `null`.
+impl Serialize for KindData {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let Some(decl) = &self.decl else { return s.serialize_unit() };
+        let mut map = s.serialize_map(Some(decl.fields.len()))?;
+        for f in &decl.fields {
+            map.serialize_entry(&f.name, &self.values.get(&f.name))?;
+        }
+        map.end()
     }
 }
 
@@ -352,45 +345,63 @@ impl KindData {
 mod tests {
     use super::*;
 
-    fn parse(kind: Kind, yaml: &str) -> Result<KindData, Diagnostic> {
-        let text = format!("---\n{yaml}---\n");
-        let root = yaml::parse(yaml).unwrap();
-        KindData::parse(kind, &root, yaml, &text, 1, Path::new("a.md"))
+    fn theme_kinds() -> Kinds {
+        let root = tempfile::tempdir().unwrap();
+        Kinds::load(root.path(), "default").unwrap()
     }
 
     #[test]
-    fn reads_typed_fields_and_ignores_common_ones() {
-        let d = parse(Kind::Lecturer, "title: x\nname: 甲\ncity: harbin\ntalks:\n  - {date: 2022-08-01, place: 厂, title: 讲}\n").unwrap();
-        let KindData::Lecturer(f) = d else { panic!() };
-        assert_eq!(f.name.as_deref(), Some("甲"));
-        assert_eq!(f.talks.unwrap()[0].place, "厂");
+    fn the_embedded_theme_declares_the_portals_kinds() {
+        let k = theme_kinds();
+        assert_eq!(k.names().collect::<Vec<_>>(), ["activity", "city", "lecturer", "notice"]);
+        assert!(k.refer_to("city"));
+        assert!(!k.refer_to("notice"));
+        assert_eq!(k.all_names()[0], PAGE);
     }
 
     #[test]
-    fn wrong_type_names_the_expected_type_and_position() {
-        let e = parse(Kind::City, "title: x\ncity: 哈尔滨\nparticipation:\n  - {month: 2022-08, events: 十, person_times: 1, online_views: 1}\n").unwrap_err();
-        assert_eq!(e.code, "E0105");
-        assert_eq!(e.line, Some(5));
-        assert!(e.message.contains("whole number"), "{}", e.message);
-    }
-
-    #[test]
-    fn unknown_field_inside_a_record_is_reported() {
-        let e = parse(
-            Kind::Lecturer,
-            "name: 甲\ntalks:\n  - {date: 2022-08-01, plce: 厂, title: 讲}\n",
+    fn the_sites_kind_file_wins_and_refs_are_checked() {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(root.path().join("kinds")).unwrap();
+        std::fs::write(
+            root.path().join("kinds/city.yaml"),
+            "label: {zh: 城市, en: Cities}\nfields:\n  mayor: text\n",
         )
-        .unwrap_err();
-        assert!(e.message.contains("plce"), "{}", e.message);
-        assert_eq!(e.hint.as_deref(), Some("did you mean `place`?"));
+        .unwrap();
+        let k = Kinds::load(root.path(), "default").unwrap();
+        assert_eq!(k.get("city").unwrap().field_names().collect::<Vec<_>>(), ["mayor"]);
+        std::fs::write(
+            root.path().join("kinds/award.yaml"),
+            "fields:\n  town: {type: ref, kind: ctiy}\n  unit: {type: ref, section: units}\n",
+        )
+        .unwrap();
+        let e = Kinds::load(root.path(), "default").unwrap_err();
+        let e: Vec<_> = e.iter().collect();
+        assert_eq!(e.len(), 2, "{e:#?}");
+        assert_eq!(e[0].code, "E0110");
+        assert!(e[0].message.contains("names the kind `ctiy`"), "{}", e[0].message);
+        assert_eq!(e[0].hint.as_deref(), Some("did you mean `city`?"));
+        assert_eq!((e[0].line, e[0].column), (Some(2), Some(3)));
+        assert!(
+            e[1].message.contains("content/units/_index.md does not exist"),
+            "{}",
+            e[1].message
+        );
     }
 
     #[test]
-    fn required_after_inheritance() {
-        let mut en = parse(Kind::Lecturer, "name: Sample A\n").unwrap();
-        assert_eq!(en.missing(), ["city"]);
-        let zh = parse(Kind::Lecturer, "name: 甲\ncity: harbin\n").unwrap();
-        en.inherit_from(&zh);
-        assert!(en.missing().is_empty());
+    fn data_serializes_every_declared_field() {
+        let k = theme_kinds();
+        let decl = k.get("lecturer").unwrap().clone();
+        let text = "---\nname: 甲\ncity: harbin\n---\n";
+        let root = crate::yaml::parse("name: 甲\ncity: harbin\n").unwrap();
+        let values = decl.read(&root, text, 1, Path::new("a.md")).unwrap();
+        let data = KindData { decl: Some(decl), values };
+        let json = serde_json::to_value(&data).unwrap();
+        assert_eq!(json["name"], "甲");
+        assert!(json["photo"].is_null());
+        assert_eq!(json.as_object().unwrap().len(), 8);
+        assert_eq!(data.display_name(), Some("甲"));
+        assert_eq!(serde_json::to_value(KindData::page()).unwrap(), serde_json::Value::Null);
     }
 }

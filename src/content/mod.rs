@@ -25,7 +25,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use front_matter::{FrontMatter, SplitError};
-use kinds::Kind;
+use kinds::{KindDecl, Kinds};
 
 /// A Markdown file of `content/`, split and with its front matter parsed.
 #[derive(Debug, Clone)]
@@ -79,6 +79,8 @@ pub struct Loaded {
     pub docs: Vec<Arc<SourceDoc>>,
     /// Other files, sorted by `rel`.
     pub assets: Vec<SourceAsset>,
+    /// The site's content kinds.
+    pub kinds: Kinds,
 }
 
 /// Parsed files kept between builds by `serve`, keyed by path and content hash.
@@ -100,7 +102,7 @@ type Parsed = Result<Arc<SourceDoc>, Vec<Diagnostic>>;
 struct Cached {
     hash: blake3::Hash,
     /// The kind the file was read as (its section's `kind:` can change).
-    kind: Kind,
+    kind: Option<Arc<KindDecl>>,
     result: Parsed,
 }
 
@@ -125,11 +127,13 @@ fn ignored(name: &str) -> bool {
         || name == "Thumbs.db"
 }
 
-/// Reads `content_dir`. `root` is the site root, for message paths.
+/// Reads `content_dir` with the site's `kinds`. `root` is the site root, for message
+/// paths.
 pub fn load(
     content_dir: &Path,
     root: &Path,
     config: &Config,
+    kinds: &Kinds,
     cache: Option<&mut SourceCache>,
 ) -> (Loaded, Diagnostics) {
     let mut ds = Diagnostics::new();
@@ -168,12 +172,12 @@ pub fn load(
     });
     let cache_ref = cache.as_deref();
     let read = |list: &[&(String, PathBuf)],
-                kinds: &BTreeMap<String, Kind>|
+                folders: &BTreeMap<String, Option<Arc<KindDecl>>>|
      -> Vec<(Parsed, Option<Cached>)> {
         list.par_iter()
             .map(|(rel, abs)| {
                 let file = crate::diagnostics::relative_to(abs, root);
-                let kind = kind_of(rel, kinds);
+                let kind = kind_of(rel, folders);
                 let cached = cache_ref.and_then(|c| c.entries.get(rel)).filter(|e| e.kind == kind);
                 if let (Some(e), Some(changed)) =
                     (cached, cache_ref.and_then(|c| c.changed.as_ref()))
@@ -196,8 +200,18 @@ pub fn load(
                         Some(Cached { hash, kind, result: e.result.clone() }),
                     );
                 }
-                let result = parse_doc(rel, bytes, hash, &file, config, &langs, &taxonomies, kind)
-                    .map(Arc::new);
+                let result = parse_doc(
+                    rel,
+                    bytes,
+                    hash,
+                    &file,
+                    config,
+                    &langs,
+                    &taxonomies,
+                    kind.as_ref(),
+                    kinds,
+                )
+                .map(Arc::new);
                 let fresh = Cached { hash, kind, result: result.clone() };
                 (result, Some(fresh))
             })
@@ -206,16 +220,19 @@ pub fn load(
     let mut results = read(&sections, &BTreeMap::new());
     // Folder → declared kind, from the sections read without errors (default language
     // first, so a translation cannot change the kind).
-    let mut kinds: BTreeMap<String, Kind> = BTreeMap::new();
+    // `kind: page` maps the folder to no kind, which stops a kind declared higher up.
+    let mut folders: BTreeMap<String, Option<Arc<KindDecl>>> = BTreeMap::new();
     let mut ordered: Vec<&SourceDoc> = results.iter().filter_map(|r| r.0.as_deref().ok()).collect();
     ordered.sort_by_key(|d| d.lang != config.default_language);
     for d in ordered {
-        if let Some(kind) = d.front_matter.kind.as_deref().and_then(Kind::from_name) {
+        if let Some(name) = d.front_matter.kind.as_deref()
+            && kinds.is_known(name)
+        {
             let dir = d.canonical.trim_end_matches("_index.md").trim_end_matches('/').to_owned();
-            kinds.entry(dir).or_insert(kind);
+            folders.entry(dir).or_insert_with(|| kinds.get(name).cloned());
         }
     }
-    results.extend(read(&pages, &kinds));
+    results.extend(read(&pages, &folders));
     let mut docs = Vec::with_capacity(results.len());
     let mut fresh = Vec::new();
     for (rel, (r, f)) in sections.iter().chain(&pages).map(|(rel, _)| rel).zip(results) {
@@ -245,20 +262,21 @@ pub fn load(
         }
         cache.changed = None;
     }
-    (Loaded { docs, assets }, ds)
+    (Loaded { docs, assets, kinds: kinds.clone() }, ds)
 }
 
-/// The kind of the page at `rel`: declared by the nearest folder above it.
-fn kind_of(rel: &str, kinds: &BTreeMap<String, Kind>) -> Kind {
+/// The kind of the page at `rel`: declared by the nearest folder above it (`None`:
+/// a plain page).
+fn kind_of(rel: &str, folders: &BTreeMap<String, Option<Arc<KindDecl>>>) -> Option<Arc<KindDecl>> {
     let mut dir = rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
     loop {
-        if let Some(k) = kinds.get(dir) {
-            return *k;
+        if let Some(k) = folders.get(dir) {
+            return k.clone();
         }
         match dir.rsplit_once('/') {
             Some((parent, _)) => dir = parent,
             None if !dir.is_empty() => dir = "",
-            None => return Kind::Page,
+            None => return None,
         }
     }
 }
@@ -292,7 +310,8 @@ fn parse_doc(
     config: &Config,
     langs: &[&str],
     taxonomies: &[&str],
-    kind: Kind,
+    kind: Option<&Arc<KindDecl>>,
+    kinds: &Kinds,
 ) -> Result<SourceDoc, Vec<Diagnostic>> {
     let raw = String::from_utf8(bytes).map_err(|e| {
         let upto = &e.as_bytes()[..e.utf8_error().valid_up_to()];
@@ -378,7 +397,8 @@ fn parse_doc(
         file,
         taxonomies,
         is_section,
-        if is_section { Kind::Page } else { kind },
+        if is_section { None } else { kind },
+        kinds,
     )?;
     let body_start = text.len() - split.body.len();
     let body_line_offset = split.body_line_offset;

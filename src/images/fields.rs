@@ -1,13 +1,41 @@
-//! Images named by front-matter fields: a lecturer's `photo`, a city's `pictures`, any
-//! page's `image` (cover and share preview). Checked after the images are processed,
-//! turned into template values.
+//! Images named by front-matter fields: every `image` field of a page's kind (a
+//! lecturer's `photo`, a city's `pictures`, also inside lists of objects) and any page's
+//! `image` (cover and share preview). Checked after the images are processed, turned
+//! into template values.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
+
+use serde::Serialize;
 
 use super::{PictureValue, Use, lookup, problem_diagnostic};
-use crate::content::kinds::KindData;
+use crate::content::kinds::{FieldType, FieldValue, Leaf};
 use crate::diagnostics::Diagnostics;
 use crate::model::{Doc, Site, content_path, is_relative};
+
+/// The text alternative of an image field's picture: the `alt` text beside it in its
+/// list entry, else the page's name (a lecturer's portrait is described by the name).
+fn alt_of<'a>(doc: &'a Doc, leaf: &Leaf<'a>) -> Option<&'a str> {
+    match leaf.entry {
+        Some(entry) => match entry.get("alt") {
+            Some(FieldValue::Text(t)) => Some(t),
+            _ => None,
+        },
+        None => doc.data.display_name(),
+    }
+}
+
+/// The image values of the kind's `image` fields, with their alt text, in field order.
+fn kind_images(doc: &Doc) -> Vec<(&crate::content::kinds::FieldDecl, &str, Option<&str>)> {
+    let mut out = Vec::new();
+    doc.data.each(&|ty| matches!(ty, FieldType::Image), &mut |leaf| {
+        if let FieldValue::Text(p) = leaf.value
+            && !p.is_empty()
+        {
+            out.push((leaf.field, p.as_str(), alt_of(doc, &leaf)));
+        }
+    });
+    out
+}
 
 /// The image paths a document's front matter names, with their alt text.
 fn named(doc: &Doc) -> Vec<(&str, Option<&str>)> {
@@ -15,26 +43,14 @@ fn named(doc: &Doc) -> Vec<(&str, Option<&str>)> {
     if let Some(i) = doc.image.as_deref() {
         out.push((i, None));
     }
-    match &doc.data {
-        KindData::Lecturer(f) => {
-            if let Some(p) = f.photo.as_deref().filter(|p| !p.is_empty()) {
-                out.push((p, f.name.as_deref()));
-            }
-        }
-        KindData::City(f) => {
-            for p in f.pictures.iter().flatten() {
-                out.push((p.file.as_str(), p.alt.as_deref()));
-            }
-        }
-        _ => {}
-    }
+    out.extend(kind_images(doc).into_iter().map(|(_, p, alt)| (p, alt)));
     out
 }
 
 /// Whether the page shows a photo in its header (then its body's first image is not
-/// above the fold).
+/// above the fold): an `image` field of its kind that is not in a list.
 pub fn has_header_picture(doc: &Doc) -> bool {
-    matches!(&doc.data, KindData::Lecturer(f) if f.photo.as_deref().is_some_and(|p| !p.is_empty()))
+    kind_images(doc).iter().any(|(f, _, _)| f.ty == FieldType::Image)
 }
 
 fn use_of<'a>(site: &'a Site, doc: &Doc, path: &str) -> Use<'a> {
@@ -81,29 +97,51 @@ pub fn check(site: &Site) -> Diagnostics {
     ds
 }
 
-/// A lecturer's portrait, when the photo is a processed image.
-pub fn photo(site: &Site, doc: &Doc) -> Option<PictureValue> {
-    let KindData::Lecturer(f) = &doc.data else { return None };
-    let path = f.photo.as_deref()?;
-    match use_of(site, doc, path) {
-        Use::Ready(p) => Some(PictureValue::new(p, &site.config, f.name.as_deref().unwrap_or(""))),
-        _ => None,
-    }
+/// An `image` field's value for templates: the processed picture (`null` when it is
+/// left out or not a processed image), or for a list the pictures that are.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum ImagesValue {
+    /// A single `image` field.
+    One(Option<PictureValue>),
+    /// A list of images, or of objects holding one.
+    Many(Vec<PictureValue>),
 }
 
-/// A city's photos that are processed images, in order.
-pub fn pictures(site: &Site, doc: &Doc) -> Vec<PictureValue> {
-    let KindData::City(f) = &doc.data else { return Vec::new() };
-    f.pictures
+/// `page.images`: every field of the page's kind that holds images.
+pub fn images<'a>(site: &Site, doc: &'a Doc) -> BTreeMap<&'a str, ImagesValue> {
+    fn has_image(ty: &FieldType) -> bool {
+        match ty {
+            FieldType::Image => true,
+            FieldType::List(of) => has_image(of),
+            FieldType::Object(fields) => fields.iter().any(|f| has_image(&f.ty)),
+            _ => false,
+        }
+    }
+    let Some(decl) = &doc.data.decl else { return BTreeMap::new() };
+    let mut out: BTreeMap<&str, ImagesValue> = decl
+        .fields
         .iter()
-        .flatten()
-        .filter_map(|p| match use_of(site, doc, &p.file) {
-            Use::Ready(pic) => {
-                Some(PictureValue::new(pic, &site.config, p.alt.as_deref().unwrap_or("")))
-            }
-            _ => None,
+        .filter(|f| has_image(&f.ty))
+        .map(|f| {
+            let v = if f.ty == FieldType::Image {
+                ImagesValue::One(None)
+            } else {
+                ImagesValue::Many(Vec::new())
+            };
+            (f.name.as_str(), v)
         })
-        .collect()
+        .collect();
+    for (field, path, alt) in kind_images(doc) {
+        let Use::Ready(p) = use_of(site, doc, path) else { continue };
+        let pic = PictureValue::new(p, &site.config, alt.unwrap_or(""));
+        match out.get_mut(field.name.as_str()) {
+            Some(ImagesValue::One(v)) => *v = Some(pic),
+            Some(ImagesValue::Many(v)) => v.push(pic),
+            None => {}
+        }
+    }
+    out
 }
 
 /// The page's cover (`image:`), when it is a processed image; its alt text is empty

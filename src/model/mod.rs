@@ -19,7 +19,7 @@ use jiff::{Timestamp, Zoned};
 
 use crate::config::{Config, TranslationPolicy};
 use crate::content::front_matter::{FrontMatter, SortBy};
-use crate::content::kinds::KindData;
+use crate::content::kinds::{FieldType, FieldValue, KindData};
 use crate::content::markdown::Rendered;
 use crate::content::{Loaded, SourceAsset, SourceDoc};
 use crate::dates::parse_date;
@@ -99,14 +99,18 @@ pub struct Doc {
 /// The dates of a kind's fields, read in the site's time zone.
 #[derive(Debug, Clone, Default)]
 pub struct KindDates {
-    /// An activity's opening.
-    pub starts: Option<Zoned>,
-    /// An activity's closing.
-    pub ends: Option<Zoned>,
-    /// A notice's 成文日期.
-    pub signed: Option<Zoned>,
-    /// A lecturer's talks' dates, in the order of `talks`.
-    pub talks: Vec<Option<Zoned>>,
+    /// The top-level `date` and `datetime` fields, by name.
+    pub fields: BTreeMap<String, Zoned>,
+    /// The dates of the kind's calendar events, in the order of its `calendar.list`.
+    pub events: Vec<Option<Zoned>>,
+}
+
+impl KindDates {
+    /// When the page's declared `window` opens and closes, as read.
+    pub fn window(&self, data: &KindData) -> Option<(&Zoned, &Zoned)> {
+        let (starts, ends) = data.decl.as_ref()?.window.as_ref()?;
+        Some((self.fields.get(starts)?, self.fields.get(ends)?))
+    }
 }
 
 /// What a section adds to a document.
@@ -205,6 +209,8 @@ pub struct Site {
     pub refs: refs::Refs,
     /// The build's clock.
     pub now: Timestamp,
+    /// The site's content kinds.
+    pub kinds: crate::content::kinds::Kinds,
     /// Photos of `content/`, processed (filled in by the pipeline after the model).
     pub images: crate::images::Images,
 }
@@ -275,7 +281,7 @@ fn parent_dir_of(canonical: &str, is_section: bool) -> String {
 /// Builds the model.
 pub fn build(config: Config, loaded: Loaded, rules: &PublishRules) -> (Site, Diagnostics) {
     let mut ds = Diagnostics::new();
-    let Loaded { docs: sources, assets: source_assets } = loaded;
+    let Loaded { docs: sources, assets: source_assets, kinds } = loaded;
     let default = config.default_language.clone();
 
     // Default-language front matter by canonical path, for inheritance.
@@ -361,7 +367,7 @@ pub fn build(config: Config, loaded: Loaded, rules: &PublishRules) -> (Site, Dia
                 date: None,
                 updated: None,
                 expires: None,
-                data: KindData::Page,
+                data: KindData::page(),
                 kind_dates: KindDates::default(),
                 weight: None,
                 draft: false,
@@ -447,7 +453,7 @@ pub fn build(config: Config, loaded: Loaded, rules: &PublishRules) -> (Site, Dia
 
     let taxonomies = build_taxonomies(&config, &docs);
     let assets = place_assets(&source_assets, &sources, &docs, &by_key, &default);
-    let (refs, ref_ds) = refs::resolve(&config, &docs, &by_key, &sources, &assets);
+    let (refs, ref_ds) = refs::resolve(&config, &kinds, &docs, &by_key, &sources, &assets);
     ds.extend(ref_ds);
 
     let site = Site {
@@ -462,6 +468,7 @@ pub fn build(config: Config, loaded: Loaded, rules: &PublishRules) -> (Site, Dia
         latest,
         refs,
         now: rules.now,
+        kinds,
         images: Default::default(),
     };
     (site, ds)
@@ -545,34 +552,46 @@ fn make_doc(
     let updated = date_of("updated", &fm.updated);
     let expires = date_of("expires", &fm.expires);
     let mut kind_dates = KindDates::default();
-    match &fm.data {
-        KindData::Activity(a) => {
-            kind_dates.starts = date_of("starts", &a.starts);
-            kind_dates.ends = date_of("ends", &a.ends);
-        }
-        KindData::Notice(n) => kind_dates.signed = date_of("signed_date", &n.signed_date),
-        KindData::Lecturer(l) => {
-            for t in l.talks.iter().flatten() {
-                kind_dates.talks.push(date_of("talks", &Some(t.date.clone())));
+    let mut data = fm.data.clone();
+    data.apply_defaults();
+    if let Some(decl) = data.decl.clone() {
+        for f in &decl.fields {
+            if let (FieldType::Date | FieldType::Datetime, Some(FieldValue::Text(v))) =
+                (&f.ty, data.get(&f.name))
+                && let Some(z) = date_of(&f.name, &Some(v.clone()))
+            {
+                kind_dates.fields.insert(f.name.clone(), z);
             }
         }
-        _ => {}
+        if let Some(cal) = &decl.calendar {
+            for entry in data.items(&cal.list) {
+                let date = match entry {
+                    FieldValue::Object(o) => match o.get(&cal.date) {
+                        Some(FieldValue::Text(t)) => Some(t.clone()),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                kind_dates.events.push(date_of(&cal.list, &date));
+            }
+        }
+        if let Some((starts, ends)) = &decl.window
+            && let (Some(s), Some(e)) = (kind_dates.fields.get(starts), kind_dates.fields.get(ends))
+            && e < s
+        {
+            let (l, c) = locate(ends);
+            ds.push(
+                Diagnostic::error("E0105", format!("the {} ends before it starts", decl.name))
+                    .file(file)
+                    .at(&src.text, l, c)
+                    .hint(format!("check `{starts}:` and `{ends}:`")),
+            );
+            ok = false;
+        }
     }
-    if let (Some(s), Some(e)) = (&kind_dates.starts, &kind_dates.ends)
-        && e < s
-    {
-        let (l, c) = locate("ends");
+    for field in data.missing() {
         ds.push(
-            Diagnostic::error("E0105", "the activity ends before it starts")
-                .file(file)
-                .at(&src.text, l, c)
-                .hint("check `starts:` and `ends:`"),
-        );
-        ok = false;
-    }
-    for field in fm.data.missing() {
-        ds.push(
-            Diagnostic::error("E0107", format!("a `{}` page needs the field `{field}`", fm.data.kind().name()))
+            Diagnostic::error("E0107", format!("a `{}` page needs the field `{field}`", data.name()))
                 .file(file)
                 .at(&src.text, src.front_matter_line, 1)
                 .hint(format!("add `{field}: …` to the front matter (the fields of each kind: docs/content-kinds.md)")),
@@ -660,7 +679,7 @@ fn make_doc(
         date,
         updated,
         expires,
-        data: fm.data.clone(),
+        data,
         kind_dates,
         weight: fm.weight,
         draft: fm.draft.unwrap_or(false),

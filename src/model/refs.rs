@@ -1,7 +1,9 @@
-//! References between content kinds: a lecturer's `city`, the `cities` of notices and
-//! activities, a notice's `attachments`, an activity's `phase`. Each is checked (a
-//! dangling one is an error naming both files) and turned around, so a city page can
-//! list its lecturers, notices and activities without anyone maintaining the lists.
+//! References between pages: every `ref` field of every kind (a lecturer's `city`, the
+//! `cities` of notices and activities, any kind a site declares), every `file` field
+//! (a notice's attachments), and an integer field named `phase` (a campaign phase of
+//! site.yaml). Each is checked (a dangling one is an error naming both files) and
+//! references are turned around, so a page lists every page of any kind that names it
+//! without anyone maintaining the lists.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -10,37 +12,39 @@ use jiff::Timestamp;
 use super::{Asset, Doc, DocId};
 use crate::config::Config;
 use crate::content::SourceDoc;
-use crate::content::kinds::KindData;
+use crate::content::kinds::{FieldType, FieldValue, Kinds, RefTarget};
 use crate::diagnostics::{Diagnostic, Diagnostics, closest};
-
-/// What links to a city page, per document of the city (same language).
-#[derive(Debug, Clone, Default)]
-pub struct CityRefs {
-    /// Lecturers of the city.
-    pub lecturers: Vec<DocId>,
-    /// Notices naming it.
-    pub notices: Vec<DocId>,
-    /// Activities naming it.
-    pub activities: Vec<DocId>,
-}
 
 /// The references of the whole site.
 #[derive(Debug, Clone, Default)]
 pub struct Refs {
-    /// City document → what names it.
-    pub cities: HashMap<DocId, CityRefs>,
-    /// Lecturer document → its city's document in the same language (or the default).
-    pub city_of: HashMap<DocId, DocId>,
+    /// Document → kind name → the documents of that kind whose `ref` fields name it
+    /// (same language, or the default language's page when it has no translation).
+    pub incoming: HashMap<DocId, BTreeMap<String, Vec<DocId>>>,
+    /// Document → `ref` field → the documents it names.
+    pub outgoing: HashMap<DocId, BTreeMap<String, Vec<DocId>>>,
 }
 
-/// The slug a city is referred to by: its file name (`harbin` for `cities/harbin.md`
+/// The slug a page is referred to by: its file name (`harbin` for `cities/harbin.md`
 /// or `cities/harbin/index.md`).
-pub fn city_slug(canonical: &str) -> &str {
+pub fn ref_slug(canonical: &str) -> &str {
     let stem = canonical
         .strip_suffix("/index.md")
         .or_else(|| canonical.strip_suffix(".md"))
         .unwrap_or(canonical);
     stem.rsplit('/').next().unwrap_or(stem)
+}
+
+/// The pages a `ref` may name: slug → canonical, and editors' names for them.
+#[derive(Default)]
+struct Targets<'a> {
+    /// slug → canonical path of every page of the target (published or not, any
+    /// language).
+    slugs: BTreeMap<&'a str, &'a str>,
+    /// slug → (name in the default language, every name and title).
+    names: BTreeMap<&'a str, (String, Vec<&'a str>)>,
+    /// The section the pages are in, for messages (`cities`).
+    section: Option<String>,
 }
 
 /// The slug of the page whose name or title an editor wrote instead of its slug:
@@ -64,31 +68,69 @@ fn named<'a>(names: &BTreeMap<&'a str, (String, Vec<&str>)>, written: &str) -> O
     exact.or_else(prefix).map(|(slug, _)| *slug)
 }
 
-/// Checks every reference and builds the reverse lists.
+/// Checks every reference and builds the lists both ways.
 pub fn resolve(
     config: &Config,
+    kinds: &Kinds,
     docs: &[Doc],
     by_key: &HashMap<(String, String), DocId>,
     sources: &[std::sync::Arc<SourceDoc>],
     assets: &[Asset],
 ) -> (Refs, Diagnostics) {
     let mut ds = Diagnostics::new();
-    // slug → canonical of every city source (published or not, any language).
-    let mut city_sources: BTreeMap<&str, &str> = BTreeMap::new();
-    // Editors think in names: (slug, name in the default language, every name and title).
-    let mut city_names: BTreeMap<&str, (String, Vec<&str>)> = BTreeMap::new();
-    for s in sources {
-        if let KindData::City(f) = &s.front_matter.data {
-            let slug = city_slug(&s.canonical);
-            city_sources.insert(slug, &s.canonical);
-            let entry = city_names.entry(slug).or_default();
-            let name = f.city.as_deref().or(s.front_matter.title.as_deref());
+    // Every target some `ref` field names, with its pages.
+    let mut wanted: Vec<&RefTarget> = Vec::new();
+    for k in kinds.iter() {
+        for f in &k.fields {
+            collect_targets(&f.ty, &mut wanted);
+        }
+    }
+    let mut targets: HashMap<&RefTarget, Targets<'_>> = HashMap::new();
+    for target in wanted {
+        if targets.contains_key(target) {
+            continue;
+        }
+        let mut t = Targets::default();
+        for s in sources {
+            let member = match target {
+                RefTarget::Kind(k) => {
+                    if s.is_section {
+                        if t.section.is_none()
+                            && s.lang == config.default_language
+                            && s.front_matter.kind.as_deref() == Some(k.as_str())
+                        {
+                            t.section = Some(
+                                s.canonical
+                                    .trim_end_matches("_index.md")
+                                    .trim_end_matches('/')
+                                    .to_owned(),
+                            );
+                        }
+                        false
+                    } else {
+                        s.front_matter.data.name() == k
+                    }
+                }
+                RefTarget::Section(sec) => {
+                    t.section = Some(sec.clone());
+                    !s.is_section && s.canonical.starts_with(&format!("{sec}/"))
+                }
+            };
+            if !member {
+                continue;
+            }
+            let slug = ref_slug(&s.canonical);
+            t.slugs.insert(slug, &s.canonical);
+            let entry = t.names.entry(slug).or_default();
+            let own = s.front_matter.data.display_name();
+            let name = own.or(s.front_matter.title.as_deref());
             if s.lang == config.default_language || entry.0.is_empty() {
                 entry.0 = name.unwrap_or(slug).to_owned();
             }
-            entry.1.extend(f.city.as_deref());
+            entry.1.extend(own);
             entry.1.extend(s.front_matter.title.as_deref());
         }
+        targets.insert(target, t);
     }
     let file_of =
         |d: &Doc| d.source.map(|s| sources[s].file.display().to_string()).unwrap_or_default();
@@ -100,147 +142,150 @@ pub fn resolve(
             .find_map(|(i, l)| l.find(needle).map(|p| (i + 1, l[..p].chars().count() + 1)))
             .unwrap_or((1, 1))
     };
-    let dangling_city = |d: &Doc, slug: &str, field: &str| {
+    let dangling = |d: &Doc, slug: &str, field: &str, target: &RefTarget, t: &Targets<'_>| {
         let (l, c) = line_of(d, slug);
-        let hint = match named(&city_names, slug).or_else(|| closest(slug, city_sources.keys().copied())) {
-            Some(best) => match city_names.get(best) {
+        let (what, note) = match (target, &t.section) {
+            (RefTarget::Kind(k), Some(sec)) => (
+                format!("a {k} page"),
+                format!(
+                    "no {k} page content/{sec}/{slug}.md (or any `kind: {k}` page named `{slug}`)"
+                ),
+            ),
+            (RefTarget::Kind(k), None) => {
+                (format!("a {k} page"), format!("no `kind: {k}` page is named `{slug}`"))
+            }
+            (RefTarget::Section(sec), _) => {
+                (format!("a page of content/{sec}/"), format!("no page content/{sec}/{slug}.md"))
+            }
+        };
+        let hint = match named(&t.names, slug).or_else(|| closest(slug, t.slugs.keys().copied())) {
+            Some(best) => match t.names.get(best) {
                 Some((name, _)) if name != best => format!("did you mean `{best}` ({name})?"),
                 _ => format!("did you mean `{best}`?"),
             },
-            None => "use the file name of a page in a section with `kind: city`, such as `harbin` for content/cities/harbin.md".to_owned(),
+            None => match (t.slugs.iter().next(), target) {
+                (Some((example, canonical)), _) => format!(
+                    "use the file name of the page, such as `{example}` for content/{canonical}"
+                ),
+                (None, RefTarget::Kind(k)) => {
+                    format!("use the file name of a page in a section with `kind: {k}`")
+                }
+                (None, RefTarget::Section(sec)) => {
+                    format!("use the file name of a page in content/{sec}/")
+                }
+            },
         };
-        Diagnostic::error("E0204", format!("`{field}: {slug}` does not name a city page"))
+        Diagnostic::error("E0204", format!("`{field}: {slug}` does not name {what}"))
             .file(file_of(d))
             .at(text_of(d), l, c)
-            .note(format!(
-                "no city page content/cities/{slug}.md (or any `kind: city` page named `{slug}`)"
-            ))
+            .note(note)
             .hint(hint)
     };
-    let city_doc = |slug: &str, lang: &str| -> Option<DocId> {
-        let canonical = city_sources.get(slug)?;
+    let doc_of = |canonical: &str, lang: &str| -> Option<DocId> {
         by_key
-            .get(&(canonical.to_string(), lang.to_owned()))
-            .or_else(|| by_key.get(&(canonical.to_string(), config.default_language.clone())))
+            .get(&(canonical.to_owned(), lang.to_owned()))
+            .or_else(|| by_key.get(&(canonical.to_owned(), config.default_language.clone())))
             .copied()
     };
     let asset_rels: std::collections::HashSet<&str> =
         assets.iter().map(|a| a.rel.as_str()).collect();
-    let phases: Vec<u32> = config
+    let phases: Vec<i64> = config
         .campaign
         .as_ref()
-        .map(|c| c.phases.iter().map(|p| p.id).collect())
+        .map(|c| c.phases.iter().map(|p| i64::from(p.id)).collect())
         .unwrap_or_default();
 
     let mut refs = Refs::default();
     for d in docs.iter().filter(|d| !d.fallback) {
-        match &d.data {
-            KindData::Lecturer(l) => {
-                if let Some(slug) = &l.city {
-                    match city_doc(slug, &d.lang) {
-                        Some(c) => {
-                            refs.city_of.insert(d.id, c);
-                            refs.cities.entry(c).or_default().lecturers.push(d.id);
-                        }
-                        None if !city_sources.contains_key(slug.as_str()) => {
-                            ds.push(dangling_city(d, slug, "city"))
-                        }
-                        None => {} // the city exists but is not published in this build
-                    }
+        if d.data.decl.is_none() {
+            continue;
+        }
+        let kind = d.data.name();
+        d.data.each(&|ty| matches!(ty, FieldType::Ref(_)), &mut |leaf| {
+            let (FieldType::Ref(target), FieldValue::Text(slug)) = (leaf.ty, leaf.value) else {
+                return;
+            };
+            let Some(t) = targets.get(target) else { return };
+            match t.slugs.get(slug.as_str()).and_then(|c| doc_of(c, &d.lang)) {
+                Some(to) => {
+                    refs.outgoing
+                        .entry(d.id)
+                        .or_default()
+                        .entry(leaf.field.name.clone())
+                        .or_default()
+                        .push(to);
+                    refs.incoming
+                        .entry(to)
+                        .or_default()
+                        .entry(kind.to_owned())
+                        .or_default()
+                        .push(d.id);
                 }
+                None if !t.slugs.contains_key(slug.as_str()) => {
+                    ds.push(dangling(d, slug, &leaf.field.name, target, t))
+                }
+                None => {} // the page exists but is not published in this build
             }
-            KindData::Notice(n) => {
-                for slug in n.cities.iter().flatten() {
-                    match city_doc(slug, &d.lang) {
-                        Some(c) => refs.cities.entry(c).or_default().notices.push(d.id),
-                        None if !city_sources.contains_key(slug.as_str()) => {
-                            ds.push(dangling_city(d, slug, "cities"))
-                        }
-                        None => {}
-                    }
-                }
-                let dir = d
-                    .source
-                    .map(|s| sources[s].rel.rsplit_once('/').map(|(a, _)| a).unwrap_or(""))
-                    .unwrap_or("");
-                for a in n.attachments.iter().flatten() {
-                    let ok = if let Some(target) = a.file.strip_prefix("@/") {
-                        let target = target.split('#').next().unwrap_or(target);
-                        sources.iter().any(|s| s.canonical == target || s.rel == target)
-                    } else {
-                        let rel = if dir.is_empty() {
-                            a.file.clone()
-                        } else {
-                            format!("{dir}/{}", a.file)
-                        };
-                        asset_rels.contains(rel.as_str()) || asset_rels.contains(a.file.as_str())
-                    };
-                    if !ok {
-                        let (l, c) = line_of(d, &a.file);
-                        let expected = if a.file.starts_with("@/") {
-                            format!("content/{}", &a.file[2..])
-                        } else if dir.is_empty() {
-                            format!("content/{}", a.file)
-                        } else {
-                            format!("content/{dir}/{}", a.file)
-                        };
-                        ds.push(
-                            Diagnostic::error(
-                                "E0204",
-                                format!("the attachment `{}` does not exist", a.file),
-                            )
-                            .file(file_of(d))
-                            .at(text_of(d), l, c)
-                            .note(format!("expected the file {expected}"))
-                            .hint("put the file beside the notice, or fix `file:`"),
-                        );
-                    }
-                }
-            }
-            KindData::Activity(a) => {
-                if let Some(p) = a.phase
-                    && !phases.contains(&p)
-                {
-                    let (l, c) = line_of(d, "phase");
-                    let known: Vec<String> = phases.iter().map(u32::to_string).collect();
-                    ds.push(
-                        Diagnostic::error(
-                            "E0204",
-                            format!("`phase: {p}` is not a phase of the campaign"),
-                        )
+        });
+        let dir = d
+            .source
+            .map(|s| sources[s].rel.rsplit_once('/').map(|(a, _)| a).unwrap_or(""))
+            .unwrap_or("");
+        d.data.each(&|ty| matches!(ty, FieldType::File), &mut |leaf| {
+            let FieldValue::Text(file) = leaf.value else { return };
+            let ok = if let Some(target) = file.strip_prefix("@/") {
+                let target = target.split('#').next().unwrap_or(target);
+                sources.iter().any(|s| s.canonical == target || s.rel == target)
+            } else {
+                let rel = if dir.is_empty() { file.clone() } else { format!("{dir}/{file}") };
+                asset_rels.contains(rel.as_str()) || asset_rels.contains(file.as_str())
+            };
+            if !ok {
+                let (l, c) = line_of(d, file);
+                let expected = if let Some(target) = file.strip_prefix("@/") {
+                    format!("content/{target}")
+                } else if dir.is_empty() {
+                    format!("content/{file}")
+                } else {
+                    format!("content/{dir}/{file}")
+                };
+                ds.push(
+                    Diagnostic::error("E0204", format!("the file `{file}` does not exist"))
                         .file(file_of(d))
                         .at(text_of(d), l, c)
-                        .note("the phases are listed in site.yaml under `campaign: phases:`")
-                        .hint(if known.is_empty() {
-                            "add `campaign: phases:` to site.yaml".to_owned()
-                        } else {
-                            format!("use one of: {}", known.join(", "))
-                        }),
-                    );
-                }
-                for slug in a.cities.iter().flatten() {
-                    match city_doc(slug, &d.lang) {
-                        Some(c) => refs.cities.entry(c).or_default().activities.push(d.id),
-                        None if !city_sources.contains_key(slug.as_str()) => {
-                            ds.push(dangling_city(d, slug, "cities"))
-                        }
-                        None => {}
-                    }
-                }
+                        .note(format!("expected the file {expected}"))
+                        .hint(format!("put the file beside the page, or fix `{}:`", leaf.name)),
+                );
             }
-            _ => {}
-        }
-    }
-    // Fallback city pages show what names their original.
-    for d in docs.iter().filter(|d| d.fallback && matches!(d.data, KindData::City(_))) {
-        if let Some(orig) = by_key.get(&(d.canonical.clone(), config.default_language.clone()))
-            && let Some(r) = refs.cities.get(orig).cloned()
+        });
+        if let Some(FieldValue::Integer(p)) = d.data.get("phase")
+            && !phases.contains(p)
         {
-            refs.cities.insert(d.id, r);
+            let (l, c) = line_of(d, "phase");
+            let known: Vec<String> = phases.iter().map(i64::to_string).collect();
+            ds.push(
+                Diagnostic::error("E0204", format!("`phase: {p}` is not a phase of the campaign"))
+                    .file(file_of(d))
+                    .at(text_of(d), l, c)
+                    .note("the phases are listed in site.yaml under `campaign: phases:`")
+                    .hint(if known.is_empty() {
+                        "add `campaign: phases:` to site.yaml".to_owned()
+                    } else {
+                        format!("use one of: {}", known.join(", "))
+                    }),
+            );
         }
     }
-    for r in refs.cities.values_mut() {
-        for list in [&mut r.lecturers, &mut r.notices, &mut r.activities] {
+    // Fallback pages show what names their original.
+    for d in docs.iter().filter(|d| d.fallback) {
+        if let Some(orig) = by_key.get(&(d.canonical.clone(), config.default_language.clone()))
+            && let Some(r) = refs.incoming.get(orig).cloned()
+        {
+            refs.incoming.insert(d.id, r);
+        }
+    }
+    for lists in refs.incoming.values_mut() {
+        for list in lists.values_mut() {
             list.sort_by(|a, b| {
                 (docs[*a].weight, &docs[*a].canonical).cmp(&(docs[*b].weight, &docs[*b].canonical))
             });
@@ -250,21 +295,28 @@ pub fn resolve(
     (refs, ds)
 }
 
-/// When an activity opens and closes (the moment its status changes). A bare date in
-/// `ends` (no time) means the end of that day.
-pub fn activity_window(d: &Doc) -> Option<(jiff::Zoned, jiff::Zoned)> {
-    let KindData::Activity(a) = &d.data else { return None };
-    let starts = d.kind_dates.starts.clone()?;
-    let ends = d.kind_dates.ends.as_ref()?;
-    let bare = a.ends.as_deref().is_some_and(|e| e.trim().len() == 10);
-    let end = if bare { ends.checked_add(jiff::Span::new().days(1)).ok()? } else { ends.clone() };
-    Some((starts, end))
+fn collect_targets<'a>(ty: &'a FieldType, out: &mut Vec<&'a RefTarget>) {
+    match ty {
+        FieldType::Ref(t) => out.push(t),
+        FieldType::List(of) => collect_targets(of, out),
+        FieldType::Object(fields) => fields.iter().for_each(|f| collect_targets(&f.ty, out)),
+        _ => {}
+    }
 }
 
-/// Whether an activity is upcoming, open or closed at `now`. A bare date in `ends`
-/// (no time) means the end of that day.
-pub fn activity_status(d: &Doc, now: Timestamp) -> Option<&'static str> {
-    let (starts, end) = activity_window(d)?;
+/// When the page's declared `window` opens and closes (the moments its status
+/// changes). A bare date in the closing field (no time) means the end of that day.
+pub fn window(d: &Doc) -> Option<(jiff::Zoned, jiff::Zoned)> {
+    let (_, ends_field) = d.data.decl.as_ref()?.window.as_ref()?;
+    let (starts, ends) = d.kind_dates.window(&d.data)?;
+    let bare = d.data.text(ends_field).is_some_and(|e| e.trim().len() == 10);
+    let end = if bare { ends.checked_add(jiff::Span::new().days(1)).ok()? } else { ends.clone() };
+    Some((starts.clone(), end))
+}
+
+/// Whether a page with a `window` is upcoming, open or closed at `now`.
+pub fn window_status(d: &Doc, now: Timestamp) -> Option<&'static str> {
+    let (starts, end) = window(d)?;
     Some(if now < starts.timestamp() {
         "upcoming"
     } else if now < end.timestamp() {
@@ -294,8 +346,8 @@ mod tests {
     }
 
     #[test]
-    fn city_slugs() {
-        assert_eq!(city_slug("cities/harbin.md"), "harbin");
-        assert_eq!(city_slug("cities/harbin/index.md"), "harbin");
+    fn ref_slugs() {
+        assert_eq!(ref_slug("cities/harbin.md"), "harbin");
+        assert_eq!(ref_slug("cities/harbin/index.md"), "harbin");
     }
 }

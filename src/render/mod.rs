@@ -87,11 +87,14 @@ impl Shared {
                     .languages
                     .par_iter()
                     .map(|l| {
+                        // The theme's interface string, else the kind file's label.
                         let label = |kind: &str| {
                             self.i18n
                                 .get(&format!("search_kind_{kind}"), &l.code)
                                 .map(str::to_owned)
-                                .unwrap_or_else(|_| kind.to_owned())
+                                .ok()
+                                .or_else(|| self.site.kinds.get(kind)?.label.get(&l.code).cloned())
+                                .unwrap_or_else(|| kind.to_owned())
                         };
                         (l.code.clone(), crate::search::build(&self.site, &l.code, &label))
                     })
@@ -217,7 +220,7 @@ pub fn make_tera(theme: &Theme, shared: &Arc<Shared>) -> Result<Tera, Diagnostic
         let kind = kwargs.get::<&str>("kind")?;
         Ok(Value::from(
             ids.iter()
-                .filter(|&&i| kind.is_none_or(|k| s.site.docs[i].data.kind().name() == k))
+                .filter(|&&i| kind.is_none_or(|k| s.site.docs[i].data.name() == k))
                 .take(n)
                 .map(|&i| s.value(i).clone())
                 .collect::<Vec<_>>(),
@@ -994,9 +997,11 @@ pub fn template_for(site: &Site, theme: &Theme, doc: &crate::model::Doc) -> Stri
     let parent = doc.parent.map(|p| &site.docs[p]);
     // The page's own kind (read from the section that declares it, in the default
     // language too when a translation's section is missing).
-    let kind_template = Some(doc.data.kind())
-        .filter(|k| *k != crate::content::kinds::Kind::Page)
-        .map(|k| format!("{}.html", k.name()))
+    let kind_template = doc
+        .data
+        .decl
+        .as_ref()
+        .map(|k| format!("{}.html", k.name))
         .filter(|t| theme.templates.contains_key(t));
     parent
         .and_then(|p| p.section.page_template.clone())

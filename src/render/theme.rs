@@ -220,7 +220,7 @@ fn read_bytes(src: &FileSource, display: &Path, ds: &mut Diagnostics) -> Option<
     }
 }
 
-fn read_text(src: &FileSource, display: &Path, ds: &mut Diagnostics) -> Option<String> {
+pub(crate) fn read_text(src: &FileSource, display: &Path, ds: &mut Diagnostics) -> Option<String> {
     let bytes = read_bytes(src, display, ds)?;
     match String::from_utf8(bytes) {
         Ok(s) => {
@@ -235,7 +235,7 @@ fn read_text(src: &FileSource, display: &Path, ds: &mut Diagnostics) -> Option<S
 
 /// Calls `f(relative path, display path, source)` for every file under `dir`, if it
 /// exists, in path order; links that leave the site `root` are reported, not followed.
-fn read_dir_into(
+pub(crate) fn read_dir_into(
     root: &Path,
     ds: &mut Diagnostics,
     dir: &Path,

@@ -51,8 +51,7 @@ struct DocValue<'a> {
     image: Option<String>,
     og_image: Option<String>,
     cover: Option<crate::images::PictureValue>,
-    photo: Option<crate::images::PictureValue>,
-    pictures: Vec<crate::images::PictureValue>,
+    images: BTreeMap<&'a str, crate::images::fields::ImagesValue>,
     extra: &'a crate::yaml::Mapping,
     taxonomies: BTreeMap<&'a str, Vec<TermRef<'a>>>,
     translations: Vec<Link<'a>>,
@@ -62,17 +61,25 @@ struct DocValue<'a> {
     reading_time: usize,
     kind: Option<&'a str>,
     section_kind: Option<&'a str>,
-    page_kind: &'static str,
+    page_kind: &'a str,
     page_count: usize,
     has_code: bool,
     data: &'a crate::content::kinds::KindData,
-    signed_date: Option<String>,
+    dates: BTreeMap<&'a str, Option<String>>,
     starts: Option<String>,
     ends: Option<String>,
     status: Option<&'static str>,
-    city_page: Option<Crumb<'a>>,
-    refs: Option<CityRefsValue<'a>>,
-    attachments: Vec<Crumb<'a>>,
+    links: BTreeMap<&'a str, Option<Links<'a>>>,
+    refs: Option<BTreeMap<&'a str, Vec<RefItem<'a>>>>,
+    files: BTreeMap<&'a str, Option<Value>>,
+}
+
+/// What a `ref` field leads to: one page, or one per item of a list.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Links<'a> {
+    One(Crumb<'a>),
+    Many(Vec<Crumb<'a>>),
 }
 
 #[derive(Serialize)]
@@ -82,13 +89,6 @@ struct RefItem<'a> {
     date: Option<String>,
     data: &'a crate::content::kinds::KindData,
     sample: bool,
-}
-
-#[derive(Serialize)]
-struct CityRefsValue<'a> {
-    lecturers: Vec<RefItem<'a>>,
-    notices: Vec<RefItem<'a>>,
-    activities: Vec<RefItem<'a>>,
 }
 
 /// The value of one document, without its section's page lists.
@@ -160,8 +160,7 @@ pub fn doc_value(site: &Site, doc: &Doc, tables: &crate::model::LinkTables) -> V
         og_image: crate::images::fields::og_image(site, doc).or_else(|| image.clone()),
         image,
         cover: crate::images::fields::cover(site, doc),
-        photo: crate::images::fields::photo(site, doc),
-        pictures: crate::images::fields::pictures(site, doc),
+        images: crate::images::fields::images(site, doc),
         extra: &doc.extra,
         taxonomies,
         translations,
@@ -169,32 +168,21 @@ pub fn doc_value(site: &Site, doc: &Doc, tables: &crate::model::LinkTables) -> V
         toc: rendered.map(|r| r.toc.as_slice()).unwrap_or(&[]),
         word_count: rendered.map_or(0, |r| r.word_count),
         reading_time: rendered.map_or(0, |r| r.reading_time),
-        page_kind: doc.data.kind().name(),
+        page_kind: doc.data.name(),
         has_code: rendered.is_some_and(|r| r.html.contains("<pre class=\"code\"")),
         data: &doc.data,
-        signed_date: doc
-            .kind_dates
-            .signed
-            .as_ref()
-            .or(doc.date.as_ref())
-            .map(rfc3339)
-            .filter(|_| matches!(doc.data, crate::content::kinds::KindData::Notice(_))),
-        starts: doc.kind_dates.starts.as_ref().map(rfc3339),
-        ends: doc.kind_dates.ends.as_ref().map(rfc3339),
-        status: crate::model::refs::activity_status(doc, site.now),
-        city_page: site.refs.city_of.get(&doc.id).map(|&c| {
-            let city = &site.docs[c];
-            let name = match &city.data {
-                crate::content::kinds::KindData::City(f) => {
-                    f.city.as_deref().unwrap_or(&city.title)
-                }
-                _ => &city.title,
-            };
-            Crumb { title: name, permalink: site.permalink(city) }
-        }),
-        refs: site.refs.cities.get(&doc.id).map(|r| {
-            let items = |ids: &[DocId]| -> Vec<RefItem<'_>> {
-                ids.iter()
+        dates: dates_value(doc),
+        starts: doc.kind_dates.window(&doc.data).map(|(s, _)| rfc3339(s)),
+        ends: doc.kind_dates.window(&doc.data).map(|(_, e)| rfc3339(e)),
+        status: crate::model::refs::window_status(doc, site.now),
+        links: links_value(site, doc),
+        refs: site.refs.incoming.get(&doc.id).map(|by_kind| {
+            // Every kind is present, so templates can test `page.refs.lecturer`.
+            let mut out: BTreeMap<&str, Vec<RefItem<'_>>> =
+                site.kinds.names().map(|k| (k, Vec::new())).collect();
+            for (kind, ids) in by_kind {
+                let items = ids
+                    .iter()
                     .map(|&i| {
                         let d = &site.docs[i];
                         RefItem {
@@ -205,31 +193,12 @@ pub fn doc_value(site: &Site, doc: &Doc, tables: &crate::model::LinkTables) -> V
                             sample: d.sample,
                         }
                     })
-                    .collect()
-            };
-            CityRefsValue {
-                lecturers: items(&r.lecturers),
-                notices: items(&r.notices),
-                activities: items(&r.activities),
+                    .collect();
+                out.insert(kind.as_str(), items);
             }
+            out
         }),
-        attachments: match &doc.data {
-            crate::content::kinds::KindData::Notice(n) => n
-                .attachments
-                .iter()
-                .flatten()
-                .map(|a| {
-                    use crate::content::markdown::{LinkAction, LinkResolver};
-                    let url = match crate::model::DocLinks::new(site, doc, tables).resolve(&a.file)
-                    {
-                        LinkAction::Rewrite(u) => u,
-                        _ => a.file.clone(),
-                    };
-                    Crumb { title: &a.title, permalink: url }
-                })
-                .collect(),
-            _ => Vec::new(),
-        },
+        files: files_value(site, doc, tables),
         kind: doc.section.kind.as_deref(),
         section_kind: doc.parent.and_then(|p| site.docs[p].section.kind.as_deref()),
         page_count: doc.section.pages.len(),
@@ -327,4 +296,97 @@ pub fn site_value(site: &Site, lang: &str) -> Value {
         timezone: &c.timezone_name,
         extra: c.extra.as_ref(),
     })
+}
+
+/// `page.dates`: every top-level `date` and `datetime` field of the kind, as an
+/// RFC 3339 moment in the site's zone (`null` when left out).
+fn dates_value(doc: &Doc) -> BTreeMap<&str, Option<String>> {
+    use crate::content::kinds::FieldType;
+    let Some(decl) = &doc.data.decl else { return BTreeMap::new() };
+    decl.fields
+        .iter()
+        .filter(|f| matches!(f.ty, FieldType::Date | FieldType::Datetime))
+        .map(|f| (f.name.as_str(), doc.kind_dates.fields.get(&f.name).map(rfc3339)))
+        .collect()
+}
+
+/// `page.links`: every `ref` field, as the title (the page's name field, else its
+/// title) and URL of the page it names in the current language; a list of them for a
+/// list of refs; `null` when left out or not published.
+fn links_value<'a>(site: &'a Site, doc: &'a Doc) -> BTreeMap<&'a str, Option<Links<'a>>> {
+    use crate::content::kinds::FieldType;
+    let Some(decl) = &doc.data.decl else { return BTreeMap::new() };
+    let out = site.refs.outgoing.get(&doc.id);
+    let crumb = |id: DocId| {
+        let d = &site.docs[id];
+        Crumb { title: d.data.display_name().unwrap_or(&d.title), permalink: site.permalink(d) }
+    };
+    decl.fields
+        .iter()
+        .filter_map(|f| {
+            let many = match &f.ty {
+                FieldType::Ref(_) => false,
+                FieldType::List(of) if matches!(**of, FieldType::Ref(_)) => true,
+                _ => return None,
+            };
+            let ids = out.and_then(|o| o.get(&f.name)).map(Vec::as_slice).unwrap_or(&[]);
+            let v = if many {
+                Some(Links::Many(ids.iter().map(|&i| crumb(i)).collect()))
+            } else {
+                ids.first().map(|&i| Links::One(crumb(i)))
+            };
+            Some((f.name.as_str(), v))
+        })
+        .collect()
+}
+
+/// `page.files`: every field that holds `file`s, as written but with each file turned
+/// into its URL (a file beside the page, or an `@/` link to a page).
+fn files_value<'a>(
+    site: &Site,
+    doc: &'a Doc,
+    tables: &crate::model::LinkTables,
+) -> BTreeMap<&'a str, Option<Value>> {
+    use crate::content::kinds::{FieldType, FieldValue};
+    use crate::content::markdown::{LinkAction, LinkResolver};
+    fn has_file(ty: &FieldType) -> bool {
+        match ty {
+            FieldType::File => true,
+            FieldType::List(of) => has_file(of),
+            FieldType::Object(fields) => fields.iter().any(|f| has_file(&f.ty)),
+            _ => false,
+        }
+    }
+    fn resolved(ty: &FieldType, v: &FieldValue, url: &dyn Fn(&str) -> String) -> FieldValue {
+        match (ty, v) {
+            (FieldType::File, FieldValue::Text(t)) => FieldValue::Text(url(t)),
+            (FieldType::List(of), FieldValue::List(items)) => {
+                FieldValue::List(items.iter().map(|i| resolved(of, i, url)).collect())
+            }
+            (FieldType::Object(fields), FieldValue::Object(map)) => FieldValue::Object(
+                map.iter()
+                    .map(|(k, x)| {
+                        let ty = fields.iter().find(|f| &f.name == k).map(|f| &f.ty);
+                        (k.clone(), ty.map_or_else(|| x.clone(), |ty| resolved(ty, x, url)))
+                    })
+                    .collect(),
+            ),
+            _ => v.clone(),
+        }
+    }
+    let Some(decl) = &doc.data.decl else { return BTreeMap::new() };
+    let links = crate::model::DocLinks::new(site, doc, tables);
+    let url = |file: &str| match links.resolve(file) {
+        LinkAction::Rewrite(u) => u,
+        _ => file.to_owned(),
+    };
+    decl.fields
+        .iter()
+        .filter(|f| has_file(&f.ty))
+        .map(|f| {
+            let v =
+                doc.data.get(&f.name).map(|v| Value::from_serializable(&resolved(&f.ty, v, &url)));
+            (f.name.as_str(), v)
+        })
+        .collect()
 }

@@ -30,7 +30,7 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
 
-use crate::content::kinds::KindData;
+use crate::content::kinds::{FieldValue, KindData};
 use crate::model::{DocId, Site};
 
 /// Documents per `d/<n>.json` file (a query fetches the files of its best ten).
@@ -288,64 +288,50 @@ pub fn html_text(html: &str) -> String {
     decoded.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The name of a city document: its `city:` field, else its title.
-fn city_name(d: &crate::model::Doc) -> String {
-    match &d.data {
-        KindData::City(f) => f.city.clone().unwrap_or_else(|| d.title.clone()),
-        _ => d.title.clone(),
-    }
+/// The name of a document: its kind's `name` field, else its title.
+fn name_of(d: &crate::model::Doc) -> String {
+    d.data.display_name().map_or_else(|| d.title.clone(), str::to_owned)
 }
 
-/// The city a document is about or belongs to, by name in its language.
+/// The place facet of a document: the page itself when other kinds refer to pages of
+/// its kind (a city), else the first page its `ref` fields name (a lecturer's city, the
+/// first of a notice's cities), by name in its language.
 fn city_of(site: &Site, id: DocId) -> Option<String> {
     let d = &site.docs[id];
-    let named = |slug: &str| {
-        site.get(&format!("cities/{slug}.md"), &d.lang)
-            .or_else(|| site.get(&format!("cities/{slug}/index.md"), &d.lang))
-            .map(city_name)
-    };
-    let first = |v: &Option<Vec<String>>| v.as_ref().and_then(|c| c.first()).and_then(|s| named(s));
-    match &d.data {
-        KindData::City(_) => Some(city_name(d)),
-        KindData::Lecturer(f) => site
-            .refs
-            .city_of
-            .get(&id)
-            .map(|&c| city_name(&site.docs[c]))
-            .or_else(|| f.city.as_deref().and_then(named)),
-        KindData::Notice(f) => first(&f.cities),
-        KindData::Activity(f) => first(&f.cities),
-        KindData::Page => None,
+    d.data.decl.as_ref()?;
+    if site.kinds.refer_to(d.data.name()) {
+        return Some(name_of(d));
     }
+    let out = site.refs.outgoing.get(&id)?;
+    let decl = d.data.decl.as_ref()?;
+    let first = decl.fields.iter().find_map(|f| out.get(&f.name)?.first())?;
+    Some(name_of(&site.docs[*first]))
 }
 
-/// The kind's named fields, indexed with the headings' weight.
-fn kind_fields(data: &KindData) -> Vec<String> {
+/// The kind's searchable fields (`search:` in its file) with their weights, as text.
+fn kind_fields(data: &KindData) -> Vec<(String, u32)> {
     let mut out = Vec::new();
-    let all = |v: &Option<Vec<String>>| v.iter().flatten().cloned().collect::<Vec<_>>();
-    match data {
-        KindData::Lecturer(f) => {
-            out.extend(f.name.clone());
-            out.extend(all(&f.honors));
-            out.extend(f.employer.clone());
-            out.extend(f.industry.clone());
-            out.extend(all(&f.topics));
-            out.extend(f.talks.iter().flatten().map(|t| t.title.clone()));
+    let Some(decl) = &data.decl else { return out };
+    fn texts(v: &FieldValue, path: &[&str], out: &mut Vec<String>) {
+        match (v, path) {
+            (FieldValue::List(items), _) => items.iter().for_each(|i| texts(i, path, out)),
+            (FieldValue::Object(map), [first, rest @ ..]) => {
+                if let Some(x) = map.get(*first) {
+                    texts(x, rest, out);
+                }
+            }
+            (FieldValue::Text(t), []) => out.push(t.clone()),
+            (FieldValue::Integer(i), []) => out.push(i.to_string()),
+            (FieldValue::Number(n), []) => out.push(n.to_string()),
+            _ => {}
         }
-        KindData::City(f) => {
-            out.extend(f.city.clone());
-            out.extend(f.feature.clone());
-            out.extend(all(&f.highlights));
-        }
-        KindData::Activity(f) => {
-            out.extend(f.how_to_join.clone());
-            out.extend(all(&f.formats));
-        }
-        KindData::Notice(f) => {
-            out.extend(f.doc_number.clone());
-            out.extend(f.issuer.clone());
-        }
-        KindData::Page => {}
+    }
+    for (path, weight) in &decl.search {
+        let parts: Vec<&str> = path.split('.').collect();
+        let Some(v) = data.get(parts[0]) else { continue };
+        let mut found = Vec::new();
+        texts(v, &parts[1..], &mut found);
+        out.extend(found.into_iter().map(|t| (t, *weight)));
     }
     out
 }
@@ -432,8 +418,8 @@ pub fn build(site: &Site, lang: &str, kind_label: &dyn Fn(&str) -> String) -> In
             if let Some(r) = site.rendered.get(id) {
                 headings(&r.toc, &mut add);
             }
-            for f in kind_fields(&d.data) {
-                add(&f, HEADING);
+            for (f, w) in kind_fields(&d.data) {
+                add(&f, w);
             }
             add(&body, BODY);
             // Only the start of the body can reach the excerpt (TEXT characters; one
@@ -451,7 +437,7 @@ pub fn build(site: &Site, lang: &str, kind_label: &dyn Fn(&str) -> String) -> In
     for (&id, (terms, len, body)) in ids.iter().zip(analysed) {
         lists.push(terms);
         let d = &site.docs[id];
-        let kind = if d.is_section { "section" } else { d.data.kind().name() };
+        let kind = if d.is_section { "section" } else { d.data.name() };
         let ki = kinds.iter().position(|k| *k == kind).unwrap_or_else(|| {
             kinds.push(kind);
             kinds.len() - 1
@@ -471,7 +457,7 @@ pub fn build(site: &Site, lang: &str, kind_label: &dyn Fn(&str) -> String) -> In
         // What the excerpt can show: the description, the kind's named fields (a
         // lecturer's honours), then the body.
         let mut text = d.description.clone().unwrap_or_default();
-        for f in kind_fields(&d.data) {
+        for (f, _) in kind_fields(&d.data) {
             text = format!("{text} {f}");
         }
         let mut text = format!("{} {body}", text.trim()).trim().to_owned();

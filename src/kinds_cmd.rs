@@ -1,0 +1,205 @@
+//! `fenjin kinds`: every content kind of the site with its fields, as text or JSON, and
+//! `--json-schema DIR` writing one JSON Schema per kind for editors' YAML tools.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use clap::{Args, ValueEnum};
+
+use crate::build::BuildError;
+use crate::config::Config;
+use crate::content::kinds::{FieldDecl, FieldType, KindDecl, Kinds, RefTarget};
+
+/// How `fenjin kinds` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum KindsFormat {
+    /// One block per kind, one line per field.
+    #[default]
+    Text,
+    /// One JSON document with every kind.
+    Json,
+}
+
+/// `fenjin kinds`.
+#[derive(Debug, Args)]
+pub struct KindsArgs {
+    /// The site's folder.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = KindsFormat::Text)]
+    pub format: KindsFormat,
+    /// Write one JSON Schema per kind into DIR (`DIR/<kind>.schema.json`) instead.
+    #[arg(long, value_name = "DIR")]
+    pub json_schema: Option<PathBuf>,
+}
+
+impl KindsArgs {
+    /// Prints the kinds, or writes their schemas.
+    pub fn run(&self) -> Result<(), BuildError> {
+        let kinds = load(&self.root)?;
+        if let Some(dir) = &self.json_schema {
+            for path in write_schemas(&kinds, dir)? {
+                eprintln!("wrote {}", path.display());
+            }
+            return Ok(());
+        }
+        match self.format {
+            KindsFormat::Text => print!("{}", text(&kinds)),
+            KindsFormat::Json => {
+                println!("{}", serde_json::to_string_pretty(&json(&kinds)).unwrap_or_default())
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The kinds of the site at `root`; a broken kind file is a content error (exit 1).
+pub fn load(root: &Path) -> Result<Kinds, BuildError> {
+    let site_yaml = root.join("site.yaml");
+    if !site_yaml.is_file() {
+        return Err(BuildError::Usage(format!(
+            "no site.yaml in {} — run fenjin in a site's folder, or pass --root DIR",
+            root.display()
+        )));
+    }
+    let config = Config::load(&site_yaml, Path::new("site.yaml")).map_err(BuildError::Content)?;
+    Kinds::load(root, &config.theme).map_err(BuildError::Content)
+}
+
+/// Writes `<kind>.schema.json` for every kind into `dir`; returns the files written.
+pub fn write_schemas(kinds: &Kinds, dir: &Path) -> Result<Vec<PathBuf>, BuildError> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| BuildError::Usage(format!("cannot create {}: {e}", dir.display())))?;
+    let mut written = Vec::new();
+    for k in kinds.iter() {
+        let path = dir.join(format!("{}.schema.json", k.name));
+        let mut text = serde_json::to_string_pretty(&k.json_schema()).unwrap_or_default();
+        text.push('\n');
+        std::fs::write(&path, text)
+            .map_err(|e| BuildError::Usage(format!("cannot write {}: {e}", path.display())))?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// A type as editors read it: `list of text`, `ref to city`, `enum: a, b`.
+pub fn type_name(ty: &FieldType) -> String {
+    match ty {
+        FieldType::Text => "text".into(),
+        FieldType::Date => "date".into(),
+        FieldType::Datetime => "datetime".into(),
+        FieldType::Bool => "bool".into(),
+        FieldType::Integer => "integer".into(),
+        FieldType::Number => "number".into(),
+        FieldType::Url => "url".into(),
+        FieldType::Email => "email".into(),
+        FieldType::File => "file".into(),
+        FieldType::Image => "image".into(),
+        FieldType::Enum(values) => format!("enum ({})", values.join(" | ")),
+        FieldType::List(of) => format!("list of {}", type_name(of)),
+        FieldType::Object(fields) => format!(
+            "object {{{}}}",
+            fields.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join(", ")
+        ),
+        FieldType::Ref(RefTarget::Kind(k)) => format!("ref to a {k} page"),
+        FieldType::Ref(RefTarget::Section(s)) => format!("ref to a page of content/{s}/"),
+    }
+}
+
+/// The text listing.
+pub fn text(kinds: &Kinds) -> String {
+    let mut out = String::new();
+    for k in kinds.iter() {
+        let label: Vec<&str> = k.label.values().map(String::as_str).collect();
+        let _ = writeln!(out, "{}  {}  ({})", k.name, label.join(" / "), k.file.display());
+        let width = k.fields.iter().map(|f| f.name.len()).max().unwrap_or(0);
+        for f in &k.fields {
+            let mut flags = Vec::new();
+            if f.required {
+                flags.push("required".to_owned());
+            }
+            if f.inherit {
+                flags.push("inherit".to_owned());
+            }
+            if let Some(d) = &f.default {
+                flags.push(format!("default {}", serde_json::to_string(d).unwrap_or_default()));
+            }
+            let help: Vec<&str> = f.help.values().map(String::as_str).collect();
+            let _ = writeln!(
+                out,
+                "  {:width$}  {}{}{}",
+                f.name,
+                type_name(&f.ty),
+                if flags.is_empty() { String::new() } else { format!(", {}", flags.join(", ")) },
+                if help.is_empty() { String::new() } else { format!("  — {}", help.join(" / ")) },
+            );
+        }
+        let mut extras = Vec::new();
+        if !k.search.is_empty() {
+            let s: Vec<String> = k.search.iter().map(|(f, w)| format!("{f} ×{w}")).collect();
+            extras.push(format!("search: {}", s.join(", ")));
+        }
+        if let Some((s, e)) = &k.window {
+            extras.push(format!("window: {s} → {e}"));
+        }
+        if let Some(c) = &k.calendar {
+            extras.push(format!("calendar: {} (date: {})", c.list, c.date));
+        }
+        if let Some(n) = &k.name_field {
+            extras.push(format!("name: {n}"));
+        }
+        for e in extras {
+            let _ = writeln!(out, "  {e}");
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn field_json(f: &FieldDecl) -> serde_json::Value {
+    let mut v = serde_json::json!({
+        "name": f.name,
+        "type": type_json(&f.ty),
+        "required": f.required,
+        "inherit": f.inherit,
+        "help": f.help,
+    });
+    if let Some(d) = &f.default {
+        v["default"] = serde_json::to_value(d).unwrap_or_default();
+    }
+    v
+}
+
+fn type_json(ty: &FieldType) -> serde_json::Value {
+    use serde_json::json;
+    match ty {
+        FieldType::Enum(values) => json!({"type": "enum", "values": values}),
+        FieldType::List(of) => json!({"type": "list", "of": type_json(of)}),
+        FieldType::Object(fields) => {
+            json!({"type": "object", "fields": fields.iter().map(field_json).collect::<Vec<_>>()})
+        }
+        FieldType::Ref(RefTarget::Kind(k)) => json!({"type": "ref", "kind": k}),
+        FieldType::Ref(RefTarget::Section(s)) => json!({"type": "ref", "section": s}),
+        other => json!({"type": type_name(other)}),
+    }
+}
+
+fn kind_json(k: &KindDecl) -> serde_json::Value {
+    serde_json::json!({
+        "name": k.name,
+        "file": k.file.display().to_string().replace('\\', "/"),
+        "label": k.label,
+        "section": k.section,
+        "name_field": k.name_field,
+        "fields": k.fields.iter().map(field_json).collect::<Vec<_>>(),
+        "search": k.search.iter().map(|(f, w)| serde_json::json!({"field": f, "weight": w})).collect::<Vec<_>>(),
+        "window": k.window.as_ref().map(|(s, e)| serde_json::json!({"starts": s, "ends": e})),
+        "calendar": k.calendar.as_ref().map(|c| serde_json::json!({"list": c.list, "date": c.date, "title": c.title, "place": c.place})),
+    })
+}
+
+/// The JSON listing: `{"kinds": [...]}`.
+pub fn json(kinds: &Kinds) -> serde_json::Value {
+    serde_json::json!({ "kinds": kinds.iter().map(|k| kind_json(k)).collect::<Vec<_>>() })
+}
