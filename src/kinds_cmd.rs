@@ -1,6 +1,7 @@
 //! `fenjin kinds`: every content kind of the site with its fields, as text or JSON, and
 //! `--json-schema DIR` writing one JSON Schema per kind for editors' YAML tools.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -37,7 +38,7 @@ pub struct KindsArgs {
 impl KindsArgs {
     /// Prints the kinds, or writes their schemas.
     pub fn run(&self) -> Result<(), BuildError> {
-        let kinds = load(&self.root)?;
+        let (kinds, languages) = load(&self.root)?;
         if let Some(dir) = &self.json_schema {
             for path in write_schemas(&kinds, dir)? {
                 eprintln!("wrote {}", path.display());
@@ -45,7 +46,7 @@ impl KindsArgs {
             return Ok(());
         }
         match self.format {
-            KindsFormat::Text => print!("{}", text(&kinds)),
+            KindsFormat::Text => print!("{}", text(&kinds, &languages)),
             KindsFormat::Json => {
                 println!("{}", serde_json::to_string_pretty(&json(&kinds)).unwrap_or_default())
             }
@@ -54,8 +55,9 @@ impl KindsArgs {
     }
 }
 
-/// The kinds of the site at `root`; a broken kind file is a content error (exit 1).
-pub fn load(root: &Path) -> Result<Kinds, BuildError> {
+/// The kinds of the site at `root` and its language codes, the default first; a broken
+/// kind file is a content error (exit 1).
+pub fn load(root: &Path) -> Result<(Kinds, Vec<String>), BuildError> {
     let site_yaml = root.join("site.yaml");
     if !site_yaml.is_file() {
         return Err(BuildError::Usage(format!(
@@ -64,7 +66,16 @@ pub fn load(root: &Path) -> Result<Kinds, BuildError> {
         )));
     }
     let config = Config::load(&site_yaml, Path::new("site.yaml")).map_err(BuildError::Content)?;
-    Kinds::load(root, &config.theme).map_err(BuildError::Content)
+    let kinds = Kinds::load(root, &config.theme).map_err(BuildError::Content)?;
+    Ok((kinds, config.languages.iter().map(|l| l.code.clone()).collect()))
+}
+
+/// The texts of `map` (label or help, by language code) in the site's language order,
+/// then any other languages the kind file names, in code order.
+fn in_order<'m>(map: &'m BTreeMap<String, String>, languages: &[String]) -> Vec<&'m str> {
+    let known = languages.iter().filter_map(|l| map.get(l));
+    let others = map.iter().filter(|(l, _)| !languages.contains(l)).map(|(_, t)| t);
+    known.chain(others).map(String::as_str).collect()
 }
 
 /// Writes `<kind>.schema.json` for every kind into `dir`; returns the files written.
@@ -107,11 +118,12 @@ pub fn type_name(ty: &FieldType) -> String {
     }
 }
 
-/// The text listing.
-pub fn text(kinds: &Kinds) -> String {
+/// The text listing; labels and help texts in the site's language order (`languages`,
+/// the default first).
+pub fn text(kinds: &Kinds, languages: &[String]) -> String {
     let mut out = String::new();
     for k in kinds.iter() {
-        let label: Vec<&str> = k.label.values().map(String::as_str).collect();
+        let label = in_order(&k.label, languages);
         let _ = writeln!(out, "{}  {}  ({})", k.name, label.join(" / "), k.file.display());
         let width = k.fields.iter().map(|f| f.name.len()).max().unwrap_or(0);
         for f in &k.fields {
@@ -125,7 +137,7 @@ pub fn text(kinds: &Kinds) -> String {
             if let Some(d) = &f.default {
                 flags.push(format!("default {}", serde_json::to_string(d).unwrap_or_default()));
             }
-            let help: Vec<&str> = f.help.values().map(String::as_str).collect();
+            let help = in_order(&f.help, languages);
             let _ = writeln!(
                 out,
                 "  {:width$}  {}{}{}",

@@ -126,9 +126,10 @@ fn kinds_lists_every_kind_as_text_and_json_and_writes_json_schemas() {
     for kind in ["activity  ", "award  ", "city  ", "lecturer  ", "notice  "] {
         assert!(text.lines().any(|l| l.starts_with(kind)), "{kind}: {text}");
     }
-    assert!(text.contains("award  Awards / 奖项  (kinds/award.yaml)"), "{text}");
+    // Labels and help texts in the site's language order: Chinese, the default, first.
+    assert!(text.contains("award  奖项 / Awards  (kinds/award.yaml)"), "{text}");
     assert!(
-        text.contains("  level    enum (national | provincial | city), required, inherit  — level: national, provincial or city (required) / 级别：national、provincial 或 city（必填）"),
+        text.contains("  level    enum (national | provincial | city), required, inherit  — 级别：national、provincial 或 city（必填） / level: national, provincial or city (required)"),
         "{text}"
     );
     assert!(text.contains("  city     ref to a city page, required, inherit"), "{text}");

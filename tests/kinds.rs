@@ -163,7 +163,7 @@ fn missing_required_field_names_field_and_kind() {
     let t = SiteTest::new("kinds");
     t.write("content/lecturers/b.md", "---\ntitle: 乙\nname: 示例讲师乙\n---\n");
     let e = fails(&t);
-    assert!(e.contains("error[E0107]: a `lecturer` page needs the field `city`\n --> content/lecturers/b.md:1:1"), "{e}");
+    assert!(e.contains("error[E0107]: a page of kind `lecturer` needs the field `city`\n --> content/lecturers/b.md:1:1"), "{e}");
 }
 
 #[test]

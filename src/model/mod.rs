@@ -591,7 +591,7 @@ fn make_doc(
     }
     for field in data.missing() {
         ds.push(
-            Diagnostic::error("E0107", format!("a `{}` page needs the field `{field}`", data.name()))
+            Diagnostic::error("E0107", format!("a page of kind `{}` needs the field `{field}`", data.name()))
                 .file(file)
                 .at(&src.text, src.front_matter_line, 1)
                 .hint(format!("add `{field}: …` to the front matter (the fields of each kind: docs/content-kinds.md)")),
