@@ -231,9 +231,16 @@ impl ServeArgs {
         // Watch before the first build and before telling anyone the address, so that no
         // change made after the address is printed can go unnoticed.
         watch(&root, opts, shared.clone())?;
-        println!("serving {local_url}/  (Ctrl-C to stop)");
-        if self.base_url.is_some() {
-            println!("pages link to {base_url}/");
+        // Written, not println!: a closed stdout (`fenjin serve | head -1`, a supervisor
+        // that stopped reading) must not take the server down with a broken pipe.
+        {
+            use std::io::Write as _;
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "serving {local_url}/  (Ctrl-C to stop)");
+            if self.base_url.is_some() {
+                let _ = writeln!(out, "pages link to {base_url}/");
+            }
+            let _ = out.flush();
         }
 
         let server = Arc::new(server);

@@ -248,10 +248,13 @@ fn serve_equals_full_build(t: &SiteTest, s: &Server, step: &str) -> Result<Vec<S
         .arg(&out)
         .args(["--force", "--now", NOW, "--base-url", &format!("http://{}", s.addr)])
         .env("NO_COLOR", "1")
-        .stderr(Stdio::null())
-        .status()
+        .output()
         .unwrap();
-    assert!(status.success(), "{step}: the full build fails");
+    assert!(
+        status.status.success(),
+        "{step}: the full build fails: {}",
+        String::from_utf8_lossy(&status.stderr)
+    );
     let mut paths = Vec::new();
     for entry in walkdir::WalkDir::new(&out).sort_by_file_name() {
         let entry = entry.unwrap();
@@ -513,6 +516,33 @@ fn a_phone_on_the_local_network_gets_links_to_the_host_it_asked() {
     assert!(seen.len() > 20, "followed only {} URLs", seen.len());
     // The reload stream is root-relative, so it works from the phone too.
     assert!(get_from(&s, "/", &phone).body.contains("EventSource('/__fenjin/events')"));
+}
+
+#[test]
+fn serve_keeps_serving_when_its_output_is_closed() {
+    // The reader of stdout goes away before serve prints its address lines (it builds
+    // first): println! would panic on the broken pipe and drop every connection.
+    let t = SiteTest::new("kitchen-sink");
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_fenjin"))
+        .args(["serve", "--root", t.root().to_str().unwrap(), "--port", &port.to_string()])
+        .args(["--stop-after", "60", "--base-url", "https://preview.example.org"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start fenjin serve");
+    drop(child.stdout.take());
+    let s = Server { child, addr: format!("127.0.0.1:{port}") };
+    let started = Instant::now();
+    while TcpStream::connect(&s.addr).is_err() {
+        assert!(started.elapsed() < Duration::from_secs(60), "serve never listened");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(300)); // past the address lines
+    for _ in 0..3 {
+        let page = get(&s, "/news/first/");
+        assert_eq!(page.status, 200, "{}", page.body);
+    }
 }
 
 #[test]
