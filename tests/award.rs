@@ -159,7 +159,8 @@ fn kinds_lists_every_kind_as_text_and_json_and_writes_json_schemas() {
             "award.schema.json",
             "city.schema.json",
             "lecturer.schema.json",
-            "notice.schema.json"
+            "notice.schema.json",
+            "union.schema.json",
         ]
     );
     let schema: serde_json::Value =

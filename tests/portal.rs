@@ -61,6 +61,9 @@ fn the_portal_builds_complete_and_within_the_page_weight_budget() {
     ];
     pages.extend(cities.iter().map(|c| format!("cities/{c}/")));
     pages.extend(activities.iter().map(|a| format!("activities/{a}/")));
+    let unions = ["education", "energy-chemical", "agriculture", "transport", "construction"];
+    pages.push("unions/".into());
+    pages.extend(unions.iter().map(|u| format!("unions/{u}/")));
     for prefix in ["", "en/"] {
         for p in &pages {
             assert!(out.join(format!("{prefix}{p}index.html")).exists(), "missing /{prefix}{p}");
@@ -74,6 +77,25 @@ fn the_portal_builds_complete_and_within_the_page_weight_budget() {
     // Placeholders are marked as such.
     assert!(read("cities/harbin/index.html").contains("<span class=\"badge\">示例</span>"));
     assert!(read("en/cities/harbin/index.html").contains("<span class=\"badge\">Sample</span>"));
+    // The industry unions, beside the cities: in the navigation, marked as samples, and
+    // each listing the lecturers whose `union:` names it (a lecturer links back).
+    for (prefix, badge) in [("", "示例"), ("en/", "Sample")] {
+        let home = read(&format!("{prefix}index.html"));
+        let nav = &home[home.find("class=\"main-nav").unwrap()..];
+        let nav = &nav[..nav.find("</nav>").unwrap()];
+        assert!(nav.contains(&format!("https://example.org/{prefix}unions/\"")), "{nav}");
+        for u in unions {
+            let page = read(&format!("{prefix}unions/{u}/index.html"));
+            assert!(page.contains(&format!("<span class=\"badge\">{badge}</span>")), "{u}");
+        }
+        let union = read(&format!("{prefix}unions/agriculture/index.html"));
+        assert!(union.contains(&format!("https://example.org/{prefix}lecturers/sample-c/")));
+        assert!(!union.contains("lecturers/sample-a/"), "sample-a names no union");
+        let lecturer = read(&format!("{prefix}lecturers/sample-c/index.html"));
+        assert!(lecturer.contains(&format!("https://example.org/{prefix}unions/agriculture/")));
+    }
+    // The figures stay the cities' own until the statistics table covers the unions.
+    assert_eq!(read("figures/participation.csv").lines().count(), 1 + cities.len() + 1);
     assert!(
         read("figures/participation.csv")
             .starts_with("\u{feff}市（地）,活动场次,参与人次,网上浏览量\r\n")

@@ -353,8 +353,12 @@ mod tests {
     #[test]
     fn the_embedded_theme_declares_the_portals_kinds() {
         let k = theme_kinds();
-        assert_eq!(k.names().collect::<Vec<_>>(), ["activity", "city", "lecturer", "notice"]);
+        assert_eq!(
+            k.names().collect::<Vec<_>>(),
+            ["activity", "city", "lecturer", "notice", "union"]
+        );
         assert!(k.refer_to("city"));
+        assert!(k.refer_to("union"), "lecturers and notices name industry unions");
         assert!(!k.refer_to("notice"));
         assert_eq!(k.all_names()[0], PAGE);
     }
@@ -400,7 +404,7 @@ mod tests {
         let json = serde_json::to_value(&data).unwrap();
         assert_eq!(json["name"], "甲");
         assert!(json["photo"].is_null());
-        assert_eq!(json.as_object().unwrap().len(), 8);
+        assert_eq!(json.as_object().unwrap().len(), 9);
         assert_eq!(data.display_name(), Some("甲"));
         assert_eq!(serde_json::to_value(KindData::page()).unwrap(), serde_json::Value::Null);
     }

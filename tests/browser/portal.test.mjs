@@ -20,6 +20,7 @@ export const PAGES = [
   { name: 'notice', path: '/announcements/campaign-plan-2022/' },
   { name: 'lecturer', path: '/lecturers/sample-a/' },
   { name: 'city', path: '/cities/harbin/' },
+  { name: 'union', path: '/unions/agriculture/' },
   { name: 'activity', path: '/activities/red-footprints/' },
   { name: 'figures', path: '/figures/' },
   { name: 'search', path: '/search/' },
