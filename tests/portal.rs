@@ -93,6 +93,13 @@ fn the_portal_builds_complete_and_within_the_page_weight_budget() {
         assert!(!union.contains("lecturers/sample-a/"), "sample-a names no union");
         let lecturer = read(&format!("{prefix}lecturers/sample-c/index.html"));
         assert!(lecturer.contains(&format!("https://example.org/{prefix}unions/agriculture/")));
+        // Search filters by every declared kind, the unions too, in the page's language.
+        let search = read(&format!("{prefix}search/index.html"));
+        let label = if prefix.is_empty() { "产业工会" } else { "Industry union" };
+        for kind in ["notice", "lecturer", "city", "activity"] {
+            assert!(search.contains(&format!("<option value=\"{kind}\">")), "{kind}");
+        }
+        assert!(search.contains(&format!("<option value=\"union\">{label}</option>")));
     }
     // The figures stay the cities' own until the statistics table covers the unions.
     assert_eq!(read("figures/participation.csv").lines().count(), 1 + cities.len() + 1);

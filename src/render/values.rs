@@ -251,6 +251,12 @@ pub fn site_value(site: &Site, lang: &str) -> Value {
         permalink: String,
     }
     #[derive(Serialize)]
+    struct KindValue<'a> {
+        name: &'a str,
+        label: &'a str,
+        section: Option<&'a str>,
+    }
+    #[derive(Serialize)]
     struct SiteValue<'a> {
         title: &'a str,
         description: &'a str,
@@ -262,6 +268,7 @@ pub fn site_value(site: &Site, lang: &str) -> Value {
         feed_url: String,
         languages: Vec<Lang<'a>>,
         taxonomies: Vec<&'a str>,
+        kinds: Vec<KindValue<'a>>,
         icp: Option<&'a str>,
         public_security_filing: Option<&'a str>,
         search_url: Option<String>,
@@ -290,6 +297,19 @@ pub fn site_value(site: &Site, lang: &str) -> Value {
             })
             .collect(),
         taxonomies: c.taxonomies.iter().map(|t| t.name.as_str()).collect(),
+        kinds: site
+            .kinds
+            .iter()
+            .map(|k| KindValue {
+                name: &k.name,
+                label: k
+                    .label
+                    .get(lang)
+                    .or_else(|| k.label.get(&c.default_language))
+                    .map_or(&k.name, String::as_str),
+                section: k.section.as_deref(),
+            })
+            .collect(),
         icp: c.icp.as_deref(),
         public_security_filing: c.public_security_filing.as_deref(),
         search_url: c.search.then(|| c.permalink(&format!("{}/search/", c.lang_prefix(lang)))),
