@@ -12,7 +12,7 @@ use crate::cache::{BuildCache, CachedBody, Recording};
 use crate::config::Config;
 use crate::content::highlight::Highlighter;
 use crate::content::markdown::{self, MarkdownContext, Rendered};
-use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity, codes};
 use crate::model::{self, DocLinks, LinkTables, PublishRules, Skipped};
 use crate::output::compress::{CompressCache, CompressingSink};
 use crate::output::{self, DiskSink, Sink, Staging};
@@ -203,7 +203,7 @@ pub fn prepare(
     }
     let mut config = Config::load(&site_yaml, Path::new("site.yaml")).map_err(|ds| {
         // A missing site.yaml is a usage error (wrong folder), not a content error.
-        if ds.iter().any(|d| d.code == "E0001") {
+        if ds.iter().any(|d| d.code == codes::E0001.as_str()) {
             BuildError::Usage(format!(
                 "no site.yaml in {} — run fenjin in a site's folder, or pass --root DIR",
                 root.display()
@@ -253,7 +253,7 @@ pub fn prepare(
     let content_dir = root.join("content");
     if !content_dir.is_dir() {
         ds.push(
-            Diagnostic::error("E0006", "the site has no content/ folder")
+            Diagnostic::error(codes::E0006, "the site has no content/ folder")
                 .file("content/")
                 .hint("create content/_index.md with a `title:`; every page lives under content/"),
         );
@@ -408,7 +408,7 @@ pub fn build_to_disk(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         CompressCache::open(&dir)
             .map_err(|e| {
                 cache_warning = Some(
-                    Diagnostic::warning("W0705", format!("cannot use the compression cache folder: {e}"))
+                    Diagnostic::warning(codes::W0705, format!("cannot use the compression cache folder: {e}"))
                         .file(".fenjin-cache/compress/")
                         .hint("make the site folder writable; meanwhile every text file is compressed again on every build"),
                 );

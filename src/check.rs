@@ -14,7 +14,7 @@ use std::time::Duration;
 use clap::{Args, ValueEnum};
 
 use crate::build::{BuildError, BuildOptions, run_pipeline};
-use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity, codes};
 use crate::output::MemorySink;
 
 mod html;
@@ -145,7 +145,7 @@ pub fn check_site(opts: &BuildOptions) -> Result<CheckReport, BuildError> {
         }
         let doc = source_of.get(*path).map(|&i| &site.docs[i]);
         let src = doc.and_then(|d| d.source).map(|s| &*site.sources[s]);
-        let locate = |needle: &str, code: &'static str, severity: Severity, msg: String| {
+        let locate = |needle: &str, code: codes::Code, severity: Severity, msg: String| {
             let mut d = Diagnostic::error(code, msg);
             d.severity = severity;
             locate(src, &templates, path, needle, d)
@@ -169,7 +169,7 @@ pub fn check_site(opts: &BuildOptions) -> Result<CheckReport, BuildError> {
                     == Some(':');
             if has_scheme && matches!(scheme.as_str(), "javascript" | "vbscript") {
                 ds.push(
-                    locate(&format!("{scheme}:"), "E0409", Severity::Error, format!("the `{}` of a `<{}>` runs a script: `{}`", r.attr, r.tag, shorten(value)))
+                    locate(&format!("{scheme}:"), codes::E0409, Severity::Error, format!("the `{}` of a `<{}>` runs a script: `{}`", r.attr, r.tag, shorten(value)))
                         .hint("link to a page or file instead; scripts in links do nothing on many phones and are a way in for attacks"),
                 );
                 continue;
@@ -177,7 +177,7 @@ pub fn check_site(opts: &BuildOptions) -> Result<CheckReport, BuildError> {
             if has_scheme && scheme == "data" {
                 if matches!(r.attr.as_str(), "href" | "action" | "formaction") && r.tag != "link" {
                     ds.push(
-                        locate("data:", "W0409", Severity::Warning, format!("the `{}` of a `<{}>` is a `data:` URL: `{}`", r.attr, r.tag, shorten(value)))
+                        locate("data:", codes::W0409, Severity::Warning, format!("the `{}` of a `<{}>` is a `data:` URL: `{}`", r.attr, r.tag, shorten(value)))
                             .hint("browsers refuse to open `data:` links; put the content in a file of the site and link to that"),
                     );
                 }
@@ -247,7 +247,7 @@ pub fn check_site(opts: &BuildOptions) -> Result<CheckReport, BuildError> {
                 let d = if let Some(s) = expired.get(&page_path) {
                     locate(
                         &needle,
-                        "E0406",
+                        codes::E0406,
                         Severity::Error,
                         format!(
                             "links to `{page_path}`, a page that expired and is no longer published"
@@ -256,15 +256,15 @@ pub fn check_site(opts: &BuildOptions) -> Result<CheckReport, BuildError> {
                     .note(format!("{} {}", s.file.display(), s.reason))
                     .hint("remove the link, or extend the page's `expires:`")
                 } else if r.attr.starts_with("og:") || r.attr.starts_with("twitter:") {
-                    locate(&needle, "E0408", Severity::Error, format!("the `{}` of the page, `{value}`, is no file of the site", r.attr))
+                    locate(&needle, codes::E0408, Severity::Error, format!("the `{}` of the page, `{value}`, is no file of the site", r.attr))
                         .hint("chat apps fetch this address for the preview of a shared link; set `image:` in the front matter to a file beside the page")
                 } else if r.attr == "href" && r.tag == "a" {
-                    locate(&needle, "E0401", Severity::Error, format!("the link `{value}` leads to no page or file of the site"))
+                    locate(&needle, codes::E0401, Severity::Error, format!("the link `{value}` leads to no page or file of the site"))
                         .hint("fix the path; for content, prefer `@/path/to/page.md` links, which fenjin resolves and checks")
                 } else {
                     locate(
                         &needle,
-                        "E0401",
+                        codes::E0401,
                         Severity::Error,
                         format!(
                             "the `{}` of a `<{}>`, `{value}`, is no page or file of the site",
@@ -296,7 +296,7 @@ pub fn check_site(opts: &BuildOptions) -> Result<CheckReport, BuildError> {
                     ds.push(
                         locate(
                             &format!("#{f}"),
-                            "E0402",
+                            codes::E0402,
                             Severity::Error,
                             format!("the anchor `#{f}` does not exist on /{target_page}"),
                         )
@@ -313,7 +313,7 @@ pub fn check_site(opts: &BuildOptions) -> Result<CheckReport, BuildError> {
                 let shown = original.map_or(src_attr.to_owned(), |o| format!("content/{o}"));
                 let needle = original.unwrap_or(src_attr).rsplit('/').next().unwrap_or(src_attr);
                 ds.push(
-                    locate(needle, "W0402", Severity::Warning, format!("the image `{shown}` has no text alternative"))
+                    locate(needle, codes::W0402, Severity::Warning, format!("the image `{shown}` has no text alternative"))
                         .hint("describe it: `![一句描述](photo.jpg)`; readers with screen readers and slow networks see only this text"),
                 );
             }
@@ -333,7 +333,7 @@ pub fn check_site(opts: &BuildOptions) -> Result<CheckReport, BuildError> {
                 .is_some_and(|p| p.alternates.iter().any(|(_, h)| *h == me));
             if !back {
                 ds.push(
-                    Diagnostic::error("E0404", format!("/{page} names {href} as its `{lang}` version, which does not name it back"))
+                    Diagnostic::error(codes::E0404, format!("/{page} names {href} as its `{lang}` version, which does not name it back"))
                         .file(format!("public/{page}"))
                         .hint("hreflang pairs must be reciprocal; check the translations' file names and `slug:`/`path:`"),
                 );
@@ -346,7 +346,7 @@ pub fn check_site(opts: &BuildOptions) -> Result<CheckReport, BuildError> {
         let src = &site.sources[d.source.unwrap_or_default()];
         if d.description.is_none() && !d.is_section {
             ds.push(
-                Diagnostic::warning("W0405", "the page has no description")
+                Diagnostic::warning(codes::W0405, "the page has no description")
                     .file(&src.file)
                     .at(&src.text, src.front_matter_line.max(1), 1)
                     .hint("add `description: …`: chat apps show it under the link when the page is shared"),
@@ -358,7 +358,7 @@ pub fn check_site(opts: &BuildOptions) -> Result<CheckReport, BuildError> {
                 if !translated {
                     let expected = src.file.with_extension(format!("{}.md", l.code));
                     ds.push(
-                        Diagnostic::warning("W0403", format!("no `{}` translation", l.code))
+                        Diagnostic::warning(codes::W0403, format!("no `{}` translation", l.code))
                             .file(&src.file)
                             .note(format!("expected {}", expected.display()))
                             .hint(match site.config.translations {
@@ -413,17 +413,17 @@ pub fn fetch_external(report: &CheckReport, timeout: Duration) -> Vec<Diagnostic
                 let d = match problem {
                     Ok(code) if code < 400 => return None,
                     Ok(code @ (404 | 410)) => Diagnostic::error(
-                        "E0407",
+                        codes::E0407,
                         format!("the external link `{url}` leads nowhere (HTTP {code})"),
                     )
                     .hint("update or remove the link; the Internet Archive may have a copy"),
                     Ok(code) => Diagnostic::warning(
-                        "W0408",
+                        codes::W0408,
                         format!("the external link `{url}` answered HTTP {code}"),
                     )
                     .hint("the site may be down for now; check again later or in a browser"),
                     Err(e) => Diagnostic::warning(
-                        "W0408",
+                        codes::W0408,
                         format!("the external link `{url}` could not be fetched: {e}"),
                     )
                     .hint(
@@ -574,7 +574,7 @@ mod tests {
 
     #[test]
     fn github_format_escapes() {
-        let d = Diagnostic::error("E0401", "a, b: c\nd").file("content/a,b.md").line(3);
+        let d = Diagnostic::error(codes::E0401, "a, b: c\nd").file("content/a,b.md").line(3);
         assert_eq!(
             format_github(&[d]),
             "::error file=content/a%2Cb.md,line=3,title=E0401::a, b: c%0Ad\n"
@@ -583,7 +583,7 @@ mod tests {
 
     #[test]
     fn json_is_one_object_per_line() {
-        let d = Diagnostic::warning("W0405", "the page has no description")
+        let d = Diagnostic::warning(codes::W0405, "the page has no description")
             .file("content/a.md")
             .line(1)
             .hint("add it");

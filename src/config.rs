@@ -10,7 +10,7 @@ use std::path::Path;
 use jiff::tz::TimeZone;
 use serde::Deserialize;
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, codes};
 use crate::yaml;
 
 /// What to do when a page has no translation in a language.
@@ -200,9 +200,12 @@ impl Config {
             Err(e) => {
                 let mut ds = Diagnostics::new();
                 ds.push(
-                    Diagnostic::error("E0001", format!("cannot read the site configuration: {e}"))
-                        .file(display)
-                        .hint("run fenjin in the site's folder, or pass --root DIR"),
+                    Diagnostic::error(
+                        codes::E0001,
+                        format!("cannot read the site configuration: {e}"),
+                    )
+                    .file(display)
+                    .hint("run fenjin in the site's folder, or pass --root DIR"),
                 );
                 Err(ds)
             }
@@ -234,7 +237,7 @@ impl Config {
         };
         let invalid = |path: &[&str], msg: String, hint: &str| {
             let (l, c) = at(path);
-            Diagnostic::error("E0004", msg).file(file).at(text, l, c).hint(hint)
+            Diagnostic::error(codes::E0004, msg).file(file).at(text, l, c).hint(hint)
         };
 
         let base_url = raw.base_url.trim_end_matches('/').to_owned();

@@ -12,6 +12,9 @@ use std::path::{Path, PathBuf};
 
 use unicode_width::UnicodeWidthStr;
 
+pub mod codes;
+pub use codes::Code;
+
 /// How bad a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -36,7 +39,8 @@ impl Severity {
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,
-    /// A stable code such as `E0102`, documented in `docs/diagnostics.md`.
+    /// A stable code such as `E0102`, from the table in [`codes`] (which a test holds to
+    /// `docs/diagnostics.md`).
     pub code: &'static str,
     /// What is wrong, in one sentence.
     pub message: String,
@@ -56,10 +60,10 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A new error with a code and a message.
-    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn error(code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
-            code,
+            code: code.as_str(),
             message: message.into(),
             file: None,
             line: None,
@@ -71,7 +75,7 @@ impl Diagnostic {
     }
 
     /// A new warning with a code and a message.
-    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn warning(code: Code, message: impl Into<String>) -> Self {
         Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, message) }
     }
 
@@ -283,7 +287,7 @@ mod tests {
     #[test]
     fn caret_accounts_for_double_width_characters() {
         let src = "---\ntitle：关于\n---\n";
-        let d = Diagnostic::error("E0103", "bad").file("content/a.md").at(src, 2, 6);
+        let d = Diagnostic::error(codes::E0103, "bad").file("content/a.md").at(src, 2, 6);
         let text = d.render_human();
         assert!(text.contains("--> content/a.md:2:6"), "{text}");
         // "title" is 5 columns wide, so the caret sits under the full-width colon.
@@ -301,9 +305,9 @@ mod tests {
     #[test]
     fn sorted_orders_by_file_then_line() {
         let mut ds = Diagnostics::new();
-        ds.push(Diagnostic::error("E1", "b").file("b.md").line(1));
-        ds.push(Diagnostic::error("E1", "a2").file("a.md").line(9));
-        ds.push(Diagnostic::error("E1", "a1").file("a.md").line(2));
+        ds.push(Diagnostic::error(codes::E0101, "b").file("b.md").line(1));
+        ds.push(Diagnostic::error(codes::E0101, "a2").file("a.md").line(9));
+        ds.push(Diagnostic::error(codes::E0101, "a1").file("a.md").line(2));
         let order: Vec<_> = ds.sorted().into_iter().map(|d| d.message).collect();
         assert_eq!(order, ["a1", "a2", "b"]);
     }

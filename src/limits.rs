@@ -17,7 +17,7 @@
 
 use std::path::Path;
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, codes};
 
 /// Largest YAML text accepted (front matter, site.yaml or an interface-strings file).
 pub const MAX_YAML_BYTES: usize = 1 << 20;
@@ -56,7 +56,10 @@ pub fn check_yaml(
     file: &Path,
 ) -> Result<(), Diagnostic> {
     let err = |line: usize, col: usize, msg: String, hint: &str| {
-        Diagnostic::error("E0111", msg).file(file).at(file_text, line + line_offset, col).hint(hint)
+        Diagnostic::error(codes::E0111, msg)
+            .file(file)
+            .at(file_text, line + line_offset, col)
+            .hint(hint)
     };
     if yaml.len() > MAX_YAML_BYTES {
         return Err(err(
@@ -76,7 +79,7 @@ pub fn check_yaml(
             let line_no = n + 1;
             return Err(match what {
                 Problem::Char(c) => Diagnostic::error(
-                    "E0112",
+                    codes::E0112,
                     format!("the control character {} cannot be used here", char_name(c)),
                 )
                 .file(file)
@@ -85,7 +88,7 @@ pub fn check_yaml(
                     "delete it (text pasted from Word or WPS often carries one); feeds, calendars and search data cannot hold it",
                 ),
                 Problem::Escape(c) => Diagnostic::error(
-                    "E0112",
+                    codes::E0112,
                     format!("the escape writes the control character {}, which cannot be used here", char_name(c)),
                 )
                 .file(file)

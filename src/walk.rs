@@ -9,7 +9,7 @@
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
-use crate::diagnostics::{Diagnostic, relative_to};
+use crate::diagnostics::{Diagnostic, codes, relative_to};
 
 /// A file found by [`walk`].
 #[derive(Debug, Clone)]
@@ -28,7 +28,7 @@ pub fn walk(dir: &Path, site: &Path, skip: &dyn Fn(&str) -> bool) -> (Vec<Found>
         return (files, problems.into_inner());
     };
     let link_problem = |link: &Path, what: String, hint: &str| {
-        Diagnostic::error("E0113", what).file(relative_to(link, site)).hint(hint)
+        Diagnostic::error(codes::E0113, what).file(relative_to(link, site)).hint(hint)
     };
     let walker = walkdir::WalkDir::new(dir)
         .follow_links(true)
@@ -86,7 +86,7 @@ pub fn walk(dir: &Path, site: &Path, skip: &dyn Fn(&str) -> bool) -> (Vec<Found>
                         "fix or remove the link",
                     )
                 } else {
-                    Diagnostic::error("E0109", format!("cannot read `{shown}`: {err}"))
+                    Diagnostic::error(codes::E0109, format!("cannot read `{shown}`: {err}"))
                         .file(relative_to(&path, site))
                         .hint("check the file's permissions")
                 };

@@ -16,7 +16,7 @@ use std::path::Path;
 pub use de::{Error, ErrorKind, Found, Mapping, Value, from_node};
 pub use node::{Key, Node, NodeValue, Pos, Scalar, ScalarKind, SyntaxError, parse};
 
-use crate::diagnostics::{Diagnostic, closest};
+use crate::diagnostics::{Diagnostic, closest, codes};
 
 /// Reads a `T` from YAML text.
 pub fn from_str<T: serde::de::DeserializeOwned>(yaml: &str) -> Result<T, Error> {
@@ -39,14 +39,14 @@ pub(crate) fn diagnose(
             _ => None,
         })
         .unwrap_or(Pos { line: 1, col: 1 });
-    let at = |l: usize, c: usize, code, msg: String| {
+    let at = |l: usize, c: usize, code: codes::Code, msg: String| {
         Diagnostic::error(code, msg).file(file).at(file_text, l + line_offset, c)
     };
 
     // Slips that make the YAML itself unreadable come first: their own position is
     // better than the one the parser stumbled at.
     if let Some((l, c, key)) = full_width_colon(yaml).filter(|(l, _, _)| *l <= line) {
-        return at(l, c, "E0103", format!("`{key}` is followed by a full-width colon `：`"))
+        return at(l, c, codes::E0103, format!("`{key}` is followed by a full-width colon `：`"))
             .hint(format!("YAML needs an ASCII colon and a space after a field name: `{key}: …`"));
     }
 
@@ -57,7 +57,7 @@ pub(crate) fn diagnose(
     match &err.kind {
         ErrorKind::Syntax(s) => syntax(s, yaml, line_offset, at),
         ErrorKind::UnknownField { field, expected } => {
-            let diag = at(line, col, "E0104", format!("unknown field `{field}`"));
+            let diag = at(line, col, codes::E0104, format!("unknown field `{field}`"));
             match closest(field, expected.iter().copied()) {
                 Some(best) => diag.hint(format!("did you mean `{best}`?")),
                 None => diag.hint(format!("known fields: {}", expected.join(", "))),
@@ -75,13 +75,13 @@ pub(crate) fn diagnose(
                     format!("add `{name}: …` under `{}`", path.replace('.', ": ")),
                 )
             };
-            at(line, col, "E0107", msg).hint(hint)
+            at(line, col, codes::E0107, msg).hint(hint)
         }
         ErrorKind::UnknownVariant { value, expected } => {
             let diag = at(
                 line,
                 col,
-                "E0105",
+                codes::E0105,
                 format!("{what}cannot be `{value}`: it is one of {}", expected.join(", ")),
             );
             match closest(value, expected.iter().copied()) {
@@ -92,10 +92,10 @@ pub(crate) fn diagnose(
         ErrorKind::InvalidType { found, expected }
         | ErrorKind::InvalidValue { found, expected } => {
             let (msg, hint) = wrong_type(&what, field, found, expected);
-            at(line, col, "E0105", msg).hint(hint)
+            at(line, col, codes::E0105, msg).hint(hint)
         }
         ErrorKind::Custom(message) => {
-            at(line, col, "E0105", format!("{what}is not valid: {message}"))
+            at(line, col, codes::E0105, format!("{what}is not valid: {message}"))
                 .hint("quote text that YAML reads as something else")
         }
     }
@@ -177,11 +177,11 @@ fn syntax(
     s: &SyntaxError,
     yaml: &str,
     line_offset: usize,
-    at: impl Fn(usize, usize, &'static str, String) -> Diagnostic,
+    at: impl Fn(usize, usize, codes::Code, String) -> Diagnostic,
 ) -> Diagnostic {
     match s {
         SyntaxError::DuplicateKey { key, pos, first } => {
-            at(pos.line, pos.col, "E0103", format!("`{key}` is given twice")).hint(format!(
+            at(pos.line, pos.col, codes::E0103, format!("`{key}` is given twice")).hint(format!(
                 "keep one `{key}:` line (the other is line {}) and delete the other",
                 first.line + line_offset
             ))
@@ -189,27 +189,31 @@ fn syntax(
         SyntaxError::ComplexKey { pos } => at(
             pos.line,
             pos.col,
-            "E0103",
+            codes::E0103,
             "a field name must be text, not a list or map".to_owned(),
         )
         .hint("write `name: value`; quote a name that starts with `[` or `{`"),
-        SyntaxError::Alias { pos, too_large: false } => {
-            at(pos.line, pos.col, "E0103", "this `*` alias names no `&` anchor".to_owned()).hint(
-                "define the anchor (`&name`) before the alias, or quote text that starts with `*`",
-            )
-        }
+        SyntaxError::Alias { pos, too_large: false } => at(
+            pos.line,
+            pos.col,
+            codes::E0103,
+            "this `*` alias names no `&` anchor".to_owned(),
+        )
+        .hint("define the anchor (`&name`) before the alias, or quote text that starts with `*`"),
         SyntaxError::Alias { pos, too_large: true } => at(
             pos.line,
             pos.col,
-            "E0103",
+            codes::E0103,
             "the `*` aliases here expand into too many values".to_owned(),
         )
         .hint("write the values out instead of nesting aliases"),
-        SyntaxError::SecondDocument { pos } => {
-            at(pos.line, pos.col, "E0103", "a second YAML document starts here".to_owned()).hint(
-                "the front matter is one block of `key: value` lines; remove the `---` or `...`",
-            )
-        }
+        SyntaxError::SecondDocument { pos } => at(
+            pos.line,
+            pos.col,
+            codes::E0103,
+            "a second YAML document starts here".to_owned(),
+        )
+        .hint("the front matter is one block of `key: value` lines; remove the `---` or `...`"),
         SyntaxError::Scan { info, pos, flow } => {
             let tab = yaml.lines().take(pos.line).enumerate().find_map(|(i, s)| {
                 let indent = &s[..s.len() - s.trim_start().len()];
@@ -218,7 +222,7 @@ fn syntax(
             if let Some((l, c)) = tab.filter(|_| {
                 info.contains("tab") || info.contains("indent") || info.contains("cannot start")
             }) {
-                return at(l, c, "E0103", "a tab is used for indentation".to_owned())
+                return at(l, c, codes::E0103, "a tab is used for indentation".to_owned())
                     .hint("YAML indents with spaces only; replace the tab with two spaces");
             }
             if let Some((bracket, open)) = flow {
@@ -226,7 +230,7 @@ fn syntax(
                 return at(
                     open.line,
                     open.col,
-                    "E0103",
+                    codes::E0103,
                     format!("the {name} opened here is never closed with `{close}`"),
                 )
                 .hint(format!(
@@ -237,12 +241,12 @@ fn syntax(
                 return at(
                     pos.line,
                     pos.col,
-                    "E0103",
+                    codes::E0103,
                     "a `: ` inside a value makes YAML read it as another field".to_owned(),
                 )
                 .hint("put the whole value in quotes, such as `description: \"时间: 七月\"`");
             }
-            at(pos.line, pos.col, "E0103", format!("the YAML is not valid: {info}")).hint(
+            at(pos.line, pos.col, codes::E0103, format!("the YAML is not valid: {info}")).hint(
                 "check the indentation and that every `key: value` has a space after the colon",
             )
         }

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use std::sync::Arc;
 
 use crate::content::kinds::{KindData, KindDecl, Kinds};
-use crate::diagnostics::{Diagnostic, closest};
+use crate::diagnostics::{Diagnostic, closest, codes};
 use crate::yaml;
 
 /// A file split into its parts. Line numbers are 1-based lines of the normalised text.
@@ -211,7 +211,7 @@ impl FrontMatter {
         if !root.is_null() && !matches!(root.value, yaml::NodeValue::Map(_)) {
             let yaml::Pos { line, col } = root.pos;
             return Err(vec![
-                Diagnostic::error("E0103", "the front matter must be `key: value` lines")
+                Diagnostic::error(codes::E0103, "the front matter must be `key: value` lines")
                     .file(file)
                     .at(file_text, line + off, col)
                     .hint("write one field per line, such as `title: 关于我们`"),
@@ -243,7 +243,7 @@ impl FrontMatter {
                         let (l, c) = value_at(key);
                         errors.push(
                             Diagnostic::error(
-                                "E0105",
+                                codes::E0105,
                                 format!("wrong type: `{key}` must be a list of terms"),
                             )
                             .file(file)
@@ -268,7 +268,7 @@ impl FrontMatter {
                 ),
             };
             errors.push(
-                Diagnostic::error("E0104", format!("unknown field `{key}`"))
+                Diagnostic::error(codes::E0104, format!("unknown field `{key}`"))
                     .file(file)
                     .at(file_text, l, c)
                     .hint(hint),
@@ -286,7 +286,7 @@ impl FrontMatter {
                     let (l, c) = key_at(field);
                     errors.push(
                         Diagnostic::error(
-                            "E0104",
+                            codes::E0104,
                             format!("`{field}` belongs in a section's `_index.md`, not in a page"),
                         )
                         .file(file)
@@ -299,7 +299,7 @@ impl FrontMatter {
         if is_section && fm.slug.is_some() {
             let (l, c) = key_at("slug");
             errors.push(
-                Diagnostic::error("E0104", "`slug` does not apply to a section's `_index.md`")
+                Diagnostic::error(codes::E0104, "`slug` does not apply to a section's `_index.md`")
                     .file(file)
                     .at(file_text, l, c)
                     .hint("rename the folder, or move the section with `path:`"),
@@ -315,7 +315,7 @@ impl FrontMatter {
                 None => "declare the kind in kinds/<name>.yaml, or use one of the kinds".to_owned(),
             };
             errors.push(
-                Diagnostic::error("E0105", format!("`kind: {name}` is not a content kind"))
+                Diagnostic::error(codes::E0105, format!("`kind: {name}` is not a content kind"))
                     .file(file)
                     .at(file_text, l, c)
                     .note(format!(

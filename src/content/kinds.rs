@@ -16,7 +16,7 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 
 pub use super::schema::RefTarget;
 pub use super::schema::{CalendarDecl, FieldDecl, FieldType, FieldValue, KindDecl, KindValues};
-use crate::diagnostics::{Diagnostic, Diagnostics, closest};
+use crate::diagnostics::{Diagnostic, Diagnostics, closest, codes};
 use crate::render::theme::{self, DEFAULT_THEME, FileSource, embedded_files};
 
 /// The kind of plain pages: no fields beyond the common ones.
@@ -86,7 +86,7 @@ impl Kinds {
                     .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
             if !valid || name == PAGE {
                 ds.push(
-                    Diagnostic::error("E0110", format!("`{name}` cannot be the name of a kind"))
+                    Diagnostic::error(codes::E0110, format!("`{name}` cannot be the name of a kind"))
                         .file(&file.display)
                         .hint(if name == PAGE {
                             "`page` is the kind of plain pages, which has no fields; name the file after your kind".to_owned()
@@ -139,7 +139,7 @@ impl Kinds {
                     };
                     if let Some((message, hint)) = problem {
                         ds.push(
-                            Diagnostic::error("E0110", message)
+                            Diagnostic::error(codes::E0110, message)
                                 .file(&decl.file)
                                 .at(text, f.pos.line, f.pos.col)
                                 .hint(hint),

@@ -18,7 +18,7 @@ use std::path::Path;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::content::highlight::Highlighter;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, codes};
 use crate::slug::{UniqueIds, is_cjk, is_cjk_punct, slugify};
 
 /// One heading in the table of contents.
@@ -136,7 +136,7 @@ pub fn render(body: &str, cx: &MarkdownContext<'_>) -> Rendered {
 
     let unsafe_here = |what: String, offset: usize, out: &mut Rendered| {
         out.diagnostics.push(
-            Diagnostic::error("E0205", format!("{what} would run script in the reader's browser"))
+            Diagnostic::error(codes::E0205, format!("{what} would run script in the reader's browser"))
                 .file(cx.file)
                 .at(cx.file_text, line_of(offset), column_of(offset))
                 .hint("link to a web page or a file instead; if everyone who can edit this site is trusted with script, set `trusted_html: true` in site.yaml"),
@@ -229,7 +229,7 @@ pub fn render(body: &str, cx: &MarkdownContext<'_>) -> Rendered {
                 if !highlighted.known {
                     out.diagnostics.push(
                         Diagnostic::warning(
-                            "W0301",
+                            codes::W0301,
                             format!(
                                 "unknown code language `{lang}`; the block is shown as plain text"
                             ),
@@ -367,7 +367,7 @@ fn resolve<'a>(
         LinkAction::Rewrite(url) => CowStr::from(url),
         LinkAction::Broken(message, hint) => {
             out.diagnostics.push(
-                Diagnostic::error("E0202", message)
+                Diagnostic::error(codes::E0202, message)
                     .file(cx.file)
                     .at(cx.file_text, line_of(offset), column_of(offset))
                     .hint(hint),

@@ -23,7 +23,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, codes};
 use front_matter::{FrontMatter, SplitError};
 use kinds::{KindDecl, Kinds};
 
@@ -150,7 +150,7 @@ pub fn load(
             .map(|r| r.replace('\\', "/"))
         else {
             ds.push(
-                Diagnostic::error("E0109", "a file name is not valid UTF-8")
+                Diagnostic::error(codes::E0109, "a file name is not valid UTF-8")
                     .file(crate::diagnostics::relative_to(&abs, root))
                     .hint("rename the file using UTF-8 characters"),
             );
@@ -188,8 +188,9 @@ pub fn load(
                 let bytes = match std::fs::read(abs) {
                     Ok(b) => b,
                     Err(e) => {
-                        let d = Diagnostic::error("E0109", format!("cannot read the file: {e}"))
-                            .file(&file);
+                        let d =
+                            Diagnostic::error(codes::E0109, format!("cannot read the file: {e}"))
+                                .file(&file);
                         return (Err(vec![d]), None);
                     }
                 };
@@ -317,7 +318,7 @@ fn parse_doc(
         let upto = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = upto.iter().filter(|b| **b == b'\n').count() + 1;
         vec![
-            Diagnostic::error("E0109", "the file is not valid UTF-8 text")
+            Diagnostic::error(codes::E0109, "the file is not valid UTF-8 text")
                 .file(file)
                 .line(line)
                 .hint("save the file as UTF-8 (in most editors: Save with Encoding → UTF-8); GBK is not supported"),
@@ -325,7 +326,7 @@ fn parse_doc(
     })?;
     let (canonical, lang) = language_of(rel, &config.default_language, langs).map_err(|suffix| {
         vec![
-            Diagnostic::error("E0108", format!("`.{suffix}.md` names a language that is not in site.yaml"))
+            Diagnostic::error(codes::E0108, format!("`.{suffix}.md` names a language that is not in site.yaml"))
                 .file(file)
                 .hint(format!(
                     "add `{suffix}` under `languages:` in site.yaml, or rename the file (languages: {})",
@@ -338,7 +339,7 @@ fn parse_doc(
         Ok(s) => s,
         Err(SplitError::Missing) => {
             return Err(vec![
-                Diagnostic::error("E0101", "the file has no front matter")
+                Diagnostic::error(codes::E0101, "the file has no front matter")
                     .file(file)
                     .at(&text, 1, 1)
                     .hint("start the file with a `---` line, then `title: …`, then another `---` line"),
@@ -347,7 +348,7 @@ fn parse_doc(
         Err(SplitError::Unclosed(line)) => {
             return Err(vec![
                 Diagnostic::error(
-                    "E0102",
+                    codes::E0102,
                     format!("the front matter that begins on line {line} is never closed"),
                 )
                 .file(file)
@@ -374,7 +375,7 @@ fn parse_doc(
         let count = split.body.chars().filter(|c| crate::limits::is_forbidden_char(*c)).count();
         warnings.push(
             Diagnostic::warning(
-                "W0112",
+                codes::W0112,
                 format!(
                     "the body contains {count} control character{} (the first is {}); {} removed",
                     if count == 1 { "" } else { "s" },

@@ -18,11 +18,11 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::diagnostics::{Diagnostic, closest};
+use crate::diagnostics::{Diagnostic, closest, codes};
 use crate::yaml::{self, Found, Node, NodeValue, Pos, ScalarKind};
 
 /// The code of every error in a kind file.
-const KIND_FILE: &str = "E0110";
+const KIND_FILE: codes::Code = codes::E0110;
 
 /// The type of a field.
 #[derive(Debug, Clone, PartialEq)]
@@ -416,7 +416,7 @@ impl KindDecl {
             Err(e) => {
                 // Every error in a kind file has the kind files' code, YAML ones too.
                 let mut d = yaml::diagnose(&e.into(), text, text, 0, file);
-                d.code = KIND_FILE;
+                d.code = KIND_FILE.as_str();
                 return Err(vec![d]);
             }
         };
@@ -738,7 +738,7 @@ fn object_schema(fields: &[FieldDecl], open: bool) -> serde_json::Value {
 
 /// A problem with one value, in YAML coordinates.
 struct ValueError {
-    code: &'static str,
+    code: codes::Code,
     pos: Pos,
     message: String,
     hint: String,
@@ -760,7 +760,7 @@ fn found(node: &Node) -> Found {
 fn wrong(node: &Node, path: &str, expected: &str) -> ValueError {
     let field = path.rsplit(['.', '[']).next().unwrap_or("").trim_end_matches(']');
     let (message, hint) = yaml::wrong_type(&format!("`{path}` "), field, &found(node), expected);
-    ValueError { code: "E0105", pos: node.pos, message, hint }
+    ValueError { code: codes::E0105, pos: node.pos, message, hint }
 }
 
 /// Text as written: text and numbers; `true`/`false`, lists and maps are refused.
@@ -789,7 +789,7 @@ fn read_value(ty: &FieldType, node: &Node, path: &str) -> Result<FieldValue, Val
             let t = text(node, path)?;
             if let Err(e) = crate::dates::parse_date(t, &jiff::tz::TimeZone::UTC) {
                 return Err(ValueError {
-                    code: "E0106",
+                    code: codes::E0106,
                     pos: node.pos,
                     message: format!("`{path}: {t}` is not a date"),
                     hint: e.hint,
@@ -797,7 +797,7 @@ fn read_value(ty: &FieldType, node: &Node, path: &str) -> Result<FieldValue, Val
             }
             if *ty == FieldType::Datetime && !t.contains([':']) {
                 return Err(ValueError {
-                    code: "E0106",
+                    code: codes::E0106,
                     pos: node.pos,
                     message: format!("`{path}: {t}` has no time of day"),
                     hint: "write the time too, such as 2022-07-19 09:00".to_owned(),
@@ -824,7 +824,7 @@ fn read_value(ty: &FieldType, node: &Node, path: &str) -> Result<FieldValue, Val
                 || ((t.starts_with("https://") || t.starts_with("http://"))
                     && t.split_once("://").is_some_and(|(_, h)| !h.is_empty()));
             if !ok || t.contains(char::is_whitespace) {
-                return Err(ValueError { code: "E0105", pos: node.pos, message: format!("`{path}` must be a URL, not \"{t}\""), hint: "write it with the scheme (`https://example.org/…`) or as a site path starting with `/`".to_owned() });
+                return Err(ValueError { code: codes::E0105, pos: node.pos, message: format!("`{path}` must be a URL, not \"{t}\""), hint: "write it with the scheme (`https://example.org/…`) or as a site path starting with `/`".to_owned() });
             }
             FieldValue::Text(t.to_owned())
         }
@@ -836,7 +836,7 @@ fn read_value(ty: &FieldType, node: &Node, path: &str) -> Result<FieldValue, Val
                 && !t.contains(char::is_whitespace);
             if !ok {
                 return Err(ValueError {
-                    code: "E0105",
+                    code: codes::E0105,
                     pos: node.pos,
                     message: format!("`{path}` must be an e-mail address, not \"{t}\""),
                     hint: "write it as name@example.org".to_owned(),
@@ -852,7 +852,7 @@ fn read_value(ty: &FieldType, node: &Node, path: &str) -> Result<FieldValue, Val
                     None => format!("write one of: {}", values.join(", ")),
                 };
                 return Err(ValueError {
-                    code: "E0105",
+                    code: codes::E0105,
                     pos: node.pos,
                     message: format!(
                         "`{path}` cannot be `{t}`: it is one of {}",
@@ -889,7 +889,7 @@ fn read_value(ty: &FieldType, node: &Node, path: &str) -> Result<FieldValue, Val
                         ),
                     };
                     return Err(ValueError {
-                        code: "E0104",
+                        code: codes::E0104,
                         pos: k.pos,
                         message: format!("unknown field `{}`", k.text),
                         hint,
@@ -910,7 +910,7 @@ fn read_value(ty: &FieldType, node: &Node, path: &str) -> Result<FieldValue, Val
                         out.insert(f.name.clone(), d.clone());
                     } else if f.required {
                         return Err(ValueError {
-                            code: "E0107",
+                            code: codes::E0107,
                             pos: node.pos,
                             message: format!("`{path}` needs a `{}`", f.name),
                             hint: format!(

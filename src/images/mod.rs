@@ -24,7 +24,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, codes};
 use crate::model::{Asset, Site};
 use crate::output::escape_attr as escape;
 pub use process::Problem;
@@ -179,7 +179,7 @@ pub fn prepare(site: &Site, root: &Path) -> (Images, Diagnostics) {
         Ok(c) => c,
         Err(e) => {
             ds.push(
-                Diagnostic::warning("W0704", format!("cannot use the image cache folder: {e}"))
+                Diagnostic::warning(codes::W0704, format!("cannot use the image cache folder: {e}"))
                     .file(".fenjin-cache/images/")
                     .hint("make the site folder writable; meanwhile images are processed into a temporary folder on every build"),
             );
@@ -187,7 +187,7 @@ pub fn prepare(site: &Site, root: &Path) -> (Images, Diagnostics) {
                 Ok(c) => c,
                 Err(e) => {
                     ds.push(Diagnostic::error(
-                        "E0010",
+                        codes::E0010,
                         format!("cannot create a temporary folder for images: {e}"),
                     ));
                     return (Images::default(), ds);
@@ -452,13 +452,16 @@ pub fn problem_diagnostic(u: &Use<'_>, assets: &[Asset]) -> Option<Diagnostic> {
                 None => "put the photo beside the page (or in its bundle folder) and write its file name".into(),
             };
             Some(
-                Diagnostic::error("E0701", format!("the image `content/{rel}` does not exist"))
-                    .hint(hint),
+                Diagnostic::error(
+                    codes::E0701,
+                    format!("the image `content/{rel}` does not exist"),
+                )
+                .hint(hint),
             )
         }
         Use::Bad(rel, problem) => Some(
             Diagnostic::error(
-                "E0702",
+                codes::E0702,
                 format!("cannot use the image `content/{rel}`: {}", problem.message),
             )
             .hint(problem.hint.clone()),
@@ -500,7 +503,7 @@ pub fn editor_warnings(site: &Site, referenced: &HashSet<String>) -> Vec<Diagnos
         if size > limit {
             out.push(
                 Diagnostic::warning(
-                    "W0701",
+                    codes::W0701,
                     format!(
                         "the image is {:.1} MB, more than `images.max_source_bytes` ({:.1} MB)",
                         size as f64 / 1e6,
@@ -513,7 +516,7 @@ pub fn editor_warnings(site: &Site, referenced: &HashSet<String>) -> Vec<Diagnos
         }
         if !used.contains(a.rel.as_str()) && !referenced.contains(&a.out) {
             out.push(
-                Diagnostic::warning("W0702", "no page shows or links to this image")
+                Diagnostic::warning(codes::W0702, "no page shows or links to this image")
                     .file(&file)
                     .hint("show it with `![描述](file)` or a front-matter field (`photo:`, `pictures:`, `image:`), or delete it"),
             );

@@ -23,7 +23,7 @@ use crate::content::kinds::{FieldType, FieldValue, KindData};
 use crate::content::markdown::Rendered;
 use crate::content::{Loaded, SourceAsset, SourceDoc};
 use crate::dates::parse_date;
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, codes};
 use crate::slug::{path_segment, slugify};
 
 pub use links::{DocLinks, LinkTables, content_path, is_relative};
@@ -522,7 +522,7 @@ fn make_doc(
         Some(t) => t,
         None => {
             ds.push(
-                Diagnostic::error("E0107", "the required field `title` is missing")
+                Diagnostic::error(codes::E0107, "the required field `title` is missing")
                     .file(file)
                     .at(&src.text, src.front_matter_line, 1)
                     .hint("add a line `title: …` to the front matter"),
@@ -538,7 +538,7 @@ fn make_doc(
             Err(e) => {
                 let (l, c) = locate(key);
                 ds.push(
-                    Diagnostic::error("E0106", format!("`{key}: {}` is not a date", e.input))
+                    Diagnostic::error(codes::E0106, format!("`{key}: {}` is not a date", e.input))
                         .file(file)
                         .at(&src.text, l, c)
                         .hint(e.hint),
@@ -581,7 +581,7 @@ fn make_doc(
         {
             let (l, c) = locate(ends);
             ds.push(
-                Diagnostic::error("E0105", format!("the {} ends before it starts", decl.name))
+                Diagnostic::error(codes::E0105, format!("the {} ends before it starts", decl.name))
                     .file(file)
                     .at(&src.text, l, c)
                     .hint(format!("check `{starts}:` and `{ends}:`")),
@@ -591,7 +591,7 @@ fn make_doc(
     }
     for field in data.missing() {
         ds.push(
-            Diagnostic::error("E0107", format!("a page of kind `{}` needs the field `{field}`", data.name()))
+            Diagnostic::error(codes::E0107, format!("a page of kind `{}` needs the field `{field}`", data.name()))
                 .file(file)
                 .at(&src.text, src.front_matter_line, 1)
                 .hint(format!("add `{field}: …` to the front matter (the fields of each kind: docs/content-kinds.md)")),
@@ -607,7 +607,7 @@ fn make_doc(
         if segments.iter().any(|s| s == "..") {
             let (l, c) = locate("path");
             ds.push(
-                Diagnostic::error("E0203", format!("`path: {p}` leaves the site"))
+                Diagnostic::error(codes::E0203, format!("`path: {p}` leaves the site"))
                     .file(file)
                     .at(&src.text, l, c)
                     .hint("write a path below the site root, such as `path: about-us`"),
@@ -634,10 +634,13 @@ fn make_doc(
             if s.is_empty() {
                 let (l, c) = locate("slug");
                 ds.push(
-                    Diagnostic::error("E0203", format!("`slug: {slug}` has no letters or digits"))
-                        .file(file)
-                        .at(&src.text, l, c)
-                        .hint("use letters, digits or Chinese characters"),
+                    Diagnostic::error(
+                        codes::E0203,
+                        format!("`slug: {slug}` has no letters or digits"),
+                    )
+                    .file(file)
+                    .at(&src.text, l, c)
+                    .hint("use letters, digits or Chinese characters"),
                 );
                 ok = false;
             } else if let Some(last) = segments.last_mut() {

@@ -13,7 +13,7 @@ use super::{Asset, Doc, DocId};
 use crate::config::Config;
 use crate::content::SourceDoc;
 use crate::content::kinds::{FieldType, FieldValue, Kinds, RefTarget};
-use crate::diagnostics::{Diagnostic, Diagnostics, closest};
+use crate::diagnostics::{Diagnostic, Diagnostics, closest, codes};
 
 /// The references of the whole site.
 #[derive(Debug, Clone, Default)]
@@ -175,7 +175,7 @@ pub fn resolve(
                 }
             },
         };
-        Diagnostic::error("E0204", format!("`{field}: {slug}` does not name {what}"))
+        Diagnostic::error(codes::E0204, format!("`{field}: {slug}` does not name {what}"))
             .file(file_of(d))
             .at(text_of(d), l, c)
             .note(note)
@@ -250,7 +250,7 @@ pub fn resolve(
                     format!("content/{dir}/{file}")
                 };
                 ds.push(
-                    Diagnostic::error("E0204", format!("the file `{file}` does not exist"))
+                    Diagnostic::error(codes::E0204, format!("the file `{file}` does not exist"))
                         .file(file_of(d))
                         .at(text_of(d), l, c)
                         .note(format!("expected the file {expected}"))
@@ -264,15 +264,18 @@ pub fn resolve(
             let (l, c) = line_of(d, "phase");
             let known: Vec<String> = phases.iter().map(i64::to_string).collect();
             ds.push(
-                Diagnostic::error("E0204", format!("`phase: {p}` is not a phase of the campaign"))
-                    .file(file_of(d))
-                    .at(text_of(d), l, c)
-                    .note("the phases are listed in site.yaml under `campaign: phases:`")
-                    .hint(if known.is_empty() {
-                        "add `campaign: phases:` to site.yaml".to_owned()
-                    } else {
-                        format!("use one of: {}", known.join(", "))
-                    }),
+                Diagnostic::error(
+                    codes::E0204,
+                    format!("`phase: {p}` is not a phase of the campaign"),
+                )
+                .file(file_of(d))
+                .at(text_of(d), l, c)
+                .note("the phases are listed in site.yaml under `campaign: phases:`")
+                .hint(if known.is_empty() {
+                    "add `campaign: phases:` to site.yaml".to_owned()
+                } else {
+                    format!("use one of: {}", known.join(", "))
+                }),
             );
         }
     }

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, codes};
 use crate::render::theme::TextFile;
 
 /// Strings per language.
@@ -32,7 +32,7 @@ impl I18n {
                     .next()
                     .map(|f| f.display.with_file_name(format!("{}.yaml", lang.code)));
                 let mut d = Diagnostic::error(
-                    "E0304",
+                    codes::E0304,
                     format!("there are no interface strings for the language `{}`", lang.code),
                 )
                 .hint(format!(
@@ -86,7 +86,7 @@ impl I18n {
                 };
                 ds.push(
                     Diagnostic::error(
-                        "E0303",
+                        codes::E0303,
                         format!("the interface string `{key}` is missing in `{lang}`"),
                     )
                     .file(&target)

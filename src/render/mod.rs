@@ -17,7 +17,7 @@ use std::sync::{Arc, OnceLock};
 use rayon::prelude::*;
 use tera::{Context, Kwargs, State, Tera, TeraResult, Value};
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, codes};
 use crate::model::{DocId, LinkTables, Site};
 use crate::output::{self, Sink};
 use i18n::I18n;
@@ -323,7 +323,7 @@ pub fn make_tera(theme: &Theme, shared: &Arc<Shared>) -> Result<Tera, Diagnostic
     for (name, who) in &needed {
         if !theme.templates.contains_key(name) {
             ds.push(
-                Diagnostic::error("E0301", format!("the template `{name}` does not exist"))
+                Diagnostic::error(codes::E0301, format!("the template `{name}` does not exist"))
                     .note(format!("needed by {who}"))
                     .hint(format!("add templates/{name}, or fix the `template:` that names it")),
             );
@@ -407,7 +407,7 @@ fn template_cycle(theme: &Theme, load: &BTreeSet<&str>) -> Option<Diagnostic> {
         let (last, first) = (chain[chain.len() - 2], chain[chain.len() - 1]);
         let t = &theme.templates[last];
         let mut d = Diagnostic::error(
-            "E0305",
+            codes::E0305,
             format!("templates include themselves: {}", chain.join(" → ")),
         )
         .file(&t.display)
@@ -466,7 +466,7 @@ fn check_i18n_keys(theme: &Theme, i18n: &I18n, default_lang: &str, ds: &mut Diag
                     if boundary && !i18n.contains(key) {
                         let col = line.len() - rest.len() + pos;
                         ds.push(
-                                Diagnostic::error("E0303", format!("the template uses the interface string `{key}`, which is not defined"))
+                                Diagnostic::error(codes::E0303, format!("the template uses the interface string `{key}`, which is not defined"))
                                     .file(&t.display)
                                     .at(&t.text, n + 1, line[..col].chars().count() + 1)
                                     .hint(format!("add `{key}: …` to i18n/{default_lang}.yaml and every other language's file")),
@@ -492,7 +492,7 @@ fn template_errors(e: &tera::Error, theme: &Theme) -> Vec<Diagnostic> {
     for (i, line) in lines.iter().enumerate() {
         let Some(message) = line.strip_prefix("error: ") else { continue };
         let location = lines.get(i + 1).and_then(|l| l.trim_start().strip_prefix("--> "));
-        let mut d = Diagnostic::error("E0301", format!("template error: {message}")).hint(
+        let mut d = Diagnostic::error(codes::E0301, format!("template error: {message}")).hint(
             "see docs/templates.md for the variables, functions and filters templates can use",
         );
         if let Some((name, pos)) = location.and_then(|l| l.split_once(':')) {
@@ -515,9 +515,9 @@ fn template_errors(e: &tera::Error, theme: &Theme) -> Vec<Diagnostic> {
 fn template_error(e: &tera::Error, theme: &Theme, rendering: Option<&str>) -> Diagnostic {
     use std::error::Error as _;
     let (code, report) = match e.kind() {
-        tera::ErrorKind::SyntaxError(r) => ("E0301", Some(r)),
-        tera::ErrorKind::RenderingError(r) => ("E0302", Some(r)),
-        _ => (if rendering.is_some() { "E0302" } else { "E0301" }, None),
+        tera::ErrorKind::SyntaxError(r) => (codes::E0301, Some(r)),
+        tera::ErrorKind::RenderingError(r) => (codes::E0302, Some(r)),
+        _ => (if rendering.is_some() { codes::E0302 } else { codes::E0301 }, None),
     };
     let mut message = match report {
         Some(r) => r.message().to_owned(),
@@ -879,7 +879,7 @@ pub fn plan(site: &Site, theme: &Theme) -> (Vec<Job>, Diagnostics) {
                 continue;
             }
             ds.push(
-                Diagnostic::error("E0201", format!("two sources claim the output `/{}`", j.out))
+                Diagnostic::error(codes::E0201, format!("two sources claim the output `/{}`", j.out))
                     .note(format!("first: {}", jobs[first].origin))
                     .note(format!("second: {}", j.origin))
                     .hint("give one of them another `slug:` or `path:` (a section: `path:` in its `_index.md`), or rename the file, folder or taxonomy"),
@@ -1021,7 +1021,7 @@ pub fn render_one(
         JobKind::Static(theme::FileSource::Disk(p)) | JobKind::Asset(p) => {
             std::fs::read(p).map(Some).map_err(|e| {
                 Box::new(
-                    Diagnostic::error("E0010", format!("cannot read `{}`: {e}", p.display()))
+                    Diagnostic::error(codes::E0010, format!("cannot read `{}`: {e}", p.display()))
                         .note(format!("for {}", job.origin)),
                 )
             })
@@ -1333,7 +1333,7 @@ pub fn run(
                 },
             };
             result.err().map(|e| {
-                Diagnostic::error("E0010", format!("cannot write `{}`: {e}", job.out))
+                Diagnostic::error(codes::E0010, format!("cannot write `{}`: {e}", job.out))
                     .note(format!("from {}", job.origin))
             })
         })

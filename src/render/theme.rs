@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use include_dir::{Dir, include_dir};
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, codes};
 
 /// The default theme, embedded so that `fenjin init` and sites without a theme folder
 /// work with only the binary.
@@ -130,7 +130,7 @@ impl Theme {
             }
         } else {
             ds.push(
-                Diagnostic::error("E0005", format!("the theme `{name}` does not exist"))
+                Diagnostic::error(codes::E0005, format!("the theme `{name}` does not exist"))
                     .file("site.yaml")
                     .hint(format!("create themes/{name}/, or use `theme: default`")),
             );
@@ -211,7 +211,8 @@ fn read_bytes(src: &FileSource, display: &Path, ds: &mut Diagnostics) -> Option<
             Ok(b) => Some(b),
             Err(e) => {
                 ds.push(
-                    Diagnostic::error("E0109", format!("cannot read the file: {e}")).file(display),
+                    Diagnostic::error(codes::E0109, format!("cannot read the file: {e}"))
+                        .file(display),
                 );
                 None
             }
@@ -227,7 +228,9 @@ pub(crate) fn read_text(src: &FileSource, display: &Path, ds: &mut Diagnostics) 
             Some(s.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(s).replace("\r\n", "\n"))
         }
         Err(_) => {
-            ds.push(Diagnostic::error("E0109", "the file is not valid UTF-8 text").file(display));
+            ds.push(
+                Diagnostic::error(codes::E0109, "the file is not valid UTF-8 text").file(display),
+            );
             None
         }
     }
