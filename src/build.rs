@@ -1,4 +1,4 @@
-//! The pipeline, shared by `build` and (later) `check` and `serve`:
+//! The pipeline, shared by `build`, `check` and `serve`:
 //! config → theme → content → model → Markdown → values → templates → jobs → sink.
 
 use std::path::{Path, PathBuf};
@@ -292,10 +292,7 @@ pub fn prepare(
                 return (Arc::default(), None);
             };
             let links = DocLinks::new(&site, doc, &tables);
-            let cjk = doc.lang.starts_with("zh") || doc.fallback;
-            if let Some(hit) =
-                md_cache.and_then(|c| c.get(&src.rel, &doc.lang, src.hash, cjk, &links))
-            {
+            if let Some(hit) = md_cache.and_then(|c| c.get(&src.rel, &doc.lang, src.hash, &links)) {
                 return (hit, None);
             }
             let recording = Recording::new(&links);
@@ -303,14 +300,13 @@ pub fn prepare(
                 file: &src.file,
                 file_text: &src.text,
                 body_line_offset: src.body_line_offset,
-                cjk,
                 highlighter: &highlighter,
                 resolver: &recording,
                 trusted_html: site.config.trusted_html,
             };
             let rendered = Arc::new(markdown::render(src.body(), &cx));
             let entry = md_cache
-                .map(|_| CachedBody::new(src.hash, cjk, recording.into_links(), rendered.clone()));
+                .map(|_| CachedBody::new(src.hash, recording.into_links(), rendered.clone()));
             (rendered, entry)
         })
         .collect();

@@ -4,11 +4,11 @@
 //!
 //! - [`SourceCache`]: parsed files. A file the watcher did not report is taken unread; a
 //!   reported file whose hash is unchanged is not parsed again.
-//! - `MarkdownCache`: rendered bodies. A body is rendered again when its file's hash,
-//!   its language or its script changed, or when one of the links or pictures it
-//!   resolved last time now resolves differently (a page it links to moved, appeared or
-//!   went away; an image it shows changed). Every resolution is recorded while rendering,
-//!   so the check is exact, not a guess.
+//! - `MarkdownCache`: rendered bodies. A body is rendered again when its file's hash or
+//!   its language changed, or when one of the links or pictures it resolved last time
+//!   now resolves differently (a page it links to moved, appeared or went away; an image
+//!   it shows changed). Every resolution is recorded while rendering, so the check is
+//!   exact, not a guess.
 //!
 //! Everything else — the model, the values, the pages — is made again from these on
 //! every build, so an incremental build is the full build with some work skipped, and
@@ -69,27 +69,23 @@ pub(crate) struct MarkdownCache {
 #[derive(Debug, Clone)]
 pub(crate) struct CachedBody {
     hash: blake3::Hash,
-    cjk: bool,
     /// Every question the body asked its resolver, with the answer it got.
     links: Vec<Asked>,
     rendered: Arc<Rendered>,
 }
 
 impl MarkdownCache {
-    /// The cached body of `rel` in `lang`, if its file, script and every link it resolved
+    /// The cached body of `rel` in `lang`, if its file and every link it resolved
     /// are still the same under `resolver`.
     pub(crate) fn get(
         &self,
         rel: &str,
         lang: &str,
         hash: blake3::Hash,
-        cjk: bool,
         resolver: &dyn LinkResolver,
     ) -> Option<Arc<Rendered>> {
         let e = self.entries.get(&(rel.to_owned(), lang.to_owned()))?;
-        let same = e.hash == hash
-            && e.cjk == cjk
-            && e.links.iter().all(|asked| asked.same_under(resolver));
+        let same = e.hash == hash && e.links.iter().all(|asked| asked.same_under(resolver));
         same.then(|| e.rendered.clone())
     }
 
@@ -106,13 +102,8 @@ impl MarkdownCache {
 }
 
 impl CachedBody {
-    pub(crate) fn new(
-        hash: blake3::Hash,
-        cjk: bool,
-        links: Vec<Asked>,
-        rendered: Arc<Rendered>,
-    ) -> Self {
-        CachedBody { hash, cjk, links, rendered }
+    pub(crate) fn new(hash: blake3::Hash, links: Vec<Asked>, rendered: Arc<Rendered>) -> Self {
+        CachedBody { hash, links, rendered }
     }
 }
 
@@ -212,18 +203,17 @@ mod tests {
         let rendered = Arc::new(Rendered { html: "<p>x</p>".into(), ..Rendered::default() });
         let mut cache = MarkdownCache::default();
         let key = ("a.md".to_owned(), "zh".to_owned());
-        cache.replace(vec![(key, CachedBody::new(hash, true, links, rendered))], 1);
+        cache.replace(vec![(key, CachedBody::new(hash, links, rendered))], 1);
 
-        assert!(cache.get("a.md", "zh", hash, true, &before).is_some());
-        // Another language, script or content: rendered again.
-        assert!(cache.get("a.md", "en", hash, true, &before).is_none());
-        assert!(cache.get("a.md", "zh", hash, false, &before).is_none());
-        assert!(cache.get("a.md", "zh", blake3::hash(b"other"), true, &before).is_none());
+        assert!(cache.get("a.md", "zh", hash, &before).is_some());
+        // Another language or content: rendered again.
+        assert!(cache.get("a.md", "en", hash, &before).is_none());
+        assert!(cache.get("a.md", "zh", blake3::hash(b"other"), &before).is_none());
         // The linked page moved: rendered again.
         let moved = Table(&[("@/a.md", "/b/")]);
-        assert!(cache.get("a.md", "zh", hash, true, &moved).is_none());
+        assert!(cache.get("a.md", "zh", hash, &moved).is_none());
         // A file named by a relative link appeared: rendered again.
         let appeared = Table(&[("@/a.md", "/a/"), ("x.png", "/x.png")]);
-        assert!(cache.get("a.md", "zh", hash, true, &appeared).is_none());
+        assert!(cache.get("a.md", "zh", hash, &appeared).is_none());
     }
 }

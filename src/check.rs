@@ -1,9 +1,10 @@
 //! `fenjin check`: everything `build` validates, plus checks of the rendered site, with
-//! nothing written. The same pipeline runs into a [`MemorySink`]; then every local
+//! no output written (the image cache in `.fenjin-cache/images/` is used and pruned as
+//! by `build`). The same pipeline runs into a [`MemorySink`]; then every local
 //! `href` and `src` of every page is resolved against the output (with its `#anchor`),
 //! images without text alternatives, missing translations, non-reciprocal hreflang
 //! pairs, pages without a description and links to expired pages are reported. External
-//! links are counted and listed, never fetched (no network is assumed).
+//! links are counted and listed; only `--external` fetches them ([`fetch_external`]).
 //!
 //! Diagnostics are printed for people (rustc-like), as JSON (one object per line) or as
 //! GitHub Actions annotations.

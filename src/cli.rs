@@ -125,7 +125,6 @@ impl SiteArgs {
 /// `fenjin build`.
 #[derive(Debug, Args)]
 pub struct BuildArgs {
-    /// The site's folder, containing site.yaml, content/ and themes/.
     /// The site and what to include.
     #[command(flatten)]
     pub site: SiteArgs,

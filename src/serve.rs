@@ -2,10 +2,10 @@
 //!
 //! Serve is build plus a loop: the same pipeline ([`crate::build::prepare`]) makes the
 //! site in memory and pages are served from memory, so no request can ever read a file
-//! outside the built site (there is no disk path to traverse to). A watcher (notify, debounced) rebuilds after each
-//! change; open pages reload through server-sent events on the same port. A failed
-//! rebuild keeps serving the last good site and shows the error, with file, line and
-//! hint, as an overlay on every open page until it is fixed.
+//! outside the built site (there is no disk path to traverse to). A watcher (notify,
+//! debounced) rebuilds after each change; open pages reload through server-sent events
+//! on the same port. A failed rebuild keeps serving the last good site and shows the
+//! error, with file, line and hint, as an overlay on every open page until it is fixed.
 //!
 //! A rebuild reuses what did not change ([`crate::cache`]): only the files the watcher
 //! reported are read, only bodies whose file or links changed are rendered again. The
@@ -135,7 +135,9 @@ struct State {
     version: u64,
 }
 
-struct Shared {
+/// What the server threads share: the site being served, the reload signal, and how to
+/// answer another host.
+struct LiveSite {
     state: Mutex<State>,
     changed: Condvar,
     stopping: AtomicBool,
@@ -222,7 +224,7 @@ impl ServeArgs {
         };
         // A bad --base-url is reported before anything starts.
         crate::build::check_base_url(&base_url)?;
-        let shared = Arc::new(Shared {
+        let shared = Arc::new(LiveSite {
             state: Mutex::new(State::default()),
             changed: Condvar::new(),
             stopping: AtomicBool::new(false),
@@ -283,7 +285,7 @@ fn rebuild(
     opts: &BuildOptions,
     cache: &mut BuildCache,
     changed: Option<std::collections::HashSet<PathBuf>>,
-    shared: &Arc<Shared>,
+    shared: &Arc<LiveSite>,
 ) {
     let started = Instant::now();
     // Stop rendering the pages of the site being replaced: this build needs the cores.
@@ -342,7 +344,7 @@ fn rebuild(
 
 /// Renders every page of a new generation (after a quiet moment); if one fails, shows
 /// the error on every page (the failing ones are served from the last good site).
-fn verify(generation: Arc<Generation>, shared: &Shared) {
+fn verify(generation: Arc<Generation>, shared: &LiveSite) {
     // On a pool of its own, one thread: the background work must never hold up the next
     // rebuild, which runs on the global pool.
     static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
@@ -382,7 +384,7 @@ fn verify(generation: Arc<Generation>, shared: &Shared) {
 const WATCHED: &[&str] = &["content", "themes", "templates", "static", "i18n", "kinds"];
 
 /// Starts watching, runs the first build, and rebuilds in a thread after each change.
-fn watch(root: &Path, opts: BuildOptions, shared: Arc<Shared>) -> Result<(), BuildError> {
+fn watch(root: &Path, opts: BuildOptions, shared: Arc<LiveSite>) -> Result<(), BuildError> {
     use notify_debouncer_mini::notify::RecursiveMode;
     let (tx, rx) = std::sync::mpsc::channel();
     let mut debouncer = notify_debouncer_mini::new_debouncer(Duration::from_millis(50), tx)
@@ -647,7 +649,7 @@ fn page(
         .with_header(header("Cache-Control", "no-cache"))
 }
 
-fn respond(request: tiny_http::Request, shared: &Shared) {
+fn respond(request: tiny_http::Request, shared: &LiveSite) {
     let url = request.url().to_owned();
     let host = request
         .headers()
@@ -709,7 +711,7 @@ fn respond(request: tiny_http::Request, shared: &Shared) {
 
 /// A server-sent event stream: one `reload` message after each rebuild, written and
 /// flushed as it happens (a chunked response body would sit in a buffer).
-fn serve_events(request: tiny_http::Request, shared: &Shared) {
+fn serve_events(request: tiny_http::Request, shared: &LiveSite) {
     use std::io::Write;
     let mut seen = shared.state.lock().map(|s| s.version).unwrap_or(0);
     let mut out = request.into_writer();

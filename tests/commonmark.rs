@@ -247,7 +247,6 @@ fn commonmark_spec_examples_pass_apart_from_listed_differences() {
             file: Path::new("spec.md"),
             file_text: &e.markdown,
             body_line_offset: 0,
-            cjk: false,
             highlighter: &h,
             resolver: &AsWritten,
             // The spec renders raw HTML and every URL as written; refusing script URLs

@@ -94,8 +94,6 @@ pub struct MarkdownContext<'a> {
     pub file_text: &'a str,
     /// Line of the file the body starts after.
     pub body_line_offset: usize,
-    /// Reading speed is per language: characters for Chinese, words otherwise.
-    pub cjk: bool,
     /// The shared highlighter.
     pub highlighter: &'a Highlighter,
     /// The link resolver of this page and language.
@@ -350,7 +348,7 @@ pub fn render(body: &str, cx: &MarkdownContext<'_>) -> Rendered {
     out.anchors = headings.iter().map(|h| h.1.clone()).collect();
     out.toc = nest(&headings);
     out.word_count = cjk_chars + words;
-    out.reading_time = reading_minutes(cjk_chars, words, cx.cjk);
+    out.reading_time = reading_minutes(cjk_chars, words);
     out
 }
 
@@ -446,7 +444,7 @@ pub fn count_words(text: &str) -> (usize, usize) {
 }
 
 /// Minutes to read: 300 characters a minute for Chinese, 200 words a minute otherwise.
-pub fn reading_minutes(cjk_chars: usize, words: usize, _cjk_page: bool) -> usize {
+pub fn reading_minutes(cjk_chars: usize, words: usize) -> usize {
     if cjk_chars + words == 0 {
         return 0;
     }
@@ -498,7 +496,6 @@ mod tests {
             file: Path::new("a.md"),
             file_text: body,
             body_line_offset: 0,
-            cjk: true,
             highlighter: &h,
             resolver: &NoLinks,
             trusted_html: false,
@@ -561,7 +558,6 @@ mod tests {
             file: Path::new("a.md"),
             file_text: body,
             body_line_offset: 0,
-            cjk: true,
             highlighter: &h,
             resolver: &Pictures,
             trusted_html: false,
@@ -643,7 +639,7 @@ mod tests {
         let r = md("全省职工喜迎二十大");
         assert_eq!(r.word_count, 9);
         assert_eq!(r.reading_time, 1);
-        assert_eq!(reading_minutes(900, 0, true), 3);
-        assert_eq!(reading_minutes(0, 401, false), 3);
+        assert_eq!(reading_minutes(900, 0), 3);
+        assert_eq!(reading_minutes(0, 401), 3);
     }
 }

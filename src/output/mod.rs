@@ -1,10 +1,15 @@
-//! Output: the one place that writes.
+//! Output: where the built site is written.
 //!
 //! A [`Sink`] receives each output file; [`DiskSink`] writes into a staging folder that
 //! [`Staging::commit`] swaps in for the output folder only after the whole build has
 //! succeeded (a failed build leaves the previous output untouched, byte for byte, where
-//! Zola and mdBook empty it first); [`MemorySink`] keeps files in memory for `serve` and
-//! tests. [`check_output_dir`] refuses folders that must never be replaced.
+//! Zola and mdBook empty it first); [`MemorySink`] keeps files in memory for `check` and
+//! tests (`serve` renders each file when it is asked for, see `serve.rs`).
+//! [`check_output_dir`] refuses folders that must never be replaced.
+//!
+//! Outside the output folder fenjin writes only its caches under `.fenjin-cache/`
+//! (`images/cache.rs`, `compress.rs`, the next-change note in `build.rs`) and the files
+//! that `fenjin init`, `new` and `kinds --json-schema` are asked to create.
 
 pub mod calendar;
 pub mod compress;
