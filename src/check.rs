@@ -169,8 +169,16 @@ pub fn check_site(opts: &BuildOptions) -> Result<CheckReport, BuildError> {
                     .nth(scheme.chars().count())
                     == Some(':');
             if has_scheme && matches!(scheme.as_str(), "javascript" | "vbscript") {
+                // The value as written, else its scheme as most people write it.
+                let written = if src.is_some_and(|s| s.text.contains(value))
+                    || templates.iter().any(|t| t.text.contains(value))
+                {
+                    value.to_owned()
+                } else {
+                    format!("{scheme}:")
+                };
                 ds.push(
-                    locate(&format!("{scheme}:"), codes::E0409, Severity::Error, format!("the `{}` of a `<{}>` runs a script: `{}`", r.attr, r.tag, shorten(value)))
+                    locate(&written, codes::E0409, Severity::Error, format!("`<{} {}>` runs a script: `{}`", r.tag, r.attr, shorten(value)))
                         .hint("link to a page or file instead; scripts in links do nothing on many phones and are a way in for attacks"),
                 );
                 continue;
@@ -178,7 +186,7 @@ pub fn check_site(opts: &BuildOptions) -> Result<CheckReport, BuildError> {
             if has_scheme && scheme == "data" {
                 if matches!(r.attr.as_str(), "href" | "action" | "formaction") && r.tag != "link" {
                     ds.push(
-                        locate("data:", codes::W0409, Severity::Warning, format!("the `{}` of a `<{}>` is a `data:` URL: `{}`", r.attr, r.tag, shorten(value)))
+                        locate("data:", codes::W0409, Severity::Warning, format!("`<{} {}>` is a `data:` URL: `{}`", r.tag, r.attr, shorten(value)))
                             .hint("browsers refuse to open `data:` links; put the content in a file of the site and link to that"),
                     );
                 }
@@ -268,8 +276,8 @@ pub fn check_site(opts: &BuildOptions) -> Result<CheckReport, BuildError> {
                         codes::E0401,
                         Severity::Error,
                         format!(
-                            "the `{}` of a `<{}>`, `{value}`, is no page or file of the site",
-                            r.attr, r.tag
+                            "`<{} {}>` names `{value}`, which is no page or file of the site",
+                            r.tag, r.attr
                         ),
                     )
                     .hint("fix the path, or add the file (beside the page, or under `static/`)")
@@ -373,7 +381,7 @@ pub fn check_site(opts: &BuildOptions) -> Result<CheckReport, BuildError> {
     }
 
     let mut all = Diagnostics::new();
-    all.extend(ds);
+    all.extend(merge_repeats(ds.into_iter().collect()));
     Ok(CheckReport { diagnostics: all.sorted(), external, fetched: false })
 }
 
@@ -442,6 +450,36 @@ pub fn fetch_external(report: &CheckReport, timeout: Duration) -> Vec<Diagnostic
             .collect()
     });
     found.into_iter().flatten().collect()
+}
+
+/// One finding per place: a template line that makes the same problem on many pages is
+/// reported once, with the pages in its notes.
+fn merge_repeats(ds: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = Vec::with_capacity(ds.len());
+    // (code, file, line, column, message) → index in `out`.
+    type Place = (String, Option<std::path::PathBuf>, Option<usize>, Option<usize>, String);
+    let mut seen: HashMap<Place, usize> = HashMap::new();
+    for d in ds {
+        let key = (d.code.to_owned(), d.file.clone(), d.line, d.column, d.message.clone());
+        if d.line.is_none() {
+            out.push(d);
+            continue;
+        }
+        match seen.get(&key) {
+            Some(&i) => {
+                for n in d.notes {
+                    if !out[i].notes.contains(&n) {
+                        out[i].notes.push(n);
+                    }
+                }
+            }
+            None => {
+                seen.insert(key, out.len());
+                out.push(d);
+            }
+        }
+    }
+    out
 }
 
 /// A URL cut to a readable length for a message.

@@ -30,11 +30,29 @@ pub enum Command {
     Serve(crate::serve::ServeArgs),
     /// Start a new page of a content kind: content/SECTION/SLUG.md and SLUG.en.md.
     New(NewArgs),
-    /// Create a new, working site in DIR (a new or empty folder).
+    /// Create a new, working site in DIR, or in the current folder (new or empty).
     Init(InitArgs),
     /// List the site's content kinds and their fields (text or JSON), or write one JSON
     /// Schema per kind for editors' YAML tools.
     Kinds(crate::kinds_cmd::KindsArgs),
+    /// Print a shell completion script: `fenjin completions bash > /etc/bash_completion.d/fenjin`.
+    Completions(CompletionsArgs),
+}
+
+/// `fenjin completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell: bash, zsh, fish, powershell or elvish.
+    pub shell: clap_complete::Shell,
+}
+
+impl CompletionsArgs {
+    /// Writes the script to standard output.
+    pub fn run(&self) -> Result<(), BuildError> {
+        use clap::CommandFactory;
+        clap_complete::generate(self.shell, &mut Cli::command(), "fenjin", &mut std::io::stdout());
+        Ok(())
+    }
 }
 
 /// `fenjin new`.
@@ -45,7 +63,7 @@ pub struct NewArgs {
     /// The file name without `.md` (letters, digits, `-`, `_`), such as `harbin`.
     pub slug: String,
     /// The site's folder.
-    #[arg(long, value_name = "DIR", default_value = ".")]
+    #[arg(short, long, value_name = "DIR", default_value = ".")]
     pub root: PathBuf,
 }
 
@@ -74,7 +92,8 @@ impl NewArgs {
 /// `fenjin init`.
 #[derive(Debug, Args)]
 pub struct InitArgs {
-    /// The folder to create the site in.
+    /// The folder to create the site in (the current folder when left out).
+    #[arg(default_value = ".")]
     pub dir: PathBuf,
 }
 
@@ -82,11 +101,15 @@ impl InitArgs {
     /// Writes the site.
     pub fn run(&self) -> Result<(), BuildError> {
         let n = crate::scaffold::init_site(&self.dir).map_err(|e| BuildError::Usage(e.0))?;
-        eprintln!(
-            "created a new site in {} ({n} files); next: cd {} && fenjin build",
-            self.dir.display(),
-            self.dir.display()
-        );
+        if self.dir == std::path::Path::new(".") {
+            eprintln!("created a new site in the current folder ({n} files); next: fenjin build");
+        } else {
+            eprintln!(
+                "created a new site in {} ({n} files); next: cd {} && fenjin build",
+                self.dir.display(),
+                self.dir.display()
+            );
+        }
         Ok(())
     }
 }
@@ -95,13 +118,13 @@ impl InitArgs {
 #[derive(Debug, Args)]
 pub struct SiteArgs {
     /// The site's folder, containing site.yaml, content/ and themes/.
-    #[arg(long, value_name = "DIR", default_value = ".")]
+    #[arg(short, long, value_name = "DIR", default_value = ".")]
     pub root: PathBuf,
     /// Include pages marked `draft: true`.
-    #[arg(long)]
+    #[arg(short = 'D', long)]
     pub drafts: bool,
     /// Include pages dated in the future.
-    #[arg(long)]
+    #[arg(short = 'F', long)]
     pub future: bool,
     /// Build as if it were this moment, for reproducible builds in CI
     /// (e.g. 2022-07-19 or 2022-07-19T09:00:00+08:00; without an offset, in the site's time zone).
@@ -133,7 +156,7 @@ pub struct BuildArgs {
     #[arg(long, short, value_name = "DIR")]
     pub output: Option<PathBuf>,
     /// Use this base URL instead of site.yaml's `base_url` (e.g. for a preview host).
-    #[arg(long, value_name = "URL")]
+    #[arg(short = 'u', long, value_name = "URL")]
     pub base_url: Option<String>,
     /// Replace the output folder even if it is not empty and fenjin did not create it.
     #[arg(long)]

@@ -30,6 +30,7 @@ fn main() -> ExitCode {
         Command::New(args) => args.run(),
         Command::Init(args) => args.run(),
         Command::Kinds(args) => args.run(),
+        Command::Completions(args) => args.run(),
     });
     let Ok(result) = result else {
         return ExitCode::from(2);

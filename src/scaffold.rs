@@ -277,9 +277,13 @@ pub fn init_site(dir: &Path) -> Result<usize, ScaffoldError> {
     if dir.exists() {
         let empty = std::fs::read_dir(dir).map(|mut d| d.next().is_none()).unwrap_or(false);
         if !empty {
+            let which = if dir == Path::new(".") {
+                "the current folder".to_owned()
+            } else {
+                dir.display().to_string()
+            };
             return Err(ScaffoldError(format!(
-                "{} is not empty; fenjin init writes only into a new or empty folder",
-                dir.display()
+                "{which} is not empty; fenjin init writes only into a new or empty folder"
             )));
         }
     }

@@ -35,11 +35,11 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub site: crate::cli::SiteArgs,
     /// The port; 0 picks a free one (the address is printed).
-    #[arg(long, default_value_t = 1111)]
+    #[arg(short, long, default_value_t = 1111)]
     pub port: u16,
     /// The address to listen on. 0.0.0.0 previews on a phone over the local network,
     /// and makes the site visible to everyone on that network.
-    #[arg(long, default_value = "127.0.0.1")]
+    #[arg(short = 'i', long, default_value = "127.0.0.1")]
     pub bind: String,
     /// The address readers use, when it is not this server's: a tunnel or a reverse
     /// proxy, as an absolute URL. Without it, every page links to the host name the

@@ -176,3 +176,45 @@ fn external_links_are_fetched_only_with_external() {
     let gone = found.iter().find(|v| v["code"] == "E0407").unwrap();
     assert_eq!(gone["file"], "content/news/links.md", "names the page's source");
 }
+
+/// The rendered pages are read with a real HTML tokenizer: links inside comments,
+/// scripts and styles are not links, `&#x27;` is an apostrophe, each `srcset` candidate
+/// and the `og:image` are checked, and `javascript:`/`data:` links are reported at the
+/// template line that wrote them — once, naming the pages.
+#[test]
+fn html_findings_snapshot() {
+    let t = SiteTest::new("check-html");
+    let (code, out, err) = check(&t, &["--format", "json"]);
+    assert_eq!(code, 1, "{err}");
+    for not_a_link in ["in-comment", "old.png", "template-comment", "in-script", "in-style"] {
+        assert!(!out.contains(not_a_link), "{not_a_link} was read as a link:\n{out}");
+    }
+    assert!(!out.contains("brien"), "`&#x27;` must decode to an apostrophe:\n{out}");
+    let codes: Vec<String> = out
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["code"].to_string())
+        .collect();
+    assert_eq!(
+        codes,
+        ["\"E0408\"", "\"E0408\"", "\"E0402\"", "\"E0401\"", "\"E0409\"", "\"W0409\""],
+        "{out}"
+    );
+    let (_, _, human) = check(&t, &[]);
+    insta::assert_snapshot!("check_html_human", human);
+}
+
+/// Browsers drop tabs and newlines inside URLs and ignore the scheme's case, so
+/// `JavaScript:` and `java&#9;script:` are scripts too.
+#[test]
+fn disguised_script_links_are_found() {
+    let t = SiteTest::new("check-html");
+    t.write(
+        "templates/back-link.html",
+        "{% extends \"article.html\" %}\n{% block after_body %}<a href=\" JavaScript:go()\">a</a><a href=\"java&#9;script:go()\">b</a><a href=\"vbscript:x\">c</a><a href=\"mailto:a@example.org\">d</a><img src=\"data:image/png;base64,AAAA\" alt=\"点\">{% endblock after_body %}\n",
+    );
+    let (_, out, _) = check(&t, &["--format", "json"]);
+    for script in ["JavaScript:go()", "java\\tscript:go()", "vbscript:x"] {
+        assert!(out.contains(&format!("runs a script: `{script}`")), "{script}: {out}");
+    }
+    assert!(!out.contains("W0409") && !out.contains("mailto"), "{out}");
+}

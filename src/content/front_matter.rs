@@ -258,10 +258,11 @@ impl FrontMatter {
             let kind_fields: Vec<&str> =
                 kind.map(|k| k.field_names().collect()).unwrap_or_default();
             let known = FIELDS.iter().chain(taxonomies).chain(&kind_fields).copied();
-            let hint = match (closest(key, known), kind) {
-                (Some(best), _) => format!("did you mean `{best}`?"),
-                (None, None) => "put custom values under `extra:`".to_owned(),
-                (None, Some(k)) => format!(
+            let hint = match (super::switchers::renamed(key), closest(key, known), kind) {
+                (Some(theirs), _, _) => theirs,
+                (None, Some(best), _) => format!("did you mean `{best}`?"),
+                (None, None, None) => "put custom values under `extra:`".to_owned(),
+                (None, None, Some(k)) => format!(
                     "a `{}` page takes: {}; put other values under `extra:`",
                     k.name,
                     kind_fields.join(", ")

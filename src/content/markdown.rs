@@ -102,7 +102,6 @@ pub struct MarkdownContext<'a> {
     pub trusted_html: bool,
 }
 
-const MORE: &str = "<!-- more -->";
 const SUMMARY_MARK: &str = "<!--fenjin:summary-->";
 
 /// Renders a Markdown body.
@@ -304,7 +303,7 @@ pub fn render(body: &str, cx: &MarkdownContext<'_>) -> Rendered {
                     events.push(Event::SoftBreak);
                 }
             }
-            Event::Html(html) | Event::InlineHtml(html) if html.trim() == MORE => {
+            Event::Html(html) | Event::InlineHtml(html) if is_more_marker(html) => {
                 if summary_at.is_none() {
                     summary_at = Some(events.len());
                 }
@@ -377,6 +376,15 @@ fn resolve<'a>(
 
 fn heading_level(l: HeadingLevel) -> u8 {
     l as u8
+}
+
+/// The summary marker: `<!-- more -->`, or `<!--more-->` as Zola and Hugo write it
+/// (any spacing inside the comment).
+fn is_more_marker(html: &str) -> bool {
+    html.trim()
+        .strip_prefix("<!--")
+        .and_then(|r| r.strip_suffix("-->"))
+        .is_some_and(|inner| inner.trim() == "more")
 }
 
 /// The language of a fenced code block: the first word of its info string, whole, as
@@ -596,6 +604,14 @@ mod tests {
         let r = md("# 标题\n\n第一段。\n\n第二段。");
         assert_eq!(r.summary.as_deref(), Some("<h1 id=\"标题\">标题</h1>\n<p>第一段。</p>"));
         assert_eq!(md("").summary, None);
+        // Zola's and Hugo's spelling, without spaces.
+        for marker in ["<!--more-->", "<!--  more\t-->"] {
+            let r = md(&format!("第一段。\n\n第二段。\n\n{marker}\n\n第三段。"));
+            assert_eq!(r.summary.as_deref(), Some("<p>第一段。</p>\n<p>第二段。</p>"), "{marker}");
+            assert!(!r.html.contains("more"), "{}", r.html);
+        }
+        let r = md("第一段。\n\n<!-- more than this -->\n\n第二段。");
+        assert!(r.html.contains("more than this"), "not a marker: {}", r.html);
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod kinds;
 pub mod markdown;
 pub mod safe_urls;
 pub mod schema;
+pub mod switchers;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -338,6 +339,11 @@ fn parse_doc(
     let split = match front_matter::split(&text) {
         Ok(s) => s,
         Err(SplitError::Missing) => {
+            if let Some((message, hint)) = switchers::toml_front_matter(&text) {
+                return Err(vec![
+                    Diagnostic::error(codes::E0101, message).file(file).at(&text, 1, 1).hint(hint),
+                ]);
+            }
             return Err(vec![
                 Diagnostic::error(codes::E0101, "the file has no front matter")
                     .file(file)
