@@ -18,7 +18,10 @@ use crate::build::{BuildError, BuildOptions, run_pipeline};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, codes};
 use crate::output::MemorySink;
 
+mod external;
 mod html;
+
+pub use external::{MAX_WAIT, Politeness, fetch_external};
 
 /// Output format of `fenjin check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -49,6 +52,13 @@ pub struct CheckArgs {
     /// Seconds to wait for each external link.
     #[arg(long, value_name = "SECONDS", default_value_t = 10, requires = "external")]
     pub timeout: u64,
+    /// Tries after the first for an external link that fails in a way that may pass
+    /// (no connection, a server error, 429 Too Many Requests).
+    #[arg(long, value_name = "N", default_value_t = 2, requires = "external")]
+    pub retries: u32,
+    /// External requests to one host at a time.
+    #[arg(long, value_name = "N", default_value_t = 2, requires = "external")]
+    pub per_host: usize,
 }
 
 /// What a check found.
@@ -67,7 +77,13 @@ impl CheckArgs {
     pub fn run(&self) -> Result<(), BuildError> {
         let mut report = check_site(&self.site.options())?;
         if self.external {
-            let found = fetch_external(&report, Duration::from_secs(self.timeout));
+            let how = Politeness {
+                timeout: Duration::from_secs(self.timeout),
+                retries: self.retries,
+                per_host: self.per_host,
+                backoff: Duration::from_millis(500),
+            };
+            let found = fetch_external(&report.external, &how);
             let mut all = crate::diagnostics::Diagnostics::new();
             all.extend(std::mem::take(&mut report.diagnostics));
             all.extend(found);
@@ -383,73 +399,6 @@ pub fn check_site(opts: &BuildOptions) -> Result<CheckReport, BuildError> {
     let mut all = Diagnostics::new();
     all.extend(merge_repeats(ds.into_iter().collect()));
     Ok(CheckReport { diagnostics: all.sorted(), external, fetched: false })
-}
-
-/// Fetches each external link once, a few at a time: a link that answers 404 or 410 is
-/// an error (E0407); one that fails otherwise (a server error, no answer, a bad name or
-/// certificate) is a warning (W0408), as it may be passing. Each diagnostic names the
-/// sources of the pages with the link.
-pub fn fetch_external(report: &CheckReport, timeout: Duration) -> Vec<Diagnostic> {
-    use rayon::prelude::*;
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_global(Some(timeout))
-        .http_status_as_error(false)
-        .max_redirects(10)
-        // A fresh connection for every request: each link is asked once or twice, and a
-        // server that refused HEAD may have left its connection in any state.
-        .max_idle_connections(0)
-        .max_idle_connections_per_host(0)
-        .user_agent(concat!("fenjin-check/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .into();
-    let Ok(pool) = rayon::ThreadPoolBuilder::new().num_threads(8).build() else {
-        return Vec::new();
-    };
-    let links: Vec<(&String, &BTreeSet<String>)> = report.external.iter().collect();
-    let found: Vec<Option<Diagnostic>> = pool.install(|| {
-        links
-            .par_iter()
-            .map(|(url, pages)| {
-                let target =
-                    if url.starts_with("//") { format!("https:{url}") } else { (*url).clone() };
-                let problem = match agent.head(&target).call() {
-                    // Some servers refuse HEAD: ask again with GET.
-                    Ok(r) if matches!(r.status().as_u16(), 403 | 405 | 501) => {
-                        agent.get(&target).call().map(|r| r.status().as_u16())
-                    }
-                    other => other.map(|r| r.status().as_u16()),
-                };
-                let d = match problem {
-                    Ok(code) if code < 400 => return None,
-                    Ok(code @ (404 | 410)) => Diagnostic::error(
-                        codes::E0407,
-                        format!("the external link `{url}` leads nowhere (HTTP {code})"),
-                    )
-                    .hint("update or remove the link; the Internet Archive may have a copy"),
-                    Ok(code) => Diagnostic::warning(
-                        codes::W0408,
-                        format!("the external link `{url}` answered HTTP {code}"),
-                    )
-                    .hint("the site may be down for now; check again later or in a browser"),
-                    Err(e) => Diagnostic::warning(
-                        codes::W0408,
-                        format!("the external link `{url}` could not be fetched: {e}"),
-                    )
-                    .hint(
-                        "check the address in a browser; it may be down, slow or blocked from here",
-                    ),
-                };
-                let mut pages = pages.iter();
-                let first = pages.next().cloned().unwrap_or_default();
-                let mut d = d.file(first);
-                for more in pages {
-                    d = d.note(format!("also on {more}"));
-                }
-                Some(d)
-            })
-            .collect()
-    });
-    found.into_iter().flatten().collect()
 }
 
 /// One finding per place: a template line that makes the same problem on many pages is

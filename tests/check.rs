@@ -218,3 +218,87 @@ fn disguised_script_links_are_found() {
     }
     assert!(!out.contains("W0409") && !out.contains("mailto"), "{out}");
 }
+
+/// A server on 127.0.0.1 that tests politeness: `/limited` answers 429 with
+/// `Retry-After: 1` until a second has passed since its first request, `/flaky` 503 the
+/// first time, `/never` 429 asking for an hour, `/busy/N` 200 after 300 ms. It records the
+/// most requests it had in flight at once. It stops after 60 seconds without a request.
+fn polite_server() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Arc, Mutex};
+    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+    let addr = server.server_addr().to_ip().unwrap().to_string();
+    let in_flight = Arc::new(AtomicUsize::new(0));
+    let most = Arc::new(AtomicUsize::new(0));
+    let seen: Arc<Mutex<std::collections::HashMap<String, std::time::Instant>>> = Arc::default();
+    let most_out = most.clone();
+    std::thread::spawn(move || {
+        while let Ok(Some(req)) = server.recv_timeout(std::time::Duration::from_secs(60)) {
+            let (in_flight, most, seen) = (in_flight.clone(), most.clone(), seen.clone());
+            std::thread::spawn(move || {
+                let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+                most.fetch_max(now, Ordering::SeqCst);
+                let url = req.url().to_owned();
+                let first = *seen
+                    .lock()
+                    .unwrap()
+                    .entry(url.clone())
+                    .or_insert_with(std::time::Instant::now);
+                let mut r = tiny_http::Response::from_string("x");
+                if url == "/limited" && first.elapsed() < std::time::Duration::from_millis(900) {
+                    r = r
+                        .with_status_code(429)
+                        .with_header(tiny_http::Header::from_bytes("Retry-After", "1").unwrap());
+                } else if url == "/flaky" && first.elapsed() < std::time::Duration::from_millis(100)
+                {
+                    r = r.with_status_code(503);
+                } else if url == "/never" {
+                    r = r
+                        .with_status_code(429)
+                        .with_header(tiny_http::Header::from_bytes("Retry-After", "3600").unwrap());
+                } else if url.starts_with("/busy/") {
+                    std::thread::sleep(std::time::Duration::from_millis(300));
+                }
+                in_flight.fetch_sub(1, Ordering::SeqCst);
+                let _ = req.respond(r);
+            });
+        }
+    });
+    (addr, most_out)
+}
+
+#[test]
+fn external_links_are_retried_rate_limited_per_host_and_honour_retry_after() {
+    let (addr, most) = polite_server();
+    let t = SiteTest::new("kitchen-sink");
+    let mut paths: Vec<String> =
+        ["limited", "flaky", "never"].iter().map(|s| s.to_string()).collect();
+    paths.extend((0..8).map(|i| format!("busy/{i}")));
+    let links: String = paths.iter().map(|p| format!("- [{p}](http://{addr}/{p})\n")).collect();
+    t.write(
+        "content/news/links.md",
+        &format!("---\ntitle: 外部链接\ndescription: 链接\n---\n{links}"),
+    );
+    let started = std::time::Instant::now();
+    let (_, out, err) = check(&t, &["--format", "json", "--external", "--per-host", "2"]);
+    let found: Vec<serde_json::Value> =
+        out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let about = |path: &str| {
+        found
+            .iter()
+            .filter(|v| v["message"].as_str().unwrap().contains(&format!("{addr}/{path}`")))
+            .map(|v| v["message"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    // Waited as Retry-After asked, then got through; tried again after the 503.
+    assert!(about("limited").is_empty(), "{out}{err}");
+    assert!(about("flaky").is_empty(), "{out}{err}");
+    // An hour is too long to wait: reported at once, with what the server asked.
+    assert_eq!(about("never").len(), 1, "{out}");
+    assert!(about("never")[0].contains("HTTP 429 (too many requests; retry after 3600 s)"));
+    // Never more than two requests at once to the one host.
+    let most = most.load(std::sync::atomic::Ordering::SeqCst);
+    assert!(most <= 2, "{most} requests at once");
+    assert!(most == 2, "the two lanes ran side by side ({most})");
+    assert!(started.elapsed() < std::time::Duration::from_secs(30), "{:?}", started.elapsed());
+}

@@ -75,7 +75,7 @@ codes! {
     E0404: "(check) an hreflang pair is not reciprocal",
     E0406: "(check) a link leads to a page that has expired",
     E0407: "(`check --external`) an external link answers 404 or 410",
-    W0408: "(`check --external`) an external link fails otherwise: a 5xx or other 4xx status, no answer within `--timeout`, an unknown host, a bad certificate",
+    W0408: "(`check --external`) an external link fails otherwise, after its retries: a 5xx or other 4xx status, a 429 whose `Retry-After` is over a minute, no answer within `--timeout`, an unknown host, a bad certificate",
     E0408: "(check) the page's `og:image` or `og:url` is no file of the site",
     E0409: "(check) a link runs a script: `javascript:` or `vbscript:` (any case, with tabs or newlines inside, as browsers read it)",
     W0409: "(check) a link is a `data:` URL (browsers refuse to open them)",
