@@ -45,7 +45,7 @@ pub struct ServeArgs {
     /// proxy, as an absolute URL. Without it, every page links to the host name the
     /// request came to (a phone on the local network gets links to the address it
     /// opened, such as 192.168.x.y:1111).
-    #[arg(long, value_name = "URL")]
+    #[arg(short = 'u', long, value_name = "URL")]
     pub base_url: Option<String>,
     /// Open the site in the default browser.
     #[arg(long)]
@@ -238,10 +238,16 @@ impl ServeArgs {
         {
             use std::io::Write as _;
             let mut out = std::io::stdout().lock();
-            let _ = writeln!(out, "serving {local_url}/  (Ctrl-C to stop)");
-            if self.base_url.is_some() {
-                let _ = writeln!(out, "pages link to {base_url}/");
-            }
+            // One line: scripts read it and may close the pipe after it.
+            let _ = match &self.base_url {
+                Some(_) => {
+                    writeln!(
+                        out,
+                        "serving {local_url}/, pages link to {base_url}/  (Ctrl-C to stop)"
+                    )
+                }
+                None => writeln!(out, "serving {local_url}/  (Ctrl-C to stop)"),
+            };
             let _ = out.flush();
         }
 
