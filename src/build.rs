@@ -280,6 +280,11 @@ pub fn prepare(
     ds.extend(crate::images::fields::check(&site));
     timer.lap("images");
 
+    let (statistics, stat_ds) = crate::statistics::load(root, &site);
+    site.statistics = statistics;
+    ds.extend(stat_ds);
+    timer.lap("statistics");
+
     // Markdown, in parallel; with a cache, only the bodies that changed.
     let tables = LinkTables::new(&site);
     let highlighter = Highlighter::new();

@@ -109,6 +109,10 @@ pub struct Campaign {
     /// The campaign's phases.
     #[serde(default)]
     pub phases: Vec<Phase>,
+    /// The kinds whose pages are the reporting units of the statistics table
+    /// (`[city, union]`): each page is a unit (docs/statistics.md).
+    #[serde(default)]
+    pub units: Vec<String>,
 }
 
 /// A phase of the campaign.

@@ -1,34 +1,64 @@
-//! Campaign figures: every city's `participation` records summed into the statistics
-//! table of the notice's attachment 2, drawn at build time as inline SVG (no
-//! JavaScript) and written as CSV. Figures are computed here, never typed into templates.
+//! Campaign figures: the statistics table (附件 2, read and checked by
+//! [`crate::statistics`]) summed per unit, per group of units (the cities, the industry
+//! unions) and per month, with who has reported what by `--now`; drawn at build time as
+//! inline SVG (no JavaScript) and written as CSV. Figures are computed here, never typed
+//! into templates.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::content::kinds::FieldValue;
 use crate::model::Site;
 use crate::output::escape_attr;
+use crate::statistics::YearMonth;
 
-/// One city's totals.
+/// One unit's totals, with its months.
 #[derive(Debug, Clone, Serialize)]
-pub struct CityRow {
+pub struct UnitRow {
     /// Display name in the language asked for.
     pub name: String,
     /// Its page.
     pub permalink: String,
+    /// Its kind (`city`, `union`).
+    pub kind: String,
     /// Events held.
     pub events: u64,
     /// Participant-times.
     pub person_times: u64,
     /// Online views.
     pub online_views: u64,
-    /// Placeholder figures.
+    /// Media reports, when the unit reported them.
+    pub media_reports: Option<u64>,
+    /// Participant-times per event, when it held any.
+    pub per_event: Option<u64>,
+    /// Any of its figures is a placeholder.
     pub sample: bool,
+    /// Its months, in order, as reported.
+    pub months: Vec<MonthRow>,
+    /// For each month in [`Reporting::months`], whether it has reported it.
+    pub reported: Vec<bool>,
+    /// It has reported every month due.
+    pub complete: bool,
 }
 
-/// One month's totals over all cities.
+/// The units of one kind.
+#[derive(Debug, Clone, Serialize)]
+pub struct Group {
+    /// The kind (`city`).
+    pub kind: String,
+    /// Its label in the language asked for (`一市（地）一特色`).
+    pub label: String,
+    /// Its units, most participant-times first.
+    pub units: Vec<UnitRow>,
+    /// Sum of events.
+    pub events: u64,
+    /// Sum of participant-times.
+    pub person_times: u64,
+    /// Sum of online views.
+    pub online_views: u64,
+}
+
+/// One month's totals over all units.
 #[derive(Debug, Clone, Serialize)]
 pub struct MonthRow {
     /// `2022-08`.
@@ -39,6 +69,22 @@ pub struct MonthRow {
     pub person_times: u64,
     /// Online views.
     pub online_views: u64,
+}
+
+/// Who has reported what, relative to the build's clock and the deadline.
+#[derive(Debug, Clone, Serialize)]
+pub struct Reporting {
+    /// The campaign's months that have ended by `--now` and by the deadline (the
+    /// columns of the table).
+    pub months: Vec<String>,
+    /// Units that have reported every one of them.
+    pub complete: usize,
+    /// Every unit.
+    pub units: usize,
+    /// The reporting deadline (`2022-12-10`).
+    pub deadline: Option<String>,
+    /// Whole days from `--now` to the deadline; negative once it has passed.
+    pub days_left: Option<i64>,
 }
 
 /// The campaign's figures in one language.
@@ -52,103 +98,163 @@ pub struct Figures {
     pub events: u64,
     /// Sum of online views.
     pub online_views: u64,
+    /// Participant-times per event over all units.
+    pub per_event: Option<u64>,
     /// Progress toward the target, percent with one decimal.
     pub percent: f64,
     /// Participant-times still needed (0 when reached).
     pub remaining: u64,
-    /// Cities, most participant-times first.
-    pub cities: Vec<CityRow>,
+    /// The units in groups, in the order of `campaign.units`.
+    pub groups: Vec<Group>,
+    /// Every unit, most participant-times first.
+    pub units: Vec<UnitRow>,
     /// Months in order.
     pub months: Vec<MonthRow>,
+    /// Who has reported.
+    pub reporting: Reporting,
     /// Whether any figure is a placeholder.
     pub sample: bool,
 }
 
-/// The list field of monthly figures, `{month, events, person_times, online_views}`
-/// (docs/content-kinds.md): the figures come from every page whose kind declares it.
-pub const PARTICIPATION: &str = "participation";
-
-/// One entry of a `participation` list.
-struct Month {
-    month: String,
-    events: u64,
-    person_times: u64,
-    online_views: u64,
+fn per_event(person_times: u64, events: u64) -> Option<u64> {
+    (events > 0).then(|| (person_times as f64 / events as f64).round() as u64)
 }
 
-impl Month {
-    fn read(v: &FieldValue) -> Option<Month> {
-        let FieldValue::Object(o) = v else { return None };
-        let count = |k: &str| match o.get(k) {
-            Some(FieldValue::Integer(i)) => u64::try_from(*i).ok(),
-            _ => None,
-        };
-        let month = match o.get("month") {
-            Some(FieldValue::Text(t)) => t.clone(),
-            _ => return None,
-        };
-        Some(Month {
-            month,
-            events: count("events")?,
-            person_times: count("person_times")?,
-            online_views: count("online_views")?,
-        })
-    }
-}
-
-/// Sums the figures of the city pages published in `lang` (their `participation` is
-/// inherited from the Chinese file when the translation leaves it out).
+/// Sums the statistics table for the pages published in `lang`. `None` when the site
+/// has no campaign.
 pub fn compute(site: &Site, lang: &str) -> Option<Figures> {
     let campaign = site.config.campaign.as_ref()?;
-    let mut cities = Vec::new();
-    let mut months: BTreeMap<String, MonthRow> = BTreeMap::new();
-    for d in site.docs.iter().filter(|d| d.lang == lang) {
-        // Every page whose kind declares the `participation` list (the city pages).
-        let has_field = d.data.decl.as_ref().is_some_and(|k| k.field(PARTICIPATION).is_some());
-        if !has_field {
-            continue;
-        }
-        let mut row = CityRow {
-            name: d.data.display_name().map_or_else(|| d.title.clone(), str::to_owned),
-            permalink: site.permalink(d),
-            events: 0,
-            person_times: 0,
-            online_views: 0,
-            sample: d.sample,
-        };
-        for p in d.data.items(PARTICIPATION).iter().filter_map(Month::read) {
-            row.events += p.events;
-            row.person_times += p.person_times;
-            row.online_views += p.online_views;
-            let m = months.entry(p.month.clone()).or_insert_with(|| MonthRow {
-                month: p.month.clone(),
+    let empty = crate::statistics::Table::default();
+    let table = site.statistics.as_ref().unwrap_or(&empty);
+    let today = site.now.to_zoned(site.config.timezone.clone()).date();
+    // A month is due once it has ended, by `--now` and by the deadline: the table sent
+    // on 10 December covers the months up to November.
+    let deadline = campaign
+        .report_deadline
+        .as_deref()
+        .and_then(|d| d.get(..10)?.parse::<jiff::civil::Date>().ok());
+    let cutoff = deadline.map_or(today, |d| d.min(today));
+    let due: Vec<YearMonth> = table
+        .months
+        .iter()
+        .copied()
+        .filter(|m| m.next() <= YearMonth { year: cutoff.year(), month: cutoff.month() })
+        .collect();
+    let all_months = crate::statistics::campaign_months(site);
+
+    let mut units: Vec<UnitRow> = table
+        .units
+        .iter()
+        .map(|u| {
+            let doc = site
+                .get(&u.canonical, lang)
+                .or_else(|| site.get(&u.canonical, &site.config.default_language));
+            UnitRow {
+                name: doc.and_then(|d| d.data.display_name()).unwrap_or(&u.name).to_owned(),
+                permalink: doc.map(|d| site.permalink(d)).unwrap_or_default(),
+                kind: u.kind.clone(),
                 events: 0,
                 person_times: 0,
                 online_views: 0,
-            });
-            m.events += p.events;
-            m.person_times += p.person_times;
-            m.online_views += p.online_views;
+                media_reports: None,
+                per_event: None,
+                sample: false,
+                months: Vec::new(),
+                reported: Vec::new(),
+                complete: false,
+            }
+        })
+        .collect();
+    let mut months: Vec<MonthRow> = all_months
+        .iter()
+        .map(|m| MonthRow { month: m.to_string(), events: 0, person_times: 0, online_views: 0 })
+        .collect();
+    let mut reports: Vec<&crate::statistics::Report> = table.reports.iter().collect();
+    reports.sort_by_key(|r| (r.unit, r.month));
+    for r in reports {
+        let u = &mut units[r.unit];
+        u.events += r.events;
+        u.person_times += r.person_times;
+        u.online_views += r.online_views;
+        if let Some(m) = r.media_reports {
+            *u.media_reports.get_or_insert(0) += m;
         }
-        cities.push(row);
+        u.sample |= r.sample;
+        u.months.push(MonthRow {
+            month: r.month.to_string(),
+            events: r.events,
+            person_times: r.person_times,
+            online_views: r.online_views,
+        });
+        if let Some(i) = all_months.iter().position(|m| *m == r.month) {
+            let m = &mut months[i];
+            m.events += r.events;
+            m.person_times += r.person_times;
+            m.online_views += r.online_views;
+        }
     }
-    cities.sort_by(|a, b| {
+    for (i, u) in units.iter_mut().enumerate() {
+        u.per_event = per_event(u.person_times, u.events);
+        u.reported = due
+            .iter()
+            .map(|m| table.reports.iter().any(|r| r.unit == i && r.month == *m))
+            .collect();
+        u.complete = u.reported.iter().all(|r| *r);
+    }
+    // Months after the last reported one that have not begun are not shown as zeros.
+    while months.len() > 1 && months.last().is_some_and(|m| m.person_times == 0 && m.events == 0) {
+        months.pop();
+    }
+    let reporting = Reporting {
+        months: due.iter().map(ToString::to_string).collect(),
+        complete: units.iter().filter(|u| u.complete).count(),
+        units: units.len(),
+        deadline: campaign.report_deadline.clone(),
+        days_left: deadline.map(|d| i64::from((d - today).get_days())),
+    };
+    units.sort_by(|a, b| {
         b.person_times.cmp(&a.person_times).then_with(|| a.permalink.cmp(&b.permalink))
     });
-    let total: u64 = cities.iter().map(|c| c.person_times).sum();
+    let groups = campaign
+        .units
+        .iter()
+        .map(|kind| {
+            let members: Vec<UnitRow> = units.iter().filter(|u| &u.kind == kind).cloned().collect();
+            Group {
+                kind: kind.clone(),
+                label: site
+                    .kinds
+                    .get(kind)
+                    .and_then(|k| {
+                        k.label.get(lang).or_else(|| k.label.get(&site.config.default_language))
+                    })
+                    .cloned()
+                    .unwrap_or_else(|| kind.clone()),
+                events: members.iter().map(|u| u.events).sum(),
+                person_times: members.iter().map(|u| u.person_times).sum(),
+                online_views: members.iter().map(|u| u.online_views).sum(),
+                units: members,
+            }
+        })
+        .collect();
+    let total: u64 = units.iter().map(|c| c.person_times).sum();
+    let events: u64 = units.iter().map(|c| c.events).sum();
     let target = campaign.target_person_times;
     let percent =
         if target == 0 { 0.0 } else { (total as f64 * 1000.0 / target as f64).round() / 10.0 };
     Some(Figures {
         target,
         total,
-        events: cities.iter().map(|c| c.events).sum(),
-        online_views: cities.iter().map(|c| c.online_views).sum(),
+        events,
+        online_views: units.iter().map(|c| c.online_views).sum(),
+        per_event: per_event(total, events),
         percent,
         remaining: target.saturating_sub(total),
-        sample: cities.iter().any(|c| c.sample),
-        cities,
-        months: months.into_values().collect(),
+        sample: units.iter().any(|c| c.sample),
+        groups,
+        units,
+        months,
+        reporting,
     })
 }
 
@@ -302,33 +408,32 @@ fn cut_to_fit(line: &mut String, piece: &str, max_w: f64, font_size: f64) {
     line.push('…');
 }
 
-/// Horizontal bars, one per city, most participant-times first. The label column is as
+/// Horizontal bars, one per unit, most participant-times first. The label column is as
 /// wide as the widest name (at most 42 % of the chart); a longer name wraps onto a second
 /// line, and one that still does not fit is shortened with "…" and keeps its full name
 /// in a `<title>` (the data table beside the chart has it too).
-pub fn cities_svg(f: &Figures, label: &str) -> String {
+pub fn units_svg(units: &[UnitRow], label: &str) -> String {
     const WIDTH: f64 = 360.0;
     const SIZE: f64 = 14.0;
     const GAP: f64 = 6.0;
     const LINE_H: u32 = 17;
     let max_label = (WIDTH * 0.42).floor();
-    let widest = f.cities.iter().map(|c| text_width(&c.name, SIZE)).fold(0.0, f64::max);
+    let widest = units.iter().map(|c| text_width(&c.name, SIZE)).fold(0.0, f64::max);
     let label_w = (widest.min(max_label - GAP) + GAP).max(40.0).ceil();
-    let value_w = f
-        .cities
+    let value_w = units
         .iter()
         .map(|c| text_width(&group_digits(c.person_times), SIZE))
         .fold(0.0, f64::max)
         .ceil();
     let bar_w = (WIDTH - label_w - GAP - value_w - 2.0).max(20.0).floor();
     let rows: Vec<(Vec<String>, bool)> =
-        f.cities.iter().map(|c| wrap_label(&c.name, label_w - GAP, SIZE, 2)).collect();
+        units.iter().map(|c| wrap_label(&c.name, label_w - GAP, SIZE, 2)).collect();
     let row_h = |lines: usize| 28 + LINE_H * (lines.max(1) as u32 - 1);
     let height = rows.iter().map(|(l, _)| row_h(l.len())).sum::<u32>().max(28) + 8;
-    let max = f.cities.iter().map(|c| c.person_times).max().unwrap_or(0).max(1) as f64;
+    let max = units.iter().map(|c| c.person_times).max().unwrap_or(0).max(1) as f64;
     let mut s = open(WIDTH as u32, height, label);
     let mut y = 4u32;
-    for (c, (lines, cut)) in f.cities.iter().zip(&rows) {
+    for (c, (lines, cut)) in units.iter().zip(&rows) {
         let h = row_h(lines.len());
         let w = (bar_w * c.person_times as f64 / max).round();
         // The first line's baseline: the lines are centred on the bar.
@@ -360,7 +465,7 @@ pub fn cities_svg(f: &Figures, label: &str) -> String {
     s
 }
 
-/// Monthly participant-times over all cities, as columns. A figure or a month wider than
+/// Monthly participant-times over all units, as columns. A figure or a month wider than
 /// its column is drawn in a smaller font (down to 9 px) so that columns never overlap
 /// and the outer ones stay inside the chart.
 pub fn months_svg(f: &Figures, label: &str) -> String {
@@ -396,7 +501,7 @@ pub fn months_svg(f: &Figures, label: &str) -> String {
 
 /// The statistics table as CSV (RFC 4180, UTF-8 with a BOM so spreadsheet programs
 /// read Chinese correctly), with a total row.
-pub fn csv(f: &Figures, headers: [&str; 5]) -> String {
+pub fn csv(f: &Figures, headers: [&str; 6]) -> String {
     fn field(s: &str) -> String {
         let s = crate::limits::strip_forbidden(s);
         // A cell starting with = + - @ is a formula to a spreadsheet: make it text.
@@ -412,25 +517,22 @@ pub fn csv(f: &Figures, headers: [&str; 5]) -> String {
         }
     }
     let mut out = String::from("\u{feff}");
-    let _ = write!(
-        out,
-        "{},{},{},{}\r\n",
-        field(headers[0]),
-        field(headers[1]),
-        field(headers[2]),
-        field(headers[3])
-    );
-    for c in &f.cities {
-        let _ = write!(
-            out,
-            "{},{},{},{}\r\n",
-            field(&c.name),
-            c.events,
-            c.person_times,
-            c.online_views
-        );
+    let h: Vec<String> = headers[..5].iter().map(|h| field(h)).collect();
+    let _ = write!(out, "{}\r\n", h.join(","));
+    for g in &f.groups {
+        for u in &g.units {
+            let _ = write!(
+                out,
+                "{},{},{},{},{}\r\n",
+                field(&u.name),
+                field(&g.label),
+                u.events,
+                u.person_times,
+                u.online_views
+            );
+        }
     }
-    let _ = write!(out, "{},{},{},{}\r\n", field(headers[4]), f.events, f.total, f.online_views);
+    let _ = write!(out, "{},,{},{},{}\r\n", field(headers[5]), f.events, f.total, f.online_views);
     out
 }
 
@@ -438,38 +540,64 @@ pub fn csv(f: &Figures, headers: [&str; 5]) -> String {
 mod tests {
     use super::*;
 
+    fn unit(
+        name: &str,
+        permalink: &str,
+        events: u64,
+        person_times: u64,
+        online_views: u64,
+    ) -> UnitRow {
+        UnitRow {
+            name: name.into(),
+            permalink: permalink.into(),
+            kind: "city".into(),
+            events,
+            person_times,
+            online_views,
+            media_reports: None,
+            per_event: per_event(person_times, events),
+            sample: true,
+            months: Vec::new(),
+            reported: Vec::new(),
+            complete: true,
+        }
+    }
+
     fn figures() -> Figures {
+        let units = vec![
+            unit("哈尔滨市", "/h/", 20, 1_000_000, 1_500_000),
+            unit("大兴安岭地区, \"北\"", "/d/", 10, 250_000, 500_000),
+        ];
         Figures {
             target: 5_000_000,
             total: 1_250_000,
             events: 30,
             online_views: 2_000_000,
+            per_event: Some(41_667),
             percent: 25.0,
             remaining: 3_750_000,
-            cities: vec![
-                CityRow {
-                    name: "哈尔滨市".into(),
-                    permalink: "/h/".into(),
-                    events: 20,
-                    person_times: 1_000_000,
-                    online_views: 1_500_000,
-                    sample: true,
-                },
-                CityRow {
-                    name: "大兴安岭地区, \"北\"".into(),
-                    permalink: "/d/".into(),
-                    events: 10,
-                    person_times: 250_000,
-                    online_views: 500_000,
-                    sample: true,
-                },
-            ],
+            groups: vec![Group {
+                kind: "city".into(),
+                label: "一市（地）一特色".into(),
+                units: units.clone(),
+                events: 30,
+                person_times: 1_250_000,
+                online_views: 2_000_000,
+            }],
+            units,
             months: vec![MonthRow {
                 month: "2022-08".into(),
                 events: 30,
                 person_times: 1_250_000,
                 online_views: 2_000_000,
             }],
+            reporting: Reporting {
+                months: vec!["2022-08".into()],
+                complete: 2,
+                units: 2,
+                deadline: None,
+                days_left: None,
+            },
             sample: true,
         }
     }
@@ -513,26 +641,17 @@ mod tests {
             .collect()
     }
 
-    fn with_cities(names: &[&str]) -> Figures {
-        let mut f = figures();
-        f.cities = names
+    fn with_cities(names: &[&str]) -> Vec<UnitRow> {
+        names
             .iter()
             .enumerate()
-            .map(|(i, name)| CityRow {
-                name: (*name).into(),
-                permalink: format!("/c{i}/"),
-                events: 1,
-                person_times: 123_456_789 / (i as u64 + 1),
-                online_views: 1,
-                sample: true,
-            })
-            .collect();
-        f
+            .map(|(i, name)| unit(name, &format!("/c{i}/"), 1, 123_456_789 / (i as u64 + 1), 1))
+            .collect()
     }
 
     #[test]
     fn city_bars_scale_to_the_largest() {
-        let s = cities_svg(&figures(), "各市（地）参与人次");
+        let s = units_svg(&figures().units, "各市（地）参与人次");
         let widths = attrs(&s, "width");
         assert_eq!(widths.len(), 2, "{s}");
         assert!((widths[1] - widths[0] / 4.0).abs() <= 0.5, "250,000 is a quarter: {widths:?}");
@@ -557,7 +676,7 @@ mod tests {
             "黑龙江省大兴安岭地区加格达奇区松岭区新林区呼中区塔河县漠河市",
             "大兴安岭地区",
         ];
-        let s = cities_svg(&with_cities(&names), "by city");
+        let s = units_svg(&with_cities(&names), "by city");
         let lines = tspans(&s);
         for (x, text) in &lines {
             let left = x - text_width(text, 14.0);
@@ -582,7 +701,7 @@ mod tests {
             .map(|r| (attrs(&format!(" {r}"), "x")[0], attrs(&format!(" {r}"), "width")[0]))
             .collect();
         assert_eq!(rects.len(), names.len());
-        for ((x, w), c) in rects.iter().zip(&with_cities(&names).cities) {
+        for ((x, w), c) in rects.iter().zip(&with_cities(&names)) {
             let value = group_digits(c.person_times);
             let end = x + w + 6.0 + text_width(&value, 14.0);
             assert!(end <= 360.0, "{value} ends at {end}");
@@ -616,9 +735,12 @@ mod tests {
 
     #[test]
     fn csv_quotes_and_totals() {
-        let c = csv(&figures(), ["市（地）", "活动场次", "参与人次", "网上浏览量", "合计"]);
-        assert!(c.starts_with("\u{feff}市（地）,活动场次,参与人次,网上浏览量\r\n"));
-        assert!(c.contains("\"大兴安岭地区, \"\"北\"\"\",10,250000,500000\r\n"));
-        assert!(c.ends_with("合计,30,1250000,2000000\r\n"));
+        let c = csv(&figures(), ["单位", "类别", "活动场次", "参与人次", "线上浏览量", "合计"]);
+        assert!(c.starts_with("\u{feff}单位,类别,活动场次,参与人次,线上浏览量\r\n"), "{c}");
+        assert!(
+            c.contains("\n\"大兴安岭地区, \"\"北\"\"\",一市（地）一特色,10,250000,500000\r\n"),
+            "{c}"
+        );
+        assert!(c.ends_with("合计,,30,1250000,2000000\r\n"), "{c}");
     }
 }

@@ -161,6 +161,9 @@ pub fn text(kinds: &Kinds, languages: &[String]) -> String {
         if let Some(n) = &k.name_field {
             extras.push(format!("name: {n}"));
         }
+        for g in &k.one_of {
+            extras.push(format!("one of: {}", g.join(" | ")));
+        }
         for e in extras {
             let _ = writeln!(out, "  {e}");
         }
@@ -204,6 +207,7 @@ fn kind_json(k: &KindDecl) -> serde_json::Value {
         "label": k.label,
         "section": k.section,
         "name_field": k.name_field,
+        "one_of": k.one_of,
         "fields": k.fields.iter().map(field_json).collect::<Vec<_>>(),
         "search": k.search.iter().map(|(f, w)| serde_json::json!({"field": f, "weight": w})).collect::<Vec<_>>(),
         "window": k.window.as_ref().map(|(s, e)| serde_json::json!({"starts": s, "ends": e})),

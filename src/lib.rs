@@ -25,5 +25,6 @@ pub mod schedule;
 pub mod search;
 pub mod serve;
 pub mod slug;
+pub mod statistics;
 pub mod walk;
 pub mod yaml;

@@ -387,7 +387,7 @@ fn verify(generation: Arc<Generation>, shared: &LiveSite) {
 }
 
 /// The site's inputs: site.yaml and these folders.
-const WATCHED: &[&str] = &["content", "themes", "templates", "static", "i18n", "kinds"];
+const WATCHED: &[&str] = &["content", "themes", "templates", "static", "i18n", "kinds", "data"];
 
 /// Starts watching, runs the first build, and rebuilds in a thread after each change.
 fn watch(root: &Path, opts: BuildOptions, shared: Arc<LiveSite>) -> Result<(), BuildError> {

@@ -63,7 +63,7 @@ fn notice_attachments_resolve_to_files_and_pages() {
     assert!(html.contains("<p class=\"recipients\">各单位：</p>"));
     assert!(html.contains("<li><a href=\"https://kinds.example.org/announcements/notice-a/form.csv\">统计表</a></li>"), "{html}");
     assert!(
-        html.contains("<li><a href=\"https://kinds.example.org/figures/\">统计页</a></li>"),
+        html.contains("<li><a href=\"https://kinds.example.org/figures/\">统计页</a> <a class=\"form-link\" href=\"https://kinds.example.org/figures/statistics-form.xlsx\" download>（Excel 空白表）</a></li>"),
         "{html}"
     );
     assert!(html.contains("<dt>成文日期</dt><dd><time datetime=\"2022-07-19T00:00:00+08:00\">2022年7月19日</time></dd>"), "{html}");
@@ -71,24 +71,25 @@ fn notice_attachments_resolve_to_files_and_pages() {
 }
 
 #[test]
-fn figures_are_computed_from_the_cities() {
+fn figures_are_computed_from_the_statistics_table() {
     let t = SiteTest::new("kinds");
     t.build_ok(&["--now", "2022-09-01"]);
     let csv = t.read("figures/participation.csv");
     assert_eq!(
         csv,
-        "\u{feff}市（地）,活动场次,参与人次,网上浏览量\r\n哈尔滨市,15,500,1300\r\n大庆市,1,100,100\r\n合计,16,600,1400\r\n"
+        "\u{feff}单位,类别,活动场次,参与人次,线上浏览量\r\n哈尔滨市,一市（地）一特色,15,500,1300\r\n大庆市,一市（地）一特色,1,100,100\r\n合计,,16,600,1400\r\n"
     );
     let en = t.read("en/figures/participation.csv");
     assert!(
         en.starts_with(
-            "\u{feff}City,Events,Participant-times,Online views\r\nHarbin,15,500,1300\r\n"
+            "\u{feff}Unit,Type,Events,Participant-times,Online views\r\nHarbin,City features,15,500,1300\r\n"
         ),
         "{en}"
     );
     let page = t.read("figures/index.html");
     assert!(page.contains("60.0%"), "progress");
-    assert!(page.contains("<td>16</td><td>600</td><td>1,400</td>"), "totals row");
+    // Totals, with participant-times per event (600 / 16, rounded).
+    assert!(page.contains("<td>16</td><td>600</td><td>38</td><td>1,400</td>"), "totals row");
     // The monthly trend sums September over both cities.
     assert!(
         page.contains("<th scope=\"row\">2022-09</th><td>6</td><td>300</td><td>500</td>"),
@@ -163,16 +164,32 @@ fn missing_required_field_names_field_and_kind() {
     let t = SiteTest::new("kinds");
     t.write("content/lecturers/b.md", "---\ntitle: 乙\nname: 示例讲师乙\n---\n");
     let e = fails(&t);
-    assert!(e.contains("error[E0107]: a page of kind `lecturer` needs the field `city`\n --> content/lecturers/b.md:1:1"), "{e}");
+    assert!(e.contains("error[E0107]: a page of kind `lecturer` needs one of the fields `city`, `union`\n --> content/lecturers/b.md:1:1"), "{e}");
+}
+
+#[test]
+fn a_lecturer_of_a_union_alone_needs_no_city() {
+    let t = SiteTest::new("kinds");
+    t.write("content/unions/_index.md", "---\ntitle: 产业工会\nkind: union\n---\n");
+    t.write(
+        "content/unions/transport.md",
+        "---\ntitle: 交通\nunion: 交通运输产业工会\nfeature: 示例\n---\n",
+    );
+    t.write("content/lecturers/b.md", "---\ntitle: 乙\nname: 示例讲师乙\nunion: transport\n---\n");
+    t.build_ok(&["--now", "2022-09-01"]);
+    assert!(t.read("unions/transport/index.html").contains("lecturers/b/"));
 }
 
 #[test]
 fn wrong_type_in_a_record_names_the_expected_type_and_line() {
     let t = SiteTest::new("kinds");
-    t.write("content/cities/suihua.md", "---\ntitle: 绥化\ncity: 绥化市\nfeature: x\nparticipation:\n  - {month: 2022-08, events: 十, person_times: 1, online_views: 1}\n---\n");
+    t.write("content/lecturers/b.md", "---\ntitle: 乙\nname: 示例讲师乙\ncity: harbin\ntalks:\n  - {date: 十月, place: 哈尔滨, title: 宣讲}\n---\n");
     let e = fails(&t);
     assert!(
-        e.contains("must be a whole number, not \"十\"\n --> content/cities/suihua.md:6:"),
+        e.contains(
+            "error[E0106]: `talks[0].date: 十月` is not a date
+ --> content/lecturers/b.md:6:12"
+        ),
         "{e}"
     );
 }

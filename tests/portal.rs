@@ -101,12 +101,29 @@ fn the_portal_builds_complete_and_within_the_page_weight_budget() {
         }
         assert!(search.contains(&format!("<option value=\"union\">{label}</option>")));
     }
-    // The figures stay the cities' own until the statistics table covers the unions.
-    assert_eq!(read("figures/participation.csv").lines().count(), 1 + cities.len() + 1);
-    assert!(
-        read("figures/participation.csv")
-            .starts_with("\u{feff}市（地）,活动场次,参与人次,网上浏览量\r\n")
-    );
+    // The figures come from data/statistics.csv: every city and union, in two groups, with
+    // the unit type in the CSV download, who has reported, and the blank form.
+    let csv = read("figures/participation.csv");
+    assert_eq!(csv.lines().count(), 1 + cities.len() + unions.len() + 1, "{csv}");
+    assert!(csv.starts_with("\u{feff}单位,类别,活动场次,参与人次,线上浏览量\r\n"), "{csv}");
+    assert!(csv.contains("\n教科文卫产业工会,产业工会,"), "{csv}");
+    assert!(csv.contains("\n哈尔滨市,一市（地）一特色,"), "{csv}");
+    for prefix in ["", "en/"] {
+        let figures = read(&format!("{prefix}figures/index.html"));
+        assert!(
+            figures.contains("id=\"group-city-h\"") && figures.contains("id=\"group-union-h\"")
+        );
+        assert!(figures.contains(&format!(
+            "href=\"https://example.org/{prefix}figures/statistics-form.xlsx\" download"
+        )));
+        assert!(figures.contains("id=\"reporting-h\""));
+        assert!(out.join(format!("{prefix}figures/statistics-form.xlsx")).is_file());
+        // A union's page shows what it reported.
+        let union = read(&format!("{prefix}unions/education/index.html"));
+        assert!(union.contains("<th scope=\"row\">2022-08</th>"), "{prefix}unions/education/");
+    }
+    let notice = read("announcements/campaign-plan-2022/index.html");
+    assert!(notice.contains("href=\"https://example.org/figures/statistics-form.xlsx\" download"));
 
     // Page weight.
     let files = tree(&out);

@@ -566,3 +566,24 @@ fn serve_base_url_is_the_address_pages_link_to() {
         common::stderr(&bad)
     );
 }
+
+#[test]
+fn a_new_row_in_the_statistics_table_reloads_the_figures() {
+    let t = SiteTest::new("statistics");
+    let s = serve(&t);
+    let rx = events(&s);
+    let csv = |s: &Server| get(s, "/figures/participation.csv").body;
+    assert!(csv(&s).contains("\n大庆市,一市（地）一特色,5,500,100\r\n"), "{}", csv(&s));
+    let table = std::fs::read_to_string(t.root().join("data/statistics.csv")).unwrap();
+    t.write("data/statistics.csv", &(table + "大庆市,2022-11,1,1000,1\n"));
+    wait_reload(&rx);
+    eventually("the new row is summed", || {
+        csv(&s).contains("\n大庆市,一市（地）一特色,6,1500,101\r\n")
+    });
+    // A bad row: the last good figures stay, with the error shown.
+    let table = std::fs::read_to_string(t.root().join("data/statistics.csv")).unwrap();
+    t.write("data/statistics.csv", &(table + "大庆市,2022-12,-1,1,1\n"));
+    wait_reload(&rx);
+    eventually("the error is shown", || get(&s, "/figures/").body.contains("fenjin-error"));
+    assert!(get(&s, "/figures/").body.contains("E0804"));
+}

@@ -121,6 +121,9 @@ pub struct KindDecl {
     /// The folder below `content/` that `fenjin new` puts its pages in when no section
     /// declares the kind yet (`announcements`); the kind's name when not given.
     pub section: Option<String>,
+    /// Groups of fields of which a page must give at least one (`[[city, union]]`: a
+    /// lecturer belongs to a city, a union, or both).
+    pub one_of: Vec<Vec<String>>,
 }
 
 /// A typed value read from front matter, with where it was written (line and column in
@@ -152,7 +155,8 @@ pub struct KindValues {
 const FIELD_KEYS: &[&str] = &[
     "type", "required", "inherit", "default", "help", "values", "of", "fields", "kind", "section",
 ];
-const KIND_KEYS: &[&str] = &["label", "fields", "search", "window", "calendar", "name", "section"];
+const KIND_KEYS: &[&str] =
+    &["label", "fields", "search", "window", "calendar", "name", "section", "one_of"];
 const TYPES: &[&str] = &[
     "text", "date", "datetime", "bool", "integer", "number", "url", "email", "enum", "list",
     "object", "ref", "file", "image",
@@ -452,6 +456,7 @@ impl KindDecl {
             calendar: None,
             name_field: None,
             section: None,
+            one_of: Vec::new(),
         };
         let field_ref = |r: &mut Reader<'_>,
                          node: &Node,
@@ -556,6 +561,34 @@ impl KindDecl {
         if let Some(n) = root.get("name") {
             decl.name_field = field_ref(&mut r, n, &decl, "`name`");
         }
+        if let Some(o) = root.get("one_of") {
+            let groups = match &o.value {
+                NodeValue::Seq(groups) => groups.as_slice(),
+                _ => &[],
+            };
+            let mut ok = !groups.is_empty();
+            for g in groups {
+                match &g.value {
+                    NodeValue::Seq(names) if names.len() >= 2 => {
+                        let fields: Vec<String> = names
+                            .iter()
+                            .filter_map(|n| field_ref(&mut r, n, &decl, "`one_of`"))
+                            .collect();
+                        if fields.len() == names.len() {
+                            decl.one_of.push(fields);
+                        }
+                    }
+                    _ => ok = false,
+                }
+            }
+            if !ok {
+                r.error(
+                    o.pos,
+                    "`one_of` must be a list of groups of two or more fields".to_owned(),
+                    "write `one_of: [[city, union]]`: a page gives at least one field of each group",
+                );
+            }
+        }
         if let Some(s) = root.get("section") {
             match s.as_text().map(|t| t.trim_matches('/')) {
                 Some(t) if !t.is_empty() && !t.split('/').any(|p| p == ".." || p == ".") => {
@@ -608,6 +641,18 @@ impl KindDecl {
         let map = schema.as_object_mut().expect("an object schema");
         map.insert("$schema".into(), "https://json-schema.org/draft/2020-12/schema".into());
         map.insert("title".into(), format!("fenjin kind `{}`: {label}", self.name).into());
+        // A `one_of` group, unless a translation may inherit its fields.
+        let groups: Vec<serde_json::Value> = self
+            .one_of
+            .iter()
+            .filter(|g| g.iter().all(|f| self.field(f).is_some_and(|f| !f.inherit)))
+            .map(|g| {
+                serde_json::json!({"anyOf": g.iter().map(|f| serde_json::json!({"required": [f]})).collect::<Vec<_>>()})
+            })
+            .collect();
+        if !groups.is_empty() {
+            map.insert("allOf".into(), groups.into());
+        }
         schema
     }
 

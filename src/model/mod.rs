@@ -213,6 +213,9 @@ pub struct Site {
     pub kinds: crate::content::kinds::Kinds,
     /// Photos of `content/`, processed (filled in by the pipeline after the model).
     pub images: crate::images::Images,
+    /// The campaign's statistics table, read and checked (filled in by the pipeline
+    /// after the model: its rows name the model's pages).
+    pub statistics: Option<crate::statistics::Table>,
 }
 
 impl Site {
@@ -470,6 +473,7 @@ pub fn build(config: Config, loaded: Loaded, rules: &PublishRules) -> (Site, Dia
         now: rules.now,
         kinds,
         images: Default::default(),
+        statistics: None,
     };
     (site, ds)
 }
@@ -585,6 +589,22 @@ fn make_doc(
                     .file(file)
                     .at(&src.text, l, c)
                     .hint(format!("check `{starts}:` and `{ends}:`")),
+            );
+            ok = false;
+        }
+    }
+    // At least one field of each `one_of` group (after inheritance, like `required`).
+    for group in data.decl.as_ref().map(|d| d.one_of.as_slice()).unwrap_or_default() {
+        if group.iter().all(|f| data.get(f).is_none()) {
+            let names: Vec<String> = group.iter().map(|f| format!("`{f}`")).collect();
+            ds.push(
+                Diagnostic::error(
+                    codes::E0107,
+                    format!("a page of kind `{}` needs one of the fields {}", data.name(), names.join(", ")),
+                )
+                .file(file)
+                .at(&src.text, src.front_matter_line, 1)
+                .hint(format!("add `{}: …`, or another of them (the fields of each kind: docs/content-kinds.md)", group[0])),
             );
             ok = false;
         }

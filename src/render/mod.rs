@@ -233,6 +233,14 @@ pub fn make_tera(theme: &Theme, shared: &Arc<Shared>) -> Result<Tera, Diagnostic
         let f = s.figures.get(&lang).ok_or_else(|| {
             tera::Error::message("there are no campaign figures: add `campaign:` to site.yaml")
         })?;
+        // One unit's row (its page passes its permalink), or nothing.
+        if let Some(unit) = kwargs.get::<&str>("unit")? {
+            return Ok(f
+                .units
+                .iter()
+                .find(|u| u.permalink == unit)
+                .map_or(Value::none(), Value::from_serializable));
+        }
         let mut m = Value::from_serializable(f).into_map().unwrap_or_default();
         if let Some(c) = &s.site.config.campaign {
             m.insert("report_deadline".into(), c.report_deadline.clone().into());
@@ -255,6 +263,14 @@ pub fn make_tera(theme: &Theme, shared: &Arc<Shared>) -> Result<Tera, Diagnostic
                 ))
                 .into(),
         );
+        let form = s.site.statistics.as_ref().map(|_| {
+            s.site.config.permalink(&format!(
+                "{}/figures/{}",
+                s.site.config.lang_prefix(&lang),
+                crate::statistics::form::FILE
+            ))
+        });
+        m.insert("form_url".into(), form.into());
         Ok(Value::from(m))
     });
     let s = shared.clone();
@@ -266,11 +282,22 @@ pub fn make_tera(theme: &Theme, shared: &Arc<Shared>) -> Result<Tera, Diagnostic
         })?;
         let svg = match kwargs.must_get::<&str>("type")? {
             "progress" => crate::figures::progress_svg(f, label),
-            "cities" => crate::figures::cities_svg(f, label),
+            "units" => match kwargs.get::<&str>("group")? {
+                Some(kind) => {
+                    let g = f.groups.iter().find(|g| g.kind == kind).ok_or_else(|| {
+                        tera::Error::message(format!(
+                            "no group `{kind}`: `campaign.units` in site.yaml names {}",
+                            f.groups.iter().map(|g| g.kind.as_str()).collect::<Vec<_>>().join(", ")
+                        ))
+                    })?;
+                    crate::figures::units_svg(&g.units, label)
+                }
+                None => crate::figures::units_svg(&f.units, label),
+            },
             "months" => crate::figures::months_svg(f, label),
             other => {
                 return Err(tera::Error::message(format!(
-                    "unknown chart type `{other}`: use progress, cities or months"
+                    "unknown chart type `{other}`: use progress, units (with an optional group) or months"
                 )));
             }
         };
@@ -638,6 +665,8 @@ pub enum JobKind {
     Sitemap,
     /// The statistics table of a language as CSV.
     FiguresCsv(String),
+    /// The blank statistics form (`.xlsx`) in a language.
+    FiguresForm(String),
     /// The iCalendar file of a language (skipped when empty).
     Calendar(String),
     /// robots.txt.
@@ -799,6 +828,13 @@ pub fn plan(site: &Site, theme: &Theme) -> (Vec<Job>, Diagnostics) {
                 out: format!("{prefix}figures/participation.csv"),
                 origin: "the campaign figures (site.yaml `campaign`)".into(),
                 kind: JobKind::FiguresCsv(l.code.clone()),
+            });
+        }
+        if site.statistics.is_some() {
+            jobs.push(Job {
+                out: format!("{prefix}figures/{}", crate::statistics::form::FILE),
+                origin: "the statistics form (data/statistics.csv)".into(),
+                kind: JobKind::FiguresForm(l.code.clone()),
             });
         }
         jobs.push(Job {
@@ -1212,7 +1248,8 @@ fn render_job(
         JobKind::FiguresCsv(lang) => Ok(shared.figures.get(lang).map(|f| {
             let h = |key: &str, en: &str| shared.i18n.get(key, lang).unwrap_or(en).to_owned();
             let headers = [
-                h("csv_city", "City"),
+                h("csv_unit", "Unit"),
+                h("csv_unit_type", "Type"),
                 h("csv_events", "Events"),
                 h("csv_person_times", "Participant-times"),
                 h("csv_online_views", "Online views"),
@@ -1220,10 +1257,11 @@ fn render_job(
             ];
             crate::figures::csv(
                 f,
-                [&headers[0], &headers[1], &headers[2], &headers[3], &headers[4]],
+                [&headers[0], &headers[1], &headers[2], &headers[3], &headers[4], &headers[5]],
             )
             .into_bytes()
         })),
+        JobKind::FiguresForm(lang) => crate::statistics::form::for_site(site, &shared.i18n, lang),
         JobKind::Calendar(lang) => {
             Ok(output::calendar::calendar(site, lang).map(String::into_bytes))
         }
