@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 top=..
-mkdir -p corpus/front_matter corpus/markdown corpus/site_yaml corpus/i18n corpus/site
+mkdir -p corpus/front_matter corpus/markdown corpus/site_yaml corpus/i18n corpus/site corpus/statistics
 n=0
 while IFS= read -r -d '' f; do
   n=$((n + 1))
@@ -36,4 +36,13 @@ for site in "$top"/tests/sites/*/; do
     [ -n "$tpl" ] && cat "$tpl"
   } > "corpus/site/site-$n" || true
 done
+# Statistics tables: the portal's and the fixtures', and a GBK copy of the portal's.
+n=0
+while IFS= read -r -d '' f; do
+  n=$((n + 1)); cp "$f" "corpus/statistics/csv-$n"
+done < <(find "$top/tests/sites" "$top/data" -name 'statistics.csv' -print0 | sort -z)
+if command -v iconv >/dev/null 2>&1; then
+  iconv -f UTF-8 -t GBK "$top/data/statistics.csv" > corpus/statistics/gbk 2>/dev/null || rm -f corpus/statistics/gbk
+fi
+printf '\xef\xbb\xbf单位,月份,活动场次,参与人次,线上浏览量\n哈尔滨,2022年8月,"1,234",5,6\n交通运输产业工会,Aug-22,1,2,3\n' > corpus/statistics/bom
 for t in corpus/*; do echo "$t: $(ls "$t" | wc -l) inputs"; done

@@ -1066,214 +1066,240 @@ pub fn render_one(
     }
 }
 
-/// Renders one job into bytes.
-fn render_job(
-    job: &Job,
-    shared: &Shared,
-    tera: &Tera,
-    theme: &Theme,
-) -> Result<Option<Vec<u8>>, Box<Diagnostic>> {
+/// What a job's bytes are: `None` when it writes nothing (an empty search part, no
+/// calendar), or the diagnostic that stops it.
+type JobOutput = Result<Option<Vec<u8>>, Box<Diagnostic>>;
+
+/// What the jobs that render templates need.
+struct JobCx<'a> {
+    shared: &'a Shared,
+    tera: &'a Tera,
+    theme: &'a Theme,
+}
+
+impl JobCx<'_> {
+    /// Renders `template`; an error names the template and `what` was being rendered.
+    fn render(&self, template: &str, cx: &Context, what: &str) -> JobOutput {
+        self.tera
+            .render(template, cx)
+            .map(|s| Some(s.into_bytes()))
+            .map_err(|e| Box::new(template_error(&e, self.theme, Some(what))))
+    }
+}
+
+/// Renders one job into bytes: one function per kind of job.
+fn render_job(job: &Job, shared: &Shared, tera: &Tera, theme: &Theme) -> JobOutput {
+    let j = JobCx { shared, tera, theme };
     let site = &shared.site;
-    let render =
-        |template: &str, cx: &Context, what: &str| -> Result<Option<Vec<u8>>, Box<Diagnostic>> {
-            tera.render(template, cx)
-                .map(|s| Some(s.into_bytes()))
-                .map_err(|e| Box::new(template_error(&e, theme, Some(what))))
-        };
     match &job.kind {
-        JobKind::Doc(id) | JobKind::Pager(id, _) => {
-            let doc = &site.docs[*id];
-            let n = if let JobKind::Pager(_, n) = job.kind { n } else { 1 };
-            let current = pager_path(&doc.path, n);
-            let mut cx = base_context(shared, &doc.lang, &current, &doc_alternates(site, *id, n));
-            if doc.fallback {
-                let orig = site.get(&doc.canonical, &site.config.default_language).unwrap_or(doc);
-                cx.insert("canonical", &site.permalink(orig));
-            }
-            let content_lang = if doc.fallback { &site.config.default_language } else { &doc.lang };
-            cx.insert(
-                "content_lang",
-                &site.config.language(content_lang).map(|l| l.hreflang.clone()).unwrap_or_default(),
-            );
-            cx.insert("fallback", &doc.fallback);
-            cx.insert_value(
-                "lang_switch",
-                lang_switch(site, &doc.lang, &|l| {
-                    site.switch_target(doc, l)
-                        .map(|t| (t.path.clone(), t.canonical == doc.canonical && !t.fallback))
-                }),
-            );
-            cx.insert_value(
-                "translations",
-                shared
-                    .value(*id)
-                    .get_from_path("translations")
-                    .cloned()
-                    .unwrap_or_else(Value::none),
-            );
-            let what = format!("{} ({})", site.file_of(doc).display(), doc.lang);
-            if doc.is_section {
-                let value = shared.section_value(*id).clone();
-                cx.insert_value("section", value.clone());
-                cx.insert("feed_url", &site.config.permalink(&format!("{}atom.xml", doc.path)));
-                cx.insert_value("paginator", paginator(site, *id, n, &value));
-                let template = template_for(site, theme, doc);
-                render(&template, &cx, &what)
-            } else {
-                cx.insert_value("page", shared.value(*id).clone());
-                cx.insert(
-                    "feed_url",
-                    &site
-                        .config
-                        .permalink(&format!("{}/atom.xml", site.config.lang_prefix(&doc.lang))),
-                );
-                let template = template_for(site, theme, doc);
-                render(&template, &cx, &what)
-            }
-        }
-        JobKind::Taxonomy(ti) => {
-            let t = &site.taxonomies[*ti];
-            let alts = taxonomy_alternates(site, &t.name, None);
-            let mut cx = base_context(shared, &t.lang, &t.path, &alts);
-            let name = t.name.clone();
-            cx.insert_value(
-                "lang_switch",
-                lang_switch(site, &t.lang, &|l| {
-                    Some((format!("{}/{}/", site.config.lang_prefix(l), name), true))
-                }),
-            );
-            cx.insert(
-                "taxonomy",
-                &TaxonomyValue { name: &t.name, permalink: site.config.permalink(&t.path) },
-            );
-            let terms: Vec<TermValue<'_>> =
-                t.terms.iter().map(|term| TermValue::of(site, term)).collect();
-            cx.insert("terms", &terms);
-            render("taxonomy.html", &cx, &format!("the taxonomy `{}` ({})", t.name, t.lang))
-        }
-        JobKind::Term(ti, i) => {
-            let t = &site.taxonomies[*ti];
-            let term = &t.terms[*i];
-            let alts = taxonomy_alternates(site, &t.name, Some(&term.slug));
-            let mut cx = base_context(shared, &t.lang, &term.path, &alts);
-            let (name, slug) = (t.name.clone(), term.slug.clone());
-            cx.insert_value(
-                "lang_switch",
-                lang_switch(site, &t.lang, &|l| {
-                    // The same term in that language, else its list of terms.
-                    let term = site
-                        .taxonomies
-                        .iter()
-                        .find(|x| x.name == name && x.lang == l)
-                        .and_then(|x| x.terms.iter().find(|y| y.slug == slug));
-                    Some(match term {
-                        Some(y) => (y.path.clone(), true),
-                        None => (format!("{}/{}/", site.config.lang_prefix(l), name), false),
-                    })
-                }),
-            );
-            cx.insert(
-                "taxonomy",
-                &TaxonomyValue { name: &t.name, permalink: site.config.permalink(&t.path) },
-            );
-            cx.insert("feed_url", &site.config.permalink(&format!("{}atom.xml", term.path)));
-            let mut m =
-                Value::from_serializable(&TermValue::of(site, term)).into_map().unwrap_or_default();
-            m.insert(
-                "pages".into(),
-                Value::from(
-                    term.pages.iter().map(|&p| shared.value(p).clone()).collect::<Vec<_>>(),
-                ),
-            );
-            cx.insert_value("term", Value::from(m));
-            render(
-                "term.html",
-                &cx,
-                &format!("the term `{}` of `{}` ({})", term.name, t.name, t.lang),
-            )
-        }
-        JobKind::NotFound(lang) => {
-            let path = format!("{}/404.html", site.config.lang_prefix(lang));
-            let mut cx = base_context(shared, lang, &path, &[]);
-            cx.insert_value(
-                "lang_switch",
-                lang_switch(site, lang, &|l| {
-                    Some((format!("{}/", site.config.lang_prefix(l)), true))
-                }),
-            );
-            render("404.html", &cx, &format!("the 404 page ({lang})"))
-        }
-        JobKind::Manifest(lang) => {
-            let path = format!("{}/{MANIFEST}", site.config.lang_prefix(lang));
-            let cx = base_context(shared, lang, &path, &[]);
-            render(MANIFEST, &cx, &format!("the web app manifest ({lang})"))
-        }
-        JobKind::SearchPage(lang) => {
-            let path = format!("{}/search/", site.config.lang_prefix(lang));
-            let alts: Vec<(String, String)> = site
-                .config
-                .languages
-                .iter()
-                .map(|l| {
-                    (
-                        l.hreflang.clone(),
-                        site.config
-                            .permalink(&format!("{}/search/", site.config.lang_prefix(&l.code))),
-                    )
-                })
-                .collect();
-            let mut cx = base_context(shared, lang, &path, &alts);
-            cx.insert_value(
-                "lang_switch",
-                lang_switch(site, lang, &|l| {
-                    Some((format!("{}/search/", site.config.lang_prefix(l)), true))
-                }),
-            );
-            cx.insert("search_index", &site.config.permalink(&format!("/_search/{lang}/")));
-            render("search.html", &cx, &format!("the search page ({lang})"))
-        }
-        JobKind::SearchFile(lang, part) => {
-            let index = shared.search_index(lang);
-            Ok(index.and_then(|i| match part {
-                SearchPart::Meta => Some(i.meta.clone()),
-                SearchPart::Shard(n) => i.shards.get(*n).cloned(),
-                SearchPart::Chunk(n) => i.chunks.get(*n).cloned(),
-            }))
-        }
+        JobKind::Doc(id) => doc_page(&j, *id, 1),
+        JobKind::Pager(id, n) => doc_page(&j, *id, *n),
+        JobKind::Taxonomy(ti) => taxonomy_page(&j, *ti),
+        JobKind::Term(ti, i) => term_page(&j, *ti, *i),
+        JobKind::NotFound(lang) => not_found_page(&j, lang),
+        JobKind::Manifest(lang) => manifest(&j, lang),
+        JobKind::SearchPage(lang) => search_page(&j, lang),
+        JobKind::SearchFile(lang, part) => Ok(search_file(shared, lang, part)),
         JobKind::Alias(id, _) => {
             Ok(Some(output::alias_page(&site.permalink(&site.docs[*id])).into_bytes()))
         }
         JobKind::Feed(src) => Ok(Some(output::feeds::atom(site, shared, src).into_bytes())),
         JobKind::Sitemap => Ok(Some(output::sitemap::sitemap(site).into_bytes())),
-        JobKind::FiguresCsv(lang) => Ok(shared.figures.get(lang).map(|f| {
-            let h = |key: &str, en: &str| shared.i18n.get(key, lang).unwrap_or(en).to_owned();
-            let headers = [
-                h("csv_unit", "Unit"),
-                h("csv_unit_type", "Type"),
-                h("csv_events", "Events"),
-                h("csv_person_times", "Participant-times"),
-                h("csv_online_views", "Online views"),
-                h("csv_total", "Total"),
-            ];
-            crate::figures::csv(
-                f,
-                [&headers[0], &headers[1], &headers[2], &headers[3], &headers[4], &headers[5]],
-            )
-            .into_bytes()
-        })),
+        JobKind::FiguresCsv(lang) => Ok(figures_csv(shared, lang)),
         JobKind::FiguresForm(lang) => crate::statistics::form::for_site(site, &shared.i18n, lang),
         JobKind::Calendar(lang) => {
             Ok(output::calendar::calendar(site, lang).map(String::into_bytes))
         }
-        JobKind::Robots => Ok(Some(
-            format!(
-                "User-agent: *\nAllow: /\n\nSitemap: {}\n",
-                site.config.permalink("/sitemap.xml")
-            )
-            .into_bytes(),
-        )),
+        JobKind::Robots => Ok(Some(robots_txt(site))),
         JobKind::Static(_) | JobKind::Asset(_) => Ok(None),
     }
+}
+
+/// A page or a section, or page `n` of a section's list.
+fn doc_page(j: &JobCx<'_>, id: DocId, n: usize) -> JobOutput {
+    let (shared, site) = (j.shared, &j.shared.site);
+    let doc = &site.docs[id];
+    let current = pager_path(&doc.path, n);
+    let mut cx = base_context(shared, &doc.lang, &current, &doc_alternates(site, id, n));
+    if doc.fallback {
+        let orig = site.get(&doc.canonical, &site.config.default_language).unwrap_or(doc);
+        cx.insert("canonical", &site.permalink(orig));
+    }
+    let content_lang = if doc.fallback { &site.config.default_language } else { &doc.lang };
+    cx.insert(
+        "content_lang",
+        &site.config.language(content_lang).map(|l| l.hreflang.clone()).unwrap_or_default(),
+    );
+    cx.insert("fallback", &doc.fallback);
+    cx.insert_value(
+        "lang_switch",
+        lang_switch(site, &doc.lang, &|l| {
+            site.switch_target(doc, l)
+                .map(|t| (t.path.clone(), t.canonical == doc.canonical && !t.fallback))
+        }),
+    );
+    cx.insert_value(
+        "translations",
+        shared.value(id).get_from_path("translations").cloned().unwrap_or_else(Value::none),
+    );
+    let what = format!("{} ({})", site.file_of(doc).display(), doc.lang);
+    if doc.is_section {
+        let value = shared.section_value(id).clone();
+        cx.insert_value("section", value.clone());
+        cx.insert("feed_url", &site.config.permalink(&format!("{}atom.xml", doc.path)));
+        cx.insert_value("paginator", paginator(site, id, n, &value));
+        let template = template_for(site, j.theme, doc);
+        j.render(&template, &cx, &what)
+    } else {
+        cx.insert_value("page", shared.value(id).clone());
+        cx.insert(
+            "feed_url",
+            &site.config.permalink(&format!("{}/atom.xml", site.config.lang_prefix(&doc.lang))),
+        );
+        let template = template_for(site, j.theme, doc);
+        j.render(&template, &cx, &what)
+    }
+}
+
+/// A taxonomy's list of terms.
+fn taxonomy_page(j: &JobCx<'_>, ti: usize) -> JobOutput {
+    let (shared, site) = (j.shared, &j.shared.site);
+    let t = &site.taxonomies[ti];
+    let alts = taxonomy_alternates(site, &t.name, None);
+    let mut cx = base_context(shared, &t.lang, &t.path, &alts);
+    let name = t.name.clone();
+    cx.insert_value(
+        "lang_switch",
+        lang_switch(site, &t.lang, &|l| {
+            Some((format!("{}/{}/", site.config.lang_prefix(l), name), true))
+        }),
+    );
+    cx.insert(
+        "taxonomy",
+        &TaxonomyValue { name: &t.name, permalink: site.config.permalink(&t.path) },
+    );
+    let terms: Vec<TermValue<'_>> = t.terms.iter().map(|term| TermValue::of(site, term)).collect();
+    cx.insert("terms", &terms);
+    j.render("taxonomy.html", &cx, &format!("the taxonomy `{}` ({})", t.name, t.lang))
+}
+
+/// One term of a taxonomy with its pages.
+fn term_page(j: &JobCx<'_>, ti: usize, i: usize) -> JobOutput {
+    let (shared, site) = (j.shared, &j.shared.site);
+    let t = &site.taxonomies[ti];
+    let term = &t.terms[i];
+    let alts = taxonomy_alternates(site, &t.name, Some(&term.slug));
+    let mut cx = base_context(shared, &t.lang, &term.path, &alts);
+    let (name, slug) = (t.name.clone(), term.slug.clone());
+    cx.insert_value(
+        "lang_switch",
+        lang_switch(site, &t.lang, &|l| {
+            // The same term in that language, else its list of terms.
+            let term = site
+                .taxonomies
+                .iter()
+                .find(|x| x.name == name && x.lang == l)
+                .and_then(|x| x.terms.iter().find(|y| y.slug == slug));
+            Some(match term {
+                Some(y) => (y.path.clone(), true),
+                None => (format!("{}/{}/", site.config.lang_prefix(l), name), false),
+            })
+        }),
+    );
+    cx.insert(
+        "taxonomy",
+        &TaxonomyValue { name: &t.name, permalink: site.config.permalink(&t.path) },
+    );
+    cx.insert("feed_url", &site.config.permalink(&format!("{}atom.xml", term.path)));
+    let mut m = Value::from_serializable(&TermValue::of(site, term)).into_map().unwrap_or_default();
+    m.insert(
+        "pages".into(),
+        Value::from(term.pages.iter().map(|&p| shared.value(p).clone()).collect::<Vec<_>>()),
+    );
+    cx.insert_value("term", Value::from(m));
+    j.render("term.html", &cx, &format!("the term `{}` of `{}` ({})", term.name, t.name, t.lang))
+}
+
+/// The 404 page of a language.
+fn not_found_page(j: &JobCx<'_>, lang: &str) -> JobOutput {
+    let (shared, site) = (j.shared, &j.shared.site);
+    let path = format!("{}/404.html", site.config.lang_prefix(lang));
+    let mut cx = base_context(shared, lang, &path, &[]);
+    cx.insert_value(
+        "lang_switch",
+        lang_switch(site, lang, &|l| Some((format!("{}/", site.config.lang_prefix(l)), true))),
+    );
+    j.render("404.html", &cx, &format!("the 404 page ({lang})"))
+}
+
+/// The web app manifest of a language.
+fn manifest(j: &JobCx<'_>, lang: &str) -> JobOutput {
+    let (shared, site) = (j.shared, &j.shared.site);
+    let path = format!("{}/{MANIFEST}", site.config.lang_prefix(lang));
+    let cx = base_context(shared, lang, &path, &[]);
+    j.render(MANIFEST, &cx, &format!("the web app manifest ({lang})"))
+}
+
+/// The search page of a language.
+fn search_page(j: &JobCx<'_>, lang: &str) -> JobOutput {
+    let (shared, site) = (j.shared, &j.shared.site);
+    let path = format!("{}/search/", site.config.lang_prefix(lang));
+    let alts: Vec<(String, String)> = site
+        .config
+        .languages
+        .iter()
+        .map(|l| {
+            (
+                l.hreflang.clone(),
+                site.config.permalink(&format!("{}/search/", site.config.lang_prefix(&l.code))),
+            )
+        })
+        .collect();
+    let mut cx = base_context(shared, lang, &path, &alts);
+    cx.insert_value(
+        "lang_switch",
+        lang_switch(site, lang, &|l| {
+            Some((format!("{}/search/", site.config.lang_prefix(l)), true))
+        }),
+    );
+    cx.insert("search_index", &site.config.permalink(&format!("/_search/{lang}/")));
+    j.render("search.html", &cx, &format!("the search page ({lang})"))
+}
+
+/// One part of a language's search index.
+fn search_file(shared: &Shared, lang: &str, part: &SearchPart) -> Option<Vec<u8>> {
+    let index = shared.search_index(lang);
+    index.and_then(|i| match part {
+        SearchPart::Meta => Some(i.meta.clone()),
+        SearchPart::Shard(n) => i.shards.get(*n).cloned(),
+        SearchPart::Chunk(n) => i.chunks.get(*n).cloned(),
+    })
+}
+
+/// The figures as CSV, with the headers in the language.
+fn figures_csv(shared: &Shared, lang: &str) -> Option<Vec<u8>> {
+    shared.figures.get(lang).map(|f| {
+        let h = |key: &str, en: &str| shared.i18n.get(key, lang).unwrap_or(en).to_owned();
+        let headers = [
+            h("csv_unit", "Unit"),
+            h("csv_unit_type", "Type"),
+            h("csv_events", "Events"),
+            h("csv_person_times", "Participant-times"),
+            h("csv_online_views", "Online views"),
+            h("csv_total", "Total"),
+        ];
+        crate::figures::csv(
+            f,
+            [&headers[0], &headers[1], &headers[2], &headers[3], &headers[4], &headers[5]],
+        )
+        .into_bytes()
+    })
+}
+
+/// robots.txt: everything allowed, and where the sitemap is.
+fn robots_txt(site: &Site) -> Vec<u8> {
+    format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", site.config.permalink("/sitemap.xml"))
+        .into_bytes()
 }
 
 #[derive(serde::Serialize)]
