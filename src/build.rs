@@ -187,17 +187,16 @@ pub fn check_base_url(url: &str) -> Result<(), BuildError> {
     }
 }
 
-/// Runs the pipeline up to rendering. With a cache (from `serve`), files that did not
-/// change are neither read nor parsed again and Markdown bodies whose file and links did
-/// not change are not rendered again; the result is the same as without one.
-pub fn prepare(
+/// Step 1 of [`prepare`]: site.yaml (with `--base-url` applied) and the publishing rules
+/// (`--drafts`, `--future`, the clock of `--now`). With a cache, a changed site.yaml
+/// empties it.
+fn load_config(
     opts: &BuildOptions,
-    mut cache: Option<&mut BuildCache>,
-) -> Result<Prepared, BuildError> {
-    let mut timer = Timer::new();
+    cache: Option<&mut BuildCache>,
+) -> Result<(Config, PublishRules), BuildError> {
     let root = &opts.root;
     let site_yaml = root.join("site.yaml");
-    if let Some(cache) = cache.as_deref_mut() {
+    if let Some(cache) = cache {
         // A missing site.yaml is reported by Config::load below.
         cache.check_config(&std::fs::read(&site_yaml).unwrap_or_default());
     }
@@ -222,10 +221,17 @@ pub fn prepare(
             .timestamp(),
         None => Timestamp::now(),
     };
-    let rules = PublishRules { drafts: opts.drafts, future: opts.future, now };
-    timer.lap("config");
+    Ok((config, PublishRules { drafts: opts.drafts, future: opts.future, now }))
+}
 
-    let mut ds = Diagnostics::new();
+/// The theme step of [`prepare`]: the theme's templates and files, the interface
+/// strings, the content kinds. A broken theme or i18n file is reported into `ds` and the
+/// build goes on to find the content's errors too; without its kinds it stops.
+fn load_theme(
+    root: &Path,
+    config: &Config,
+    ds: &mut Diagnostics,
+) -> Result<(Option<Theme>, Option<I18n>, crate::content::kinds::Kinds), BuildError> {
     let theme = match Theme::load(root, &config.theme) {
         Ok(t) => Some(t),
         Err(e) => {
@@ -233,7 +239,7 @@ pub fn prepare(
             None
         }
     };
-    let i18n = theme.as_ref().and_then(|t| match I18n::load(&t.i18n, &config) {
+    let i18n = theme.as_ref().and_then(|t| match I18n::load(&t.i18n, config) {
         Ok(i) => Some(i),
         Err(e) => {
             ds.extend(e);
@@ -245,48 +251,22 @@ pub fn prepare(
         Err(e) => {
             // Without its kinds no page of a kind can be read: stop here.
             ds.extend(e);
-            return Err(BuildError::Content(ds));
+            return Err(BuildError::Content(std::mem::take(ds)));
         }
     };
-    timer.lap("theme");
+    Ok((theme, i18n, kinds))
+}
 
-    let content_dir = root.join("content");
-    if !content_dir.is_dir() {
-        ds.push(
-            Diagnostic::error(codes::E0006, "the site has no content/ folder")
-                .file("content/")
-                .hint("create content/_index.md with a `title:`; every page lives under content/"),
-        );
-        return Err(BuildError::Content(ds));
-    }
-    let (loaded, load_ds) = crate::content::load(
-        &content_dir,
-        root,
-        &config,
-        &kinds,
-        cache.as_deref_mut().map(|c| &mut c.sources),
-    );
-    ds.extend(load_ds);
-    timer.lap("load");
-
-    let (mut site, model_ds) = model::build(config, loaded, &rules);
-    ds.extend(model_ds);
-    fail_if_errors(&ds)?;
-    timer.lap("model");
-
-    let (images, image_ds) = crate::images::prepare(&site, root);
-    site.images = images;
-    ds.extend(image_ds);
-    ds.extend(crate::images::fields::check(&site));
-    timer.lap("images");
-
-    let (statistics, stat_ds) = crate::statistics::load(root, &site);
-    site.statistics = statistics;
-    ds.extend(stat_ds);
-    timer.lap("statistics");
-
+/// The Markdown step of [`prepare`]: every body to HTML, in parallel; with a cache, only
+/// the bodies whose file or links changed. Errors go to `ds`; the warnings are returned
+/// (they do not stop the build).
+fn render_markdown(
+    site: &mut model::Site,
+    tables: &LinkTables,
+    cache: Option<&mut BuildCache>,
+    ds: &mut Diagnostics,
+) -> Diagnostics {
     // Markdown, in parallel; with a cache, only the bodies that changed.
-    let tables = LinkTables::new(&site);
     let highlighter = Highlighter::new();
     let md_cache = cache.as_deref().map(|c| &c.markdown);
     let bodies: Vec<(Arc<Rendered>, Option<CachedBody>)> = site
@@ -296,7 +276,7 @@ pub fn prepare(
             let Some(src) = doc.source.map(|s| &site.sources[s]) else {
                 return (Arc::default(), None);
             };
-            let links = DocLinks::new(&site, doc, &tables);
+            let links = DocLinks::new(site, doc, tables);
             if let Some(hit) = md_cache.and_then(|c| c.get(&src.rel, &doc.lang, src.hash, &links)) {
                 return (hit, None);
             }
@@ -350,6 +330,62 @@ pub fn prepare(
         }
     }
     site.rendered = rendered;
+    warnings
+}
+
+/// Runs the pipeline up to rendering. With a cache (from `serve`), files that did not
+/// change are neither read nor parsed again and Markdown bodies whose file and links did
+/// not change are not rendered again; the result is the same as without one.
+pub fn prepare(
+    opts: &BuildOptions,
+    mut cache: Option<&mut BuildCache>,
+) -> Result<Prepared, BuildError> {
+    let mut timer = Timer::new();
+    let root = &opts.root;
+    let (config, rules) = load_config(opts, cache.as_deref_mut())?;
+    timer.lap("config");
+
+    let mut ds = Diagnostics::new();
+    let (theme, i18n, kinds) = load_theme(root, &config, &mut ds)?;
+    timer.lap("theme");
+
+    let content_dir = root.join("content");
+    if !content_dir.is_dir() {
+        ds.push(
+            Diagnostic::error(codes::E0006, "the site has no content/ folder")
+                .file("content/")
+                .hint("create content/_index.md with a `title:`; every page lives under content/"),
+        );
+        return Err(BuildError::Content(ds));
+    }
+    let (loaded, load_ds) = crate::content::load(
+        &content_dir,
+        root,
+        &config,
+        &kinds,
+        cache.as_deref_mut().map(|c| &mut c.sources),
+    );
+    ds.extend(load_ds);
+    timer.lap("load");
+
+    let (mut site, model_ds) = model::build(config, loaded, &rules);
+    ds.extend(model_ds);
+    fail_if_errors(&ds)?;
+    timer.lap("model");
+
+    let (images, image_ds) = crate::images::prepare(&site, root);
+    site.images = images;
+    ds.extend(image_ds);
+    ds.extend(crate::images::fields::check(&site));
+    timer.lap("images");
+
+    let (statistics, stat_ds) = crate::statistics::load(root, &site);
+    site.statistics = statistics;
+    ds.extend(stat_ds);
+    timer.lap("statistics");
+
+    let tables = LinkTables::new(&site);
+    let mut warnings = render_markdown(&mut site, &tables, cache, &mut ds);
     timer.lap("markdown");
 
     let (Some(theme), Some(i18n)) = (theme, i18n) else {
@@ -377,18 +413,34 @@ pub fn prepare(
     Ok(Prepared { shared, tera, theme, jobs, warnings, timer })
 }
 
+/// The site's folder as every command uses it, resolved and checked here only: `root`
+/// (the `--root` flag, `.` by default) against the current folder, normalised, a folder
+/// that holds site.yaml.
+pub fn site_root(root: &Path) -> Result<PathBuf, BuildError> {
+    let cwd = std::env::current_dir()
+        .map_err(|e| BuildError::Usage(format!("cannot read the current folder: {e}")))?;
+    let abs = output::normalize_path(&cwd.join(root));
+    if !abs.is_dir() {
+        return Err(BuildError::Usage(format!(
+            "the site folder `{}` does not exist",
+            root.display()
+        )));
+    }
+    if !abs.join("site.yaml").is_file() {
+        return Err(BuildError::Usage(format!(
+            "no site.yaml in {} — run fenjin in a site's folder, or pass --root DIR",
+            abs.display()
+        )));
+    }
+    Ok(abs)
+}
+
 /// Builds into the output folder atomically: checks the folder, writes into a staging
 /// folder beside it, and swaps it in only when the build succeeded.
 pub fn build_to_disk(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
+    let root = site_root(&opts.root)?;
     let cwd = std::env::current_dir()
         .map_err(|e| BuildError::Usage(format!("cannot read the current folder: {e}")))?;
-    let root = output::normalize_path(&cwd.join(&opts.root));
-    if !root.is_dir() {
-        return Err(BuildError::Usage(format!(
-            "the site folder `{}` does not exist",
-            opts.root.display()
-        )));
-    }
     let output = output::normalize_path(&match &opts.output {
         Some(o) => cwd.join(o),
         None => root.join("public"),

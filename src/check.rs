@@ -111,15 +111,7 @@ impl CheckArgs {
 
 /// Checks the site at `opts.root` without writing anything.
 pub fn check_site(opts: &BuildOptions) -> Result<CheckReport, BuildError> {
-    let cwd = std::env::current_dir()
-        .map_err(|e| BuildError::Usage(format!("cannot read the current folder: {e}")))?;
-    let opts = BuildOptions { root: cwd.join(&opts.root), ..opts.clone() };
-    if !opts.root.is_dir() {
-        return Err(BuildError::Usage(format!(
-            "the site folder `{}` does not exist",
-            opts.root.display()
-        )));
-    }
+    let opts = BuildOptions { root: crate::build::site_root(&opts.root)?, ..opts.clone() };
     let sink = MemorySink::new();
     let built = match run_pipeline(&opts, &sink) {
         Ok(b) => b,

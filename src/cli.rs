@@ -70,6 +70,7 @@ pub struct NewArgs {
 impl NewArgs {
     /// Writes the two files.
     pub fn run(&self) -> Result<(), BuildError> {
+        crate::build::site_root(&self.root)?;
         let today = jiff::Timestamp::now()
             .to_zoned(jiff::tz::TimeZone::get("Asia/Shanghai").unwrap_or(jiff::tz::TimeZone::UTC));
         let files = crate::scaffold::new_page(

@@ -58,13 +58,9 @@ impl KindsArgs {
 /// The kinds of the site at `root` and its language codes, the default first; a broken
 /// kind file is a content error (exit 1).
 pub fn load(root: &Path) -> Result<(Kinds, Vec<String>), BuildError> {
+    let root = crate::build::site_root(root)?;
+    let root = root.as_path();
     let site_yaml = root.join("site.yaml");
-    if !site_yaml.is_file() {
-        return Err(BuildError::Usage(format!(
-            "no site.yaml in {} — run fenjin in a site's folder, or pass --root DIR",
-            root.display()
-        )));
-    }
     let config = Config::load(&site_yaml, Path::new("site.yaml")).map_err(BuildError::Content)?;
     let kinds = Kinds::load(root, &config.theme).map_err(BuildError::Content)?;
     Ok((kinds, config.languages.iter().map(|l| l.code.clone()).collect()))

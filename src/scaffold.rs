@@ -145,19 +145,15 @@ fn front_matter(kind: Option<&KindDecl>, zh: bool, slug: &str, today: &str) -> S
     out
 }
 
-/// `fenjin new KIND SLUG`: returns the two files written.
+/// `fenjin new KIND SLUG` in the site at `root` (checked by [`crate::build::site_root`]):
+/// returns the two files written.
 pub fn new_page(
     root: &Path,
     kind: &str,
     slug: &str,
     today: &str,
 ) -> Result<Vec<PathBuf>, ScaffoldError> {
-    if !root.join("site.yaml").is_file() {
-        return Err(ScaffoldError(format!(
-            "no site.yaml in {}: run fenjin new in a site's folder, or pass --root DIR",
-            root.display()
-        )));
-    }
+    // The command layer has checked `root` (build::site_root).
     let kinds = load_kinds(root)?;
     let decl = match kinds.get(kind) {
         Some(d) => Some(d.as_ref()),

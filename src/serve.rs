@@ -208,15 +208,7 @@ impl ServeArgs {
                 self.bind
             );
         }
-        let root = std::env::current_dir()
-            .map(|d| d.join(&self.site.root))
-            .unwrap_or_else(|_| self.site.root.clone());
-        if !root.join("site.yaml").is_file() {
-            return Err(BuildError::Usage(format!(
-                "no site.yaml in {}: run fenjin serve in a site's folder, or pass --root DIR",
-                root.display()
-            )));
-        }
+        let root = crate::build::site_root(&self.site.root)?;
         let opts = BuildOptions {
             root: root.clone(),
             base_url: Some(base_url.clone()),

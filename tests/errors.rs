@@ -454,3 +454,47 @@ fn usage_base_url_without_host() {
     let e = fails("err-usage", &["--base-url", "https://"], 2);
     assert!(e.contains("--base-url"), "{e}");
 }
+
+#[test]
+fn every_command_resolves_and_checks_the_site_folder_the_same_way() {
+    let scratch = tempfile::tempdir().unwrap();
+    let empty = scratch.path().join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    let run = |args: &[&str]| {
+        let o = Command::new(env!("CARGO_BIN_EXE_fenjin"))
+            .args(args)
+            .current_dir(scratch.path())
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stderr)
+                .replace(&scratch.path().display().to_string(), "[ROOT]"),
+        )
+    };
+    for args in [
+        &["build"][..],
+        &["check"],
+        &["serve", "--port", "0", "--stop-after", "1"],
+        &["kinds"],
+        &["new", "page", "about"],
+    ] {
+        let with_root = |dir: &'static str| {
+            let mut a = args.to_vec();
+            a.extend(["--root", dir]);
+            a
+        };
+        let (code, err) = run(&with_root("empty"));
+        assert_eq!(code, Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains(
+                "no site.yaml in [ROOT]/empty — run fenjin in a site's folder, or pass --root DIR"
+            ),
+            "{args:?}: {err}"
+        );
+        let (code, err) = run(&with_root("missing"));
+        assert_eq!(code, Some(2), "{args:?}: {err}");
+        assert!(err.contains("the site folder `missing` does not exist"), "{args:?}: {err}");
+    }
+}

@@ -420,3 +420,23 @@ fn old_spreadsheet_formats_far_off_cells_and_zip_bombs_are_refused_with_the_fix(
         "{err}"
     );
 }
+
+#[test]
+fn a_table_of_garbage_stops_after_200_problems_and_says_where() {
+    // 300,000 bad rows (12 MB): each would be two problems; the check stops early rather
+    // than printing (and computing) 600,000 of them.
+    let mut csv = String::from("单位,月份,活动场次,参与人次,线上浏览量\n");
+    for _ in 0..300_000 {
+        csv.push_str("大庆市,2023-01,-1,1,1\n");
+    }
+    let t = site(Some(csv.as_bytes()));
+    let (ok, err) = build(&t, "2026-11-24");
+    assert!(!ok);
+    assert_eq!(
+        err.matches("\nerror[").count() + usize::from(err.starts_with("error[")),
+        200,
+        "{}",
+        &err[err.len() - 500..]
+    );
+    assert!(err.contains("= note: fenjin stopped checking data/statistics.csv at row 102 after 200 problems: fix these and build again"), "{}", &err[err.len() - 500..]);
+}

@@ -26,6 +26,9 @@ pub const FILES: [&str; 2] = ["data/statistics.csv", "data/statistics.xlsx"];
 const OTHER_FORMATS: [&str; 3] =
     ["data/statistics.xls", "data/statistics.et", "data/statistics.ods"];
 
+/// Checking a file stops after this many problems.
+const MAX_SHOWN: usize = 200;
+
 /// Files larger than this are refused before they are parsed (a report of a few dozen
 /// units over a few months is a few kilobytes).
 const MAX_BYTES: u64 = 16 * 1024 * 1024;
@@ -361,7 +364,17 @@ pub fn load(root: &Path, site: &Site) -> (Option<Table>, Diagnostics) {
             }
         };
         table.files.push(PathBuf::from(rel));
-        check(&mut table, rel, &grid, &mut seen, &mut ds);
+        let mut found = Diagnostics::new();
+        let stopped = check(&mut table, rel, &grid, &mut seen, &mut found);
+        // A file of garbage would otherwise print a screen per row (and take as long):
+        // checking stops after the first MAX_SHOWN problems, as a compiler's error limit.
+        let mut found = found.sorted();
+        if let (Some(row), Some(last)) = (stopped, found.last_mut()) {
+            last.notes.push(format!(
+                "fenjin stopped checking {rel} at row {row} after {MAX_SHOWN} problems: fix these and build again"
+            ));
+        }
+        ds.extend(found);
     }
     if ds.has_errors() { (None, ds) } else { (Some(table), ds) }
 }
@@ -428,22 +441,28 @@ pub fn campaign_months(site: &Site) -> Vec<YearMonth> {
 /// Where a cell is, for a message: the file, the row's line (CSV) or row (spreadsheet),
 /// and for CSV the caret under the cell.
 fn at(d: Diagnostic, rel: &str, grid: &Grid, row: &Row, column: usize) -> Diagnostic {
-    let d = d.file(rel);
-    match (&grid.text, row.line, row.columns.get(column)) {
-        (Some(text), Some(line), Some(&col)) => d.at(text, line, col),
+    let mut d = d.file(rel);
+    match (grid.text.is_some(), row.line, row.columns.get(column)) {
+        (true, Some(line), Some(&col)) => {
+            d.line = Some(line);
+            d.column = Some(col.max(1));
+            d.source_line = grid.line(line).map(str::to_owned);
+            d
+        }
         (_, Some(line), _) => d.line(line),
         _ => d.line(row.number),
     }
 }
 
-/// Checks one file's rows and adds its reports to the table.
+/// Checks one file's rows and adds its reports to the table. Returns the row at which
+/// it stopped, after [`MAX_SHOWN`] problems.
 fn check(
     table: &mut Table,
     rel: &str,
     grid: &Grid,
     seen: &mut HashMap<(usize, YearMonth), String>,
     ds: &mut Diagnostics,
-) {
+) -> Option<usize> {
     // The header: the first row (of the first ten) that names the unit and the month;
     // a title row above it (as on the form) is skipped.
     let header = grid.rows.iter().take(10).position(|r| {
@@ -470,7 +489,7 @@ fn check(
             Some(r) => at(d, rel, grid, r, 0),
             None => d.file(rel),
         });
-        return;
+        return None;
     };
     let head = &grid.rows[header];
     let mut columns: Vec<Option<Column>> = Vec::new();
@@ -534,15 +553,18 @@ fn check(
             head,
             0,
         ));
-        return;
+        return None;
     }
     if bad_header {
-        return;
+        return None;
     }
     let col_of = |c: Column| columns.iter().position(|x| *x == Some(c));
     for row in &grid.rows[header + 1..] {
         if row.cells.iter().all(Cell::is_empty) {
             continue;
+        }
+        if ds.error_count() >= MAX_SHOWN {
+            return Some(row.number);
         }
         if let Some(extra) =
             row.cells.iter().enumerate().skip(columns.len()).find(|(_, c)| !c.is_empty())
@@ -719,6 +741,7 @@ fn check(
             });
         }
     }
+    None
 }
 
 /// The unit a cell names: its slug, its name or title in any language, or (when only

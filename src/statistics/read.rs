@@ -65,6 +65,19 @@ pub(crate) struct Grid {
     pub(crate) text: Option<String>,
     /// The encoding the file was read in, when it was not UTF-8.
     pub(crate) encoding: Option<&'static str>,
+    /// For CSV, where each line of `text` starts (so that a message about line N of a
+    /// large file does not scan the file again).
+    pub(crate) line_starts: Vec<usize>,
+}
+
+impl Grid {
+    /// Line `n` (1-based) of a CSV file's text, without its line break.
+    pub(crate) fn line(&self, n: usize) -> Option<&str> {
+        let text = self.text.as_deref()?;
+        let start = *self.line_starts.get(n.checked_sub(1)?)?;
+        let end = self.line_starts.get(n).copied().unwrap_or(text.len());
+        Some(text[start..end].trim_end_matches(['\n', '\r']))
+    }
 }
 
 /// Decodes a CSV file's bytes: UTF-8 (a BOM is dropped), UTF-16 with a BOM, or GBK
@@ -136,6 +149,8 @@ pub(crate) fn csv(bytes: &[u8]) -> Result<Grid, String> {
         .flexible(true)
         .delimiter(delim)
         .from_reader(text.as_bytes());
+    let line_starts: Vec<usize> =
+        std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
     let lines: Vec<&str> = text.lines().collect();
     let mut rows = Vec::new();
     for (i, record) in reader.records().enumerate() {
@@ -165,7 +180,7 @@ pub(crate) fn csv(bytes: &[u8]) -> Result<Grid, String> {
         // A spreadsheet opening the file shows line N as row N.
         rows.push(Row { number: line.unwrap_or(i + 1), line, columns, cells });
     }
-    Ok(Grid { rows, text: Some(text), encoding })
+    Ok(Grid { rows, text: Some(text), encoding, line_starts })
 }
 
 /// A spreadsheet's parts, unpacked, may hold at most this many bytes (a report of a
@@ -233,7 +248,7 @@ pub(crate) fn xlsx(bytes: Vec<u8>) -> Result<Grid, String> {
             Row { number: row as usize + 1, line: None, columns: Vec::new(), cells: line }
         })
         .collect();
-    Ok(Grid { rows, text: None, encoding: None })
+    Ok(Grid { rows, text: None, encoding: None, line_starts: Vec::new() })
 }
 
 fn cell(d: &Data) -> Cell {
