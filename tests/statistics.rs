@@ -325,7 +325,8 @@ print("|".join(str(c.value) for c in ws[3]))
 print("freeze", ws.freeze_panes)
 for dv in ws.data_validations.dataValidation:
     print(dv.type, dv.formula1, dv.operator, dv.sqref)
-print("units", "|".join(c.value for c in wb["units"]["A"]))
+print("units", "|".join(c.value for c in wb["units"]["A"] if c.value))
+print("months", "|".join(c.value for c in wb["units"]["B"] if c.value))
 print("formats", ws["B4"].number_format, ws["D4"].number_format)
 "#;
     let zh = python(script, &[&t.out().join("figures/statistics-form.xlsx")]);
@@ -334,9 +335,10 @@ print("formats", ws["B4"].number_format, ws["D4"].number_format)
         单位 *|月份 *|活动场次 *|参与人次 *|线上浏览量 *|媒体报道|备注\n\
         freeze A4\n\
         list units!$A$1:$A$5 None A4:A33\n\
-        list \"2022-07,2022-08,2022-09,2022-10,2022-11,2022-12\" None B4:B33\n\
+        list units!$B$1:$B$6 None B4:B33\n\
         whole 0 greaterThanOrEqual C4:F33\n\
         units 哈尔滨市|大庆市|大兴安岭地区|教科文卫产业工会|交通运输产业工会\n\
+        months 2022-07|2022-08|2022-09|2022-10|2022-11|2022-12\n\
         formats @ #,##0\n";
     assert_eq!(zh, expected);
     let en = python(script, &[&t.out().join("en/figures/statistics-form.xlsx")]);

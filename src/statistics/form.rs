@@ -1,6 +1,7 @@
 //! The blank statistics form (附件 2) as an Excel workbook that a unit fills in and sends
 //! back: the title, a note on how to fill it in, the header row frozen above the rows,
-//! the units' names in a drop-down, the campaign's months in another, whole-number
+//! the units' names in a drop-down, the campaign's months in another (both lists on a
+//! hidden sheet), whole-number
 //! checks and thousands formats on the counts. [`super::load`] reads the returned file
 //! as it is, so what the form asks for is what the build accepts.
 
@@ -144,15 +145,14 @@ pub fn write(
     }
     sheet.set_freeze_panes(top, 0)?;
 
-    // The drop-downs. The units' list is on a hidden sheet: a list written into the
-    // rule itself is limited to 255 characters.
+    // The drop-downs. Their lists are on a hidden sheet: a list written into the rule
+    // itself is limited to 255 characters.
     let unit_list = DataValidation::new()
         .allow_list_formula(Formula::new(format!("=units!$A$1:$A${}", units.len().max(1))))
         .set_input_message(text.unit_prompt)?;
     sheet.add_data_validation(top, 0, bottom, 0, &unit_list)?;
-    let month_names: Vec<String> = months.iter().map(ToString::to_string).collect();
     let month_list = DataValidation::new()
-        .allow_list_strings(&month_names)?
+        .allow_list_formula(Formula::new(format!("=units!$B$1:$B${}", months.len().max(1))))
         .set_input_message(text.month_prompt)?;
     sheet.add_data_validation(top, 1, bottom, 1, &month_list)?;
     let whole = DataValidation::new()
@@ -165,6 +165,43 @@ pub fn write(
     for (i, u) in units.iter().enumerate() {
         list.write_string(i as u32, 0, *u)?;
     }
+    // The months as text, like the month column (a list of any length: a rule's own
+    // list is limited to 255 characters, 28 months).
+    let text_format = Format::new().set_num_format("@");
+    for (i, m) in months.iter().enumerate() {
+        list.write_string_with_format(i as u32, 1, m.to_string(), &text_format)?;
+    }
     list.set_hidden(true);
     book.save_to_buffer()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use calamine::Reader;
+
+    #[test]
+    fn a_long_campaign_and_many_units_fit_the_drop_downs() {
+        // 60 months would be 479 characters as a rule's own list (the limit is 255).
+        let months: Vec<YearMonth> = (0..60)
+            .map(|i| YearMonth { year: 2022 + (i / 12) as i16, month: (i % 12 + 1) as i8 })
+            .collect();
+        let names: Vec<String> = (0..40).map(|i| format!("第{i}产业工会")).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let text = FormText {
+            title: "统计表",
+            note: "说明",
+            sheet: "统计表",
+            english: false,
+            unit_prompt: "单位",
+            month_prompt: "月份",
+            count_error: "整数",
+        };
+        let bytes = write(&names, &months, &text).expect("the form is written");
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        let lists = book.worksheet_range("units").unwrap();
+        assert_eq!(lists.get_value((39, 0)).map(ToString::to_string), Some("第39产业工会".into()));
+        assert_eq!(lists.get_value((59, 1)).map(ToString::to_string), Some("2026-12".into()));
+    }
 }

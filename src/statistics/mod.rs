@@ -309,7 +309,7 @@ pub fn load(root: &Path, site: &Site) -> (Option<Table>, Diagnostics) {
         ds.push(
             Diagnostic::error(codes::E0801, "the campaign has no months: its phases have no dates")
                 .file("site.yaml")
-                .hint("give the phases `starts:` and `ends:` dates, or set `report_deadline:`"),
+                .hint("give the first phase a `starts:` date: the campaign's months run from it to `report_deadline:` (or the last phase's `ends:`)"),
         );
     }
     if ds.has_errors() {
