@@ -173,11 +173,12 @@ pub fn compute(site: &Site, lang: &str) -> Option<Figures> {
     reports.sort_by_key(|r| (r.unit, r.month));
     for r in reports {
         let u = &mut units[r.unit];
-        u.events += r.events;
-        u.person_times += r.person_times;
-        u.online_views += r.online_views;
+        u.events = u.events.saturating_add(r.events);
+        u.person_times = u.person_times.saturating_add(r.person_times);
+        u.online_views = u.online_views.saturating_add(r.online_views);
         if let Some(m) = r.media_reports {
-            *u.media_reports.get_or_insert(0) += m;
+            let sum = u.media_reports.get_or_insert(0);
+            *sum = sum.saturating_add(m);
         }
         u.sample |= r.sample;
         u.months.push(MonthRow {
@@ -188,9 +189,9 @@ pub fn compute(site: &Site, lang: &str) -> Option<Figures> {
         });
         if let Some(i) = all_months.iter().position(|m| *m == r.month) {
             let m = &mut months[i];
-            m.events += r.events;
-            m.person_times += r.person_times;
-            m.online_views += r.online_views;
+            m.events = m.events.saturating_add(r.events);
+            m.person_times = m.person_times.saturating_add(r.person_times);
+            m.online_views = m.online_views.saturating_add(r.online_views);
         }
     }
     for (i, u) in units.iter_mut().enumerate() {
@@ -230,15 +231,15 @@ pub fn compute(site: &Site, lang: &str) -> Option<Figures> {
                     })
                     .cloned()
                     .unwrap_or_else(|| kind.clone()),
-                events: members.iter().map(|u| u.events).sum(),
-                person_times: members.iter().map(|u| u.person_times).sum(),
-                online_views: members.iter().map(|u| u.online_views).sum(),
+                events: members.iter().map(|u| u.events).fold(0, u64::saturating_add),
+                person_times: members.iter().map(|u| u.person_times).fold(0, u64::saturating_add),
+                online_views: members.iter().map(|u| u.online_views).fold(0, u64::saturating_add),
                 units: members,
             }
         })
         .collect();
-    let total: u64 = units.iter().map(|c| c.person_times).sum();
-    let events: u64 = units.iter().map(|c| c.events).sum();
+    let total: u64 = units.iter().map(|c| c.person_times).fold(0, u64::saturating_add);
+    let events: u64 = units.iter().map(|c| c.events).fold(0, u64::saturating_add);
     let target = campaign.target_person_times;
     let percent =
         if target == 0 { 0.0 } else { (total as f64 * 1000.0 / target as f64).round() / 10.0 };
@@ -246,7 +247,7 @@ pub fn compute(site: &Site, lang: &str) -> Option<Figures> {
         target,
         total,
         events,
-        online_views: units.iter().map(|c| c.online_views).sum(),
+        online_views: units.iter().map(|c| c.online_views).fold(0, u64::saturating_add),
         per_event: per_event(total, events),
         percent,
         remaining: target.saturating_sub(total),

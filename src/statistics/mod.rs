@@ -26,6 +26,14 @@ pub const FILES: [&str; 2] = ["data/statistics.csv", "data/statistics.xlsx"];
 const OTHER_FORMATS: [&str; 3] =
     ["data/statistics.xls", "data/statistics.et", "data/statistics.ods"];
 
+/// The largest count a cell may hold: a trillion participant-times is far beyond any
+/// campaign, and keeps every sum of the table far from overflowing.
+const MAX_COUNT: u64 = 1_000_000_000_000;
+
+fn too_large() -> String {
+    format!("a count is at most {MAX_COUNT}: check the cell for a typing slip")
+}
+
 /// Checking a file stops after this many problems.
 const MAX_SHOWN: usize = 200;
 
@@ -797,9 +805,13 @@ fn parse_count(cell: &Cell) -> Result<u64, (String, String)> {
     let whole = "write a whole number of at least 0, such as 1234";
     match cell {
         Cell::Int(i) if *i < 0 => Err((format!("is negative: `{i}`"), whole.into())),
+        Cell::Int(i) if *i as u64 > MAX_COUNT => Err((format!("is too large: `{i}`"), too_large())),
         Cell::Int(i) => Ok(*i as u64),
         Cell::Float(f) if *f < 0.0 => Err((format!("is negative: `{f}`"), whole.into())),
-        Cell::Float(f) if f.fract() != 0.0 || *f > 9e15 => {
+        Cell::Float(f) if *f > MAX_COUNT as f64 => {
+            Err((format!("is too large: `{f}`"), too_large()))
+        }
+        Cell::Float(f) if f.fract() != 0.0 => {
             Err((format!("is not a whole number: `{f}`"), whole.into()))
         }
         Cell::Float(f) => Ok(*f as u64),
@@ -849,7 +861,10 @@ fn parse_count(cell: &Cell) -> Result<u64, (String, String)> {
             } else {
                 return Err((format!("is not a number: `{t}`"), whole.into()));
             };
-            digits.parse::<u64>().map_err(|_| (format!("is too large: `{t}`"), whole.into()))
+            match digits.parse::<u64>() {
+                Ok(n) if n <= MAX_COUNT => Ok(n),
+                _ => Err((format!("is too large: `{t}`"), too_large())),
+            }
         }
         Cell::Date(d) => {
             Err((format!("is a date: `{d}`"), format!("{whole}; format the cell as a number")))
@@ -976,6 +991,11 @@ mod tests {
         assert!(parse_count(&Cell::Float(2.5)).is_err());
         assert!(parse_count(&Cell::Error("#DIV/0!".into())).is_err());
         assert!(parse_count(&text("99999999999999999999999")).is_err());
+        // u64::MAX parses as a u64, but two of them would overflow a sum.
+        assert!(parse_count(&text("18446744073709551615")).is_err());
+        assert!(parse_count(&Cell::Int(i64::MAX)).is_err());
+        assert!(parse_count(&Cell::Float(1e13)).is_err());
+        assert_eq!(parse_count(&text("1,000,000,000,000")), Ok(1_000_000_000_000));
     }
 
     #[test]
