@@ -78,16 +78,9 @@ pub struct FormText<'a> {
     pub count_error: &'a str,
 }
 
-/// The columns on the form, in order.
-pub const COLUMNS: [Column; 7] = [
-    Column::Unit,
-    Column::Month,
-    Column::Events,
-    Column::PersonTimes,
-    Column::OnlineViews,
-    Column::MediaReports,
-    Column::Notes,
-];
+/// The columns on the form, in order: every column but [`Column::Sample`] (last in
+/// [`Column::ALL`]), which marks placeholder rows and is not for units to fill in.
+const COLUMNS: &[Column] = Column::ALL.split_last().expect("columns").1;
 
 /// The row (0-based) of the header; rows below it are for the reports.
 pub const HEADER_ROW: u32 = 2;
@@ -179,6 +172,12 @@ pub fn write(
 mod tests {
     use super::*;
     use calamine::Reader;
+
+    #[test]
+    fn the_form_has_every_column_but_sample() {
+        assert_eq!(COLUMNS.len(), Column::ALL.len() - 1);
+        assert!(!COLUMNS.contains(&Column::Sample));
+    }
 
     #[test]
     fn a_long_campaign_and_many_units_fit_the_drop_downs() {

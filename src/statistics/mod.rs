@@ -11,7 +11,7 @@ mod read;
 
 use std::collections::HashMap;
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use jiff::civil::Date;
 
@@ -113,8 +113,6 @@ pub struct Table {
     pub months: Vec<YearMonth>,
     /// The reports, in file and row order.
     pub reports: Vec<Report>,
-    /// The files read, relative to the site.
-    pub files: Vec<PathBuf>,
 }
 
 /// The columns of the form. A file names them in Chinese or English, or by key.
@@ -323,7 +321,7 @@ pub fn load(root: &Path, site: &Site) -> (Option<Table>, Diagnostics) {
     if ds.has_errors() {
         return (None, ds);
     }
-    let mut table = Table { units, months, reports: Vec::new(), files: Vec::new() };
+    let mut table = Table { units, months, reports: Vec::new() };
     let mut seen: HashMap<(usize, YearMonth), String> = HashMap::new();
     let site_real = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     for rel in present {
@@ -371,7 +369,6 @@ pub fn load(root: &Path, site: &Site) -> (Option<Table>, Diagnostics) {
                 continue;
             }
         };
-        table.files.push(PathBuf::from(rel));
         let mut found = Diagnostics::new();
         let stopped = check(&mut table, rel, &grid, &mut seen, &mut found);
         // A file of garbage would otherwise print a screen per row (and take as long):
