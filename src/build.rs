@@ -69,6 +69,8 @@ pub struct BuildReport {
     pub next_change: Option<crate::schedule::NextChange>,
     /// With `--compress`: text files whose compressed copies were reused or made.
     pub compressed: Option<CompressStats>,
+    /// The output folder written, resolved (only by [`build_to_disk`]).
+    pub output: Option<PathBuf>,
 }
 
 /// What `--compress` did.
@@ -155,6 +157,7 @@ impl Prepared {
             images: self.shared.site.images.stats.clone(),
             next_change: crate::schedule::next_change(&self.shared.site),
             compressed: None,
+            output: None,
         };
         Ok(Built { report, shared: self.shared })
     }
@@ -477,6 +480,7 @@ pub fn build_to_disk(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         BuildError::Usage(format!("cannot move the new site into `{}`: {e}", output.display()))
     })?;
     report.warnings.extend(cache_warning);
+    report.output = Some(output);
     if let Some(c) = &compress_cache {
         c.prune();
         let (reused, compressed) = c.counts();

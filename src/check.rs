@@ -10,9 +10,6 @@
 //! GitHub Actions annotations.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::time::Duration;
-
-use clap::{Args, ValueEnum};
 
 use crate::build::{BuildError, BuildOptions, run_pipeline};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, codes};
@@ -23,44 +20,6 @@ mod html;
 
 pub use external::{MAX_WAIT, Politeness, fetch_external};
 
-/// Output format of `fenjin check`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// rustc-like, coloured on a terminal.
-    Human,
-    /// One JSON object per diagnostic, per line.
-    Json,
-    /// GitHub Actions annotations (`::error file=…,line=…::…`).
-    Github,
-}
-
-/// `fenjin check`.
-#[derive(Debug, Args)]
-pub struct CheckArgs {
-    /// The site and what to include.
-    #[command(flatten)]
-    pub site: crate::cli::SiteArgs,
-    /// How to print diagnostics.
-    #[arg(long, value_enum, default_value = "human")]
-    pub format: Format,
-    /// Fail (exit 1) on warnings too.
-    #[arg(long)]
-    pub deny_warnings: bool,
-    /// Also fetch every external link (needs the network).
-    #[arg(long)]
-    pub external: bool,
-    /// Seconds to wait for each external link.
-    #[arg(long, value_name = "SECONDS", default_value_t = 10, requires = "external")]
-    pub timeout: u64,
-    /// Tries after the first for an external link that fails in a way that may pass
-    /// (no connection, a server error, 429 Too Many Requests).
-    #[arg(long, value_name = "N", default_value_t = 2, requires = "external")]
-    pub retries: u32,
-    /// External requests to one host at a time.
-    #[arg(long, value_name = "N", default_value_t = 2, requires = "external")]
-    pub per_host: usize,
-}
-
 /// What a check found.
 #[derive(Debug, Default)]
 pub struct CheckReport {
@@ -70,43 +29,6 @@ pub struct CheckReport {
     pub external: BTreeMap<String, BTreeSet<String>>,
     /// Whether the external links were fetched (`--external`).
     pub fetched: bool,
-}
-
-impl CheckArgs {
-    /// Runs the check and prints it. `Err(BuildError::Reported)` when it failed.
-    pub fn run(&self) -> Result<(), BuildError> {
-        let mut report = check_site(&self.site.options())?;
-        if self.external {
-            let how = Politeness {
-                timeout: Duration::from_secs(self.timeout),
-                retries: self.retries,
-                per_host: self.per_host,
-                backoff: Duration::from_millis(500),
-            };
-            let found = fetch_external(&report.external, &how);
-            let mut all = crate::diagnostics::Diagnostics::new();
-            all.extend(std::mem::take(&mut report.diagnostics));
-            all.extend(found);
-            report.diagnostics = all.sorted();
-            report.fetched = true;
-        }
-        let errors = report.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
-        let warnings = report.diagnostics.len() - errors;
-        let out = match self.format {
-            Format::Human => format_human(&report, crate::diagnostics::stderr_color()),
-            Format::Json => format_json(&report.diagnostics),
-            Format::Github => format_github(&report.diagnostics),
-        };
-        match self.format {
-            Format::Human => eprint!("{out}"),
-            _ => print!("{out}"),
-        }
-        if errors > 0 || (self.deny_warnings && warnings > 0) {
-            Err(BuildError::Reported)
-        } else {
-            Ok(())
-        }
-    }
 }
 
 /// Checks the site at `opts.root` without writing anything.

@@ -280,6 +280,25 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .map(|(_, c)| c)
 }
 
+/// Prints diagnostics for people on standard error, sorted by file, with a summary line
+/// when there are errors.
+pub fn eprint(ds: &Diagnostics) {
+    if ds.is_empty() {
+        return;
+    }
+    let color = stderr_color();
+    for d in ds.clone().sorted() {
+        eprintln!("{}", d.render(color));
+    }
+    if ds.has_errors() {
+        eprintln!(
+            "{} error(s), {} warning(s); nothing was written",
+            ds.error_count(),
+            ds.warning_count()
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,8 +4,10 @@
 use std::process::ExitCode;
 
 use clap::Parser;
+use cmd::{Cli, Command};
 use fenjin::build::BuildError;
-use fenjin::cli::{Cli, Command, print_diagnostics};
+
+mod cmd;
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -38,7 +40,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(BuildError::Content(ds)) => {
-            print_diagnostics(&ds);
+            fenjin::diagnostics::eprint(&ds);
             ExitCode::from(1)
         }
         Err(BuildError::Reported) => ExitCode::from(1),

@@ -22,36 +22,26 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-use clap::Args;
-
 use crate::build::{BuildError, BuildOptions, Prepared, prepare};
 use crate::cache::BuildCache;
 use crate::output::escape_attr;
 
-/// `fenjin serve`.
-#[derive(Debug, Args)]
-pub struct ServeArgs {
+/// What to serve and how: the site (`build`'s root, drafts, future and `now`; its
+/// `base_url` is set here) and the address.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
     /// The site and what to include.
-    #[command(flatten)]
-    pub site: crate::cli::SiteArgs,
+    pub build: BuildOptions,
     /// The port; 0 picks a free one (the address is printed).
-    #[arg(short, long, default_value_t = 1111)]
     pub port: u16,
-    /// The address to listen on. 0.0.0.0 previews on a phone over the local network,
-    /// and makes the site visible to everyone on that network.
-    #[arg(short = 'i', long, default_value = "127.0.0.1")]
+    /// The address to listen on (`127.0.0.1`; `0.0.0.0` for phones on the network).
     pub bind: String,
-    /// The address readers use, when it is not this server's: a tunnel or a reverse
-    /// proxy, as an absolute URL. Without it, every page links to the host name the
-    /// request came to (a phone on the local network gets links to the address it
-    /// opened, such as 192.168.x.y:1111).
-    #[arg(short = 'u', long, value_name = "URL")]
+    /// The address readers use, when it is not this server's (a tunnel or a proxy).
+    /// Without it, every page links to the host name each request came to.
     pub base_url: Option<String>,
     /// Open the site in the default browser.
-    #[arg(long)]
     pub open: bool,
     /// Stop after this many seconds (for tests and scripts).
-    #[arg(long, value_name = "SECONDS", hide = true)]
     pub stop_after: Option<u64>,
 }
 
@@ -185,95 +175,96 @@ fn is_text(path: &str) -> bool {
 
 const EVENTS: &str = "/__fenjin/events";
 
-impl ServeArgs {
-    /// Serves until Ctrl-C (or `--stop-after`).
-    pub fn run(&self) -> Result<(), BuildError> {
-        let addr = format!("{}:{}", self.bind, self.port);
-        let server = tiny_http::Server::http(&addr)
-            .map_err(|e| BuildError::Usage(format!("cannot listen on {addr}: {e}")))?;
-        let port = server.server_addr().to_ip().map(|a| a.port()).unwrap_or(self.port);
-        let host = if self.bind == "0.0.0.0" || self.bind == "::" {
-            "127.0.0.1".to_owned()
-        } else {
-            self.bind.clone()
-        };
-        let local_url = format!("http://{host}:{port}");
-        let base_url = self.base_url.clone().unwrap_or_else(|| local_url.clone());
-        // Pages are built for `local_url` and answered for the host each request names;
-        // with --base-url they keep that address.
-        let rewrite = self.base_url.is_none().then(|| Rewrite { from: local_url.clone() });
-        if self.bind != "127.0.0.1" && self.bind != "localhost" && self.bind != "::1" {
-            eprintln!(
-                "warning: serving on {} makes the site visible to every device on the network",
-                self.bind
-            );
-        }
-        let root = crate::build::site_root(&self.site.root)?;
-        let opts = BuildOptions {
-            root: root.clone(),
-            base_url: Some(base_url.clone()),
-            ..self.site.options()
-        };
-        // A bad --base-url is reported before anything starts.
-        crate::build::check_base_url(&base_url)?;
-        let shared = Arc::new(LiveSite {
-            state: Mutex::new(State::default()),
-            changed: Condvar::new(),
-            stopping: AtomicBool::new(false),
-            rewrite,
-        });
-        // Watch before the first build and before telling anyone the address, so that no
-        // change made after the address is printed can go unnoticed.
-        watch(&root, opts, shared.clone())?;
-        // Written, not println!: a closed stdout (`fenjin serve | head -1`, a supervisor
-        // that stopped reading) must not take the server down with a broken pipe.
-        {
-            use std::io::Write as _;
-            let mut out = std::io::stdout().lock();
-            // One line: scripts read it and may close the pipe after it.
-            let _ = match &self.base_url {
-                Some(_) => {
-                    writeln!(
-                        out,
-                        "serving {local_url}/, pages link to {base_url}/  (Ctrl-C to stop)"
-                    )
-                }
-                None => writeln!(out, "serving {local_url}/  (Ctrl-C to stop)"),
-            };
-            let _ = out.flush();
-        }
-
-        let server = Arc::new(server);
-        {
-            let (server, shared) = (server.clone(), shared.clone());
-            let _ = ctrlc::set_handler(move || {
-                shared.stopping.store(true, Ordering::SeqCst);
-                shared.changed.notify_all();
-                server.unblock();
-            });
-        }
-        if let Some(secs) = self.stop_after {
-            let (server, shared) = (server.clone(), shared.clone());
-            std::thread::spawn(move || {
-                std::thread::sleep(Duration::from_secs(secs));
-                shared.stopping.store(true, Ordering::SeqCst);
-                shared.changed.notify_all();
-                server.unblock();
-            });
-        }
-        if self.open {
-            open_browser(&format!("{local_url}/"));
-        }
-        for request in server.incoming_requests() {
-            if shared.stopping.load(Ordering::SeqCst) {
-                break;
-            }
-            let shared = shared.clone();
-            std::thread::spawn(move || respond(request, &shared));
-        }
-        eprintln!("stopped");
-        Ok(())
+/// Serves until Ctrl-C (or `--stop-after`).
+pub fn serve(opts: &ServeOptions) -> Result<(), BuildError> {
+    let addr = format!("{}:{}", opts.bind, opts.port);
+    let server = tiny_http::Server::http(&addr)
+        .map_err(|e| BuildError::Usage(format!("cannot listen on {addr}: {e}")))?;
+    let port = server.server_addr().to_ip().map(|a| a.port()).unwrap_or(opts.port);
+    let host = if opts.bind == "0.0.0.0" || opts.bind == "::" {
+        "127.0.0.1".to_owned()
+    } else {
+        opts.bind.clone()
+    };
+    let local_url = format!("http://{host}:{port}");
+    let base_url = opts.base_url.clone().unwrap_or_else(|| local_url.clone());
+    // Pages are built for `local_url` and answered for the host each request names;
+    // with --base-url they keep that address.
+    let rewrite = opts.base_url.is_none().then(|| Rewrite { from: local_url.clone() });
+    if opts.bind != "127.0.0.1" && opts.bind != "localhost" && opts.bind != "::1" {
+        eprintln!(
+            "warning: serving on {} makes the site visible to every device on the network",
+            opts.bind
+        );
     }
+    let root = crate::build::site_root(&opts.build.root)?;
+    let build =
+        BuildOptions { root: root.clone(), base_url: Some(base_url.clone()), ..opts.build.clone() };
+    // A bad --base-url is reported before anything starts.
+    crate::build::check_base_url(&base_url)?;
+    let shared = Arc::new(LiveSite {
+        state: Mutex::new(State::default()),
+        changed: Condvar::new(),
+        stopping: AtomicBool::new(false),
+        rewrite,
+    });
+    // Watch before the first build and before telling anyone the address, so that no
+    // change made after the address is printed can go unnoticed.
+    watch(&root, build, shared.clone())?;
+    announce(&local_url, opts.base_url.as_ref().map(|_| base_url.as_str()));
+    let server = Arc::new(server);
+    stop_on_signals(&server, &shared, opts.stop_after.map(Duration::from_secs));
+    if opts.open {
+        open_browser(&format!("{local_url}/"));
+    }
+    for request in server.incoming_requests() {
+        if shared.stopping.load(Ordering::SeqCst) {
+            break;
+        }
+        let shared = shared.clone();
+        std::thread::spawn(move || respond(request, &shared));
+    }
+    eprintln!("stopped");
+    Ok(())
+}
+
+/// Prints the address on one line of standard output: scripts read it and may close the
+/// pipe after it. Written, not println!: a closed stdout (`fenjin serve | head -1`, a
+/// supervisor that stopped reading) must not take the server down with a broken pipe.
+fn announce(local_url: &str, base_url: Option<&str>) {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    let _ = match base_url {
+        Some(base_url) => {
+            writeln!(out, "serving {local_url}/, pages link to {base_url}/  (Ctrl-C to stop)")
+        }
+        None => writeln!(out, "serving {local_url}/  (Ctrl-C to stop)"),
+    };
+    let _ = out.flush();
+}
+
+/// Stops the server on Ctrl-C, and after `after` when given.
+fn stop_on_signals(
+    server: &Arc<tiny_http::Server>,
+    shared: &Arc<LiveSite>,
+    after: Option<Duration>,
+) {
+    let stop = {
+        let (server, shared) = (server.clone(), shared.clone());
+        move || {
+            shared.stopping.store(true, Ordering::SeqCst);
+            shared.changed.notify_all();
+            server.unblock();
+        }
+    };
+    if let Some(after) = after {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(after);
+            stop();
+        });
+    }
+    let _ = ctrlc::set_handler(stop);
 }
 
 /// Rebuilds (reusing `cache`) and serves the result; on failure keeps the last good
@@ -295,7 +286,7 @@ fn rebuild(
     let mut state = shared.state.lock().unwrap_or_else(|e| e.into_inner());
     match result {
         Ok(prepared) => {
-            crate::cli::print_diagnostics(prepared.warnings());
+            crate::diagnostics::eprint(prepared.warnings());
             let documents = prepared.shared.site.docs.len();
             let generation = Arc::new(Generation::new(prepared));
             if let Some(old) = state.current.replace(generation.clone()) {
@@ -322,7 +313,7 @@ fn rebuild(
             std::thread::spawn(move || verify(generation, &shared));
         }
         Err(BuildError::Content(ds)) => {
-            crate::cli::print_diagnostics(&ds);
+            crate::diagnostics::eprint(&ds);
             let text: String =
                 ds.sorted().iter().map(|d| d.render_human()).collect::<Vec<_>>().join("\n");
             state.error = Some(text);

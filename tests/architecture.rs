@@ -75,3 +75,28 @@ fn the_check_rejects_a_function_that_is_not_there() {
     assert!(!defines(&source, Some("Kinds"), "load"));
     assert!(!defines(&source, None, "parse"));
 }
+
+/// The command line lives in the binary (`src/main.rs`, `src/cmd/`): no library file
+/// names clap.
+#[test]
+fn the_library_has_no_clap() {
+    let mut files = Vec::new();
+    let mut dirs = vec![repo("src")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                if path != repo("src/cmd") {
+                    dirs.push(path);
+                }
+            } else if path.extension().is_some_and(|e| e == "rs") && path != repo("src/main.rs") {
+                files.push(path);
+            }
+        }
+    }
+    assert!(files.len() > 40, "{} library files", files.len());
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        assert!(!text.contains("clap"), "{} uses clap; flags belong in src/cmd/", f.display());
+    }
+}

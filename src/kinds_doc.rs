@@ -1,59 +1,14 @@
-//! `fenjin kinds`: every content kind of the site with its fields, as text or JSON, and
-//! `--json-schema DIR` writing one JSON Schema per kind for editors' YAML tools.
+//! The site's content kinds described for people and tools — what `fenjin kinds`
+//! prints: every kind with its fields as text ([`text`]) or JSON ([`json`]), and one JSON
+//! Schema per kind for editors' YAML tools ([`write_schemas`]).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use clap::{Args, ValueEnum};
-
 use crate::build::BuildError;
 use crate::config::Config;
 use crate::content::kinds::{FieldDecl, FieldType, KindDecl, Kinds, RefTarget};
-
-/// How `fenjin kinds` prints.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum KindsFormat {
-    /// One block per kind, one line per field.
-    #[default]
-    Text,
-    /// One JSON document with every kind.
-    Json,
-}
-
-/// `fenjin kinds`.
-#[derive(Debug, Args)]
-pub struct KindsArgs {
-    /// The site's folder.
-    #[arg(long, value_name = "DIR", default_value = ".")]
-    pub root: PathBuf,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = KindsFormat::Text)]
-    pub format: KindsFormat,
-    /// Write one JSON Schema per kind into DIR (`DIR/<kind>.schema.json`) instead.
-    #[arg(long, value_name = "DIR")]
-    pub json_schema: Option<PathBuf>,
-}
-
-impl KindsArgs {
-    /// Prints the kinds, or writes their schemas.
-    pub fn run(&self) -> Result<(), BuildError> {
-        let (kinds, languages) = load(&self.root)?;
-        if let Some(dir) = &self.json_schema {
-            for path in write_schemas(&kinds, dir)? {
-                eprintln!("wrote {}", path.display());
-            }
-            return Ok(());
-        }
-        match self.format {
-            KindsFormat::Text => print!("{}", text(&kinds, &languages)),
-            KindsFormat::Json => {
-                println!("{}", serde_json::to_string_pretty(&json(&kinds)).unwrap_or_default())
-            }
-        }
-        Ok(())
-    }
-}
 
 /// The kinds of the site at `root` and its language codes, the default first; a broken
 /// kind file is a content error (exit 1).
