@@ -13,10 +13,12 @@ use crate::config::Config;
 use crate::content::highlight::Highlighter;
 use crate::content::markdown::{self, MarkdownContext, Rendered};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, codes};
-use crate::model::{self, DocLinks, LinkTables, PublishRules, Skipped};
+use crate::i18n::I18n;
+use crate::model::{self, PublishRules, Skipped};
 use crate::output::compress::{CompressCache, CompressingSink};
 use crate::output::{self, DiskSink, Sink, Staging};
-use crate::render::{self, Shared, i18n::I18n, theme::Theme};
+use crate::render::{self, DocLinks, LinkTables, Shared};
+use crate::theme::Theme;
 
 /// What to build and how.
 #[derive(Debug, Clone, Default)]
@@ -139,12 +141,12 @@ pub struct Prepared {
 impl Prepared {
     /// Renders every job into `sink`.
     pub fn render_all(mut self, sink: &dyn Sink) -> Result<Built, BuildError> {
-        let counting = crate::progress::CountingSink::new(sink, "rendering", self.jobs.len());
+        let counting = crate::output::CountingSink::new(sink, "rendering", self.jobs.len());
         let ds = render::run(&self.jobs, &self.shared, &self.tera, &self.theme, &counting);
         drop(counting);
         fail_if_errors(&ds)?;
         // Only a build that used the image cache completely may prune it.
-        self.shared.site.images.prune();
+        self.shared.tables.images.prune();
         self.timer.lap("render");
         let mut warnings = self.warnings;
         warnings.extend(ds.into_iter().filter(|d| d.severity == Severity::Warning));
@@ -154,7 +156,7 @@ impl Prepared {
             files: self.jobs.len(),
             documents: self.shared.site.docs.len(),
             timings: self.timer.timings,
-            images: self.shared.site.images.stats.clone(),
+            images: self.shared.tables.images.stats.clone(),
             next_change: crate::schedule::next_change(&self.shared.site),
             compressed: None,
             output: None,
@@ -261,14 +263,14 @@ fn load_theme(
 }
 
 /// The Markdown step of [`prepare`]: every body to HTML, in parallel; with a cache, only
-/// the bodies whose file or links changed. Errors go to `ds`; the warnings are returned
-/// (they do not stop the build).
+/// the bodies whose file or links changed. Returns the bodies (by document id) and the
+/// warnings (they do not stop the build); errors go to `ds`.
 fn render_markdown(
-    site: &mut model::Site,
+    site: &model::Site,
     tables: &LinkTables,
     cache: Option<&mut BuildCache>,
     ds: &mut Diagnostics,
-) -> Diagnostics {
+) -> (Vec<Arc<Rendered>>, Diagnostics) {
     // Markdown, in parallel; with a cache, only the bodies that changed.
     let highlighter = Highlighter::new();
     let md_cache = cache.as_deref().map(|c| &c.markdown);
@@ -332,8 +334,7 @@ fn render_markdown(
             }
         }
     }
-    site.rendered = rendered;
-    warnings
+    (rendered, warnings)
 }
 
 /// Runs the pipeline up to rendering. With a cache (from `serve`), files that did not
@@ -371,30 +372,30 @@ pub fn prepare(
     ds.extend(load_ds);
     timer.lap("load");
 
-    let (mut site, model_ds) = model::build(config, loaded, &rules);
+    let (site, model_ds) = model::build(config, loaded, &rules);
     ds.extend(model_ds);
     fail_if_errors(&ds)?;
     timer.lap("model");
 
+    // From here on the model is only read; each stage's product is a value of its own,
+    // handed forward to `Shared`.
     let (images, image_ds) = crate::images::prepare(&site, root);
-    site.images = images;
     ds.extend(image_ds);
-    ds.extend(crate::images::fields::check(&site));
+    ds.extend(crate::images::fields::check(&site, &images));
     timer.lap("images");
 
     let (statistics, stat_ds) = crate::statistics::load(root, &site);
-    site.statistics = statistics;
     ds.extend(stat_ds);
     timer.lap("statistics");
 
-    let tables = LinkTables::new(&site);
-    let mut warnings = render_markdown(&mut site, &tables, cache, &mut ds);
+    let tables = LinkTables::new(&site, images);
+    let (rendered, mut warnings) = render_markdown(&site, &tables, cache, &mut ds);
     timer.lap("markdown");
 
     let (Some(theme), Some(i18n)) = (theme, i18n) else {
         return Err(BuildError::Content(ds));
     };
-    let shared = Arc::new(Shared::with_tables(site, i18n, tables));
+    let shared = Arc::new(Shared::new(site, i18n, tables, rendered, statistics));
     timer.lap("values");
     let tera = render::make_tera(&theme, &shared);
     let tera = match tera {
@@ -404,7 +405,7 @@ pub fn prepare(
             None
         }
     };
-    let (jobs, plan_ds) = render::plan(&shared.site, &theme);
+    let (jobs, plan_ds) = render::plan(&shared, &theme);
     ds.extend(plan_ds);
     fail_if_errors(&ds)?;
     let tera = tera.expect("no template errors");

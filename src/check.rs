@@ -63,8 +63,8 @@ pub fn check_site(opts: &BuildOptions) -> Result<CheckReport, BuildError> {
     let expired: HashMap<String, &crate::model::Skipped> =
         site.skipped.iter().filter(|s| s.expired).map(|s| (s.path.clone(), s)).collect();
     // The templates, to point at the one that wrote a URL that no Markdown file has.
-    let templates: Vec<crate::render::theme::TextFile> =
-        crate::render::theme::Theme::load(&opts.root, &site.config.theme)
+    let templates: Vec<crate::theme::TextFile> =
+        crate::theme::Theme::load(&opts.root, &site.config.theme)
             .map(|t| t.templates.into_values().collect())
             .unwrap_or_default();
 
@@ -177,7 +177,7 @@ pub fn check_site(opts: &BuildOptions) -> Result<CheckReport, BuildError> {
             let exists =
                 files.contains_key(&target) || files.contains_key(&format!("{target}/index.html"));
             // A resized copy is found in the source by its original's name.
-            let original = crate::images::source_of(&site.images, &target);
+            let original = crate::images::source_of(&built.shared.tables.images, &target);
             let needle = original
                 .map(|o| o.rsplit('/').next().unwrap_or(o).to_owned())
                 .unwrap_or_else(|| url_path.clone());
@@ -248,7 +248,7 @@ pub fn check_site(opts: &BuildOptions) -> Result<CheckReport, BuildError> {
             if img.alt.is_none() || (img.alt.as_deref() == Some("") && !img.decorative) {
                 let src_attr = img.src.as_str();
                 let out = src_attr.strip_prefix(&base).unwrap_or(src_attr).trim_start_matches('/');
-                let original = crate::images::source_of(&site.images, out);
+                let original = crate::images::source_of(&built.shared.tables.images, out);
                 let shown = original.map_or(src_attr.to_owned(), |o| format!("content/{o}"));
                 let needle = original.unwrap_or(src_attr).rsplit('/').next().unwrap_or(src_attr);
                 ds.push(
@@ -259,7 +259,7 @@ pub fn check_site(opts: &BuildOptions) -> Result<CheckReport, BuildError> {
         }
     }
 
-    ds.extend(crate::images::editor_warnings(site, &referenced));
+    ds.extend(crate::images::editor_warnings(site, &built.shared.tables.images, &referenced));
 
     // hreflang pairs must be reciprocal.
     for (page, scanned) in &pages {
@@ -359,7 +359,7 @@ fn shorten(url: &str) -> String {
 /// the page's source file (or the output path) with a note.
 fn locate(
     src: Option<&crate::content::SourceDoc>,
-    templates: &[crate::render::theme::TextFile],
+    templates: &[crate::theme::TextFile],
     path: &str,
     needle: &str,
     d: Diagnostic,

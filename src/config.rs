@@ -13,6 +13,9 @@ use serde::Deserialize;
 use crate::diagnostics::{Diagnostic, Diagnostics, codes};
 use crate::yaml;
 
+mod images;
+pub use images::ImageSettings;
+
 /// What to do when a page has no translation in a language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -93,7 +96,7 @@ struct RawConfig {
     #[serde(default)]
     extra: Option<crate::yaml::Value>,
     #[serde(default)]
-    images: crate::images::ImageSettings,
+    images: ImageSettings,
 }
 
 /// The campaign block: target, reporting and phases (feeds the statistics).
@@ -193,7 +196,7 @@ pub struct Config {
     /// Free-form settings for templates (`site.extra`).
     pub extra: Option<crate::yaml::Value>,
     /// Responsive images (`images:`).
-    pub images: crate::images::ImageSettings,
+    pub images: ImageSettings,
 }
 
 impl Config {

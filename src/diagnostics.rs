@@ -15,6 +15,13 @@ use unicode_width::UnicodeWidthStr;
 pub mod codes;
 pub use codes::Code;
 
+/// Whether `c` cannot appear in XML 1.0 text (nor sensibly in any text output): the C0
+/// controls other than tab, line feed and carriage return, DEL, and the noncharacters
+/// U+FFFE and U+FFFF.
+pub fn is_forbidden_char(c: char) -> bool {
+    matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}' | '\u{fffe}' | '\u{ffff}')
+}
+
 /// How bad a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -149,7 +156,7 @@ impl Diagnostic {
             let col = self.column.unwrap_or(1);
             let chars: Vec<char> = text
                 .chars()
-                .map(|c| if crate::limits::is_forbidden_char(c) { '\u{fffd}' } else { c })
+                .map(|c| if crate::diagnostics::is_forbidden_char(c) { '\u{fffd}' } else { c })
                 .collect();
             let start = if chars.len() > WINDOW { (col - 1).saturating_sub(WINDOW / 2) } else { 0 };
             let end = (start + WINDOW).min(chars.len());

@@ -8,8 +8,8 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use crate::escape::escape_attr;
 use crate::model::Site;
-use crate::output::escape_attr;
 use crate::statistics::YearMonth;
 
 /// One unit's totals, with its months.
@@ -122,10 +122,14 @@ fn per_event(person_times: u64, events: u64) -> Option<u64> {
 
 /// Sums the statistics table for the pages published in `lang`. `None` when the site
 /// has no campaign.
-pub fn compute(site: &Site, lang: &str) -> Option<Figures> {
+pub fn compute(
+    site: &Site,
+    statistics: Option<&crate::statistics::Table>,
+    lang: &str,
+) -> Option<Figures> {
     let campaign = site.config.campaign.as_ref()?;
     let empty = crate::statistics::Table::default();
-    let table = site.statistics.as_ref().unwrap_or(&empty);
+    let table = statistics.unwrap_or(&empty);
     let today = site.now.to_zoned(site.config.timezone.clone()).date();
     // A month is due once it has ended, by `--now` and by the deadline: the table sent
     // on 10 December covers the months up to November.

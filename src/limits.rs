@@ -17,6 +17,7 @@
 
 use std::path::Path;
 
+use crate::diagnostics::is_forbidden_char;
 use crate::diagnostics::{Diagnostic, codes};
 
 /// Largest YAML text accepted (front matter, site.yaml or an interface-strings file).
@@ -25,13 +26,6 @@ pub const MAX_YAML_BYTES: usize = 1 << 20;
 pub const MAX_DEPTH: usize = 32;
 /// Most aliases (`*name`) accepted in one text.
 pub const MAX_ALIASES: usize = 64;
-
-/// Whether `c` cannot appear in XML 1.0 text (nor sensibly in any text output): the C0
-/// controls other than tab, line feed and carriage return, DEL, and the noncharacters
-/// U+FFFE and U+FFFF.
-pub fn is_forbidden_char(c: char) -> bool {
-    matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}' | '\u{fffe}' | '\u{ffff}')
-}
 
 /// `s` without the characters [`is_forbidden_char`] refuses.
 pub fn strip_forbidden(s: &str) -> std::borrow::Cow<'_, str> {

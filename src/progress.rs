@@ -88,33 +88,6 @@ impl Drop for Progress {
     }
 }
 
-/// A sink that counts the files going through it on a [`Progress`].
-pub struct CountingSink<'a> {
-    inner: &'a dyn crate::output::Sink,
-    progress: Progress,
-}
-
-impl<'a> CountingSink<'a> {
-    /// Counts the files written into `inner`, out of `total`.
-    pub fn new(inner: &'a dyn crate::output::Sink, what: &'static str, total: usize) -> Self {
-        CountingSink { inner, progress: Progress::new(what, total) }
-    }
-}
-
-impl crate::output::Sink for CountingSink<'_> {
-    fn write(&self, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
-        let r = self.inner.write(rel, bytes);
-        self.progress.inc();
-        r
-    }
-
-    fn copy(&self, rel: &str, from: &std::path::Path) -> std::io::Result<()> {
-        let r = self.inner.copy(rel, from);
-        self.progress.inc();
-        r
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

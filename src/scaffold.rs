@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::content::kinds::{FieldDecl, FieldType, KindDecl, Kinds, PAGE};
-use crate::render::theme::{DEFAULT_THEME, embedded_files};
+use crate::theme::{DEFAULT_THEME, embedded_files};
 
 /// Why scaffolding failed (a usage or I/O problem: exit 2).
 #[derive(Debug, Clone, PartialEq, Eq)]

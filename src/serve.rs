@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 
 use crate::build::{BuildError, BuildOptions, Prepared, prepare};
 use crate::cache::BuildCache;
-use crate::output::escape_attr;
+use crate::escape::escape_attr;
 
 /// What to serve and how: the site (`build`'s root, drafts, future and `now`; its
 /// `base_url` is set here) and the address.

@@ -100,3 +100,152 @@ fn the_library_has_no_clap() {
         assert!(!text.contains("clap"), "{} uses clap; flags belong in src/cmd/", f.display());
     }
 }
+
+/// The library's top-level modules (`src/<m>.rs` or `src/<m>/`) and, for each, the
+/// others its code names (`crate::other`, `use crate::{other, …}`): comments and the
+/// `#[cfg(test)]` module at a file's end are not counted.
+fn module_graph() -> std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>
+{
+    let mut graph: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>> =
+        Default::default();
+    let mut dirs = vec![repo("src")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let rel = path.strip_prefix(repo("src")).unwrap().to_string_lossy().into_owned();
+            if path.is_dir() {
+                if rel != "cmd" {
+                    dirs.push(path);
+                }
+                continue;
+            }
+            if !rel.ends_with(".rs") || rel == "main.rs" || rel == "lib.rs" {
+                continue;
+            }
+            let module = rel.split('/').next().unwrap().trim_end_matches(".rs").to_owned();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let code = &text[..text.find("#[cfg(test)]").unwrap_or(text.len())];
+            let edges = graph.entry(module.clone()).or_default();
+            for line in code.lines().filter(|l| !l.trim_start().starts_with("//")) {
+                let mut named: Vec<&str> = Vec::new();
+                for (i, _) in line.match_indices("crate::") {
+                    let rest = &line[i + "crate::".len()..];
+                    if let Some(group) = rest.strip_prefix('{') {
+                        named.extend(group.split([',', '}']).map(|s| s.trim()));
+                    } else {
+                        named.push(rest);
+                    }
+                }
+                for n in named {
+                    let target: String = n
+                        .chars()
+                        .take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_')
+                        .collect();
+                    if !target.is_empty() && target != module && target != "self" {
+                        edges.entry(target).or_insert_with(|| format!("{rel}: {}", line.trim()));
+                    }
+                }
+            }
+        }
+    }
+    graph
+}
+
+/// A circle in `graph`, as the modules on it with the line that makes each step.
+fn find_cycle(
+    graph: &std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
+) -> Option<Vec<String>> {
+    fn visit(
+        m: &str,
+        graph: &std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
+        state: &mut std::collections::BTreeMap<String, u8>,
+        path: &mut Vec<String>,
+    ) -> Option<Vec<String>> {
+        state.insert(m.to_owned(), 1);
+        path.push(m.to_owned());
+        for (next, why) in graph.get(m).into_iter().flatten() {
+            match state.get(next.as_str()) {
+                Some(1) => {
+                    let start = path.iter().position(|p| p == next).unwrap();
+                    let mut cycle = path[start..].to_vec();
+                    cycle.push(format!("{next}  (because {why})"));
+                    return Some(cycle);
+                }
+                Some(_) => {}
+                None => {
+                    if let Some(c) = visit(next, graph, state, path) {
+                        return Some(c);
+                    }
+                }
+            }
+        }
+        path.pop();
+        state.insert(m.to_owned(), 2);
+        None
+    }
+    let mut state = std::collections::BTreeMap::new();
+    for m in graph.keys() {
+        if !state.contains_key(m.as_str())
+            && let Some(c) = visit(m, graph, &mut state, &mut Vec::new())
+        {
+            return Some(c);
+        }
+    }
+    None
+}
+
+/// The library's modules depend on each other one way only (config → content → model →
+/// images, statistics → figures, search → render → build → check, serve), so each can
+/// be read knowing only the ones below it.
+#[test]
+fn the_library_has_no_import_circles() {
+    let graph = module_graph();
+    assert!(graph.len() > 20, "{} modules", graph.len());
+    assert!(graph["build"].contains_key("render"), "the graph sees `use crate::render`");
+    if let Some(cycle) = find_cycle(&graph) {
+        panic!("the modules import each other in a circle: {}", cycle.join(" → "));
+    }
+}
+
+#[test]
+fn a_circle_is_found() {
+    let mut graph = std::collections::BTreeMap::new();
+    for (from, to) in [("a", "b"), ("b", "c"), ("c", "a"), ("c", "d")] {
+        graph
+            .entry(from.to_owned())
+            .or_insert_with(std::collections::BTreeMap::new)
+            .insert(to.to_owned(), String::new());
+    }
+    let cycle = find_cycle(&graph).expect("a → b → c → a");
+    assert_eq!(cycle.len(), 4, "{cycle:?}");
+    graph.get_mut("c").unwrap().remove("a");
+    assert_eq!(find_cycle(&graph), None);
+}
+
+/// The modules table of docs/architecture.md lists them from the bottom up: every import
+/// goes to a module of an earlier row (or the same one).
+#[test]
+fn the_modules_table_is_in_the_order_of_imports() {
+    let table = &DOC[DOC.find("## The modules").expect("a modules section")..];
+    let mut row_of = std::collections::BTreeMap::new();
+    for (row, line) in table.lines().filter(|l| l.starts_with("| `src/")).enumerate() {
+        let first_cell = line.split(" | ").next().unwrap();
+        for path in source_paths(first_cell) {
+            let rest = path.trim_start_matches("src/");
+            let module = rest.split('/').next().unwrap().trim_end_matches(".rs");
+            row_of.entry(module.to_owned()).or_insert(row);
+        }
+    }
+    let graph = module_graph();
+    for module in graph.keys() {
+        assert!(row_of.contains_key(module), "the modules table has no row for src/{module}");
+    }
+    for (module, uses) in &graph {
+        for (other, why) in uses {
+            assert!(
+                row_of[other] <= row_of[module],
+                "`{module}` uses `{other}`, which the table lists below it ({why})"
+            );
+        }
+    }
+}

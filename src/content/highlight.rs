@@ -70,7 +70,7 @@ impl Highlighter {
             }
         }
         let body = generator.finalize();
-        let lang = crate::output::escape_attr(lang);
+        let lang = crate::escape::escape_attr(lang);
         Highlighted {
             html: format!(
                 "<pre class=\"code\" data-lang=\"{lang}\"><code class=\"language-{lang}\">{body}</code></pre>\n"
@@ -88,7 +88,7 @@ fn plain(code: &str, lang: Option<&str>, known: bool) -> Highlighted {
     );
     let html = match lang {
         Some(l) => {
-            let l = crate::output::escape_attr(l);
+            let l = crate::escape::escape_attr(l);
             format!(
                 "<pre class=\"code\" data-lang=\"{l}\"><code class=\"language-{l}\">{body}</code></pre>\n"
             )

@@ -17,7 +17,7 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 pub use super::schema::RefTarget;
 pub use super::schema::{CalendarDecl, FieldDecl, FieldType, FieldValue, KindDecl, KindValues};
 use crate::diagnostics::{Diagnostic, Diagnostics, closest, codes};
-use crate::render::theme::{self, DEFAULT_THEME, FileSource, embedded_files};
+use crate::theme::{self, DEFAULT_THEME, FileSource, embedded_files};
 
 /// The kind of plain pages: no fields beyond the common ones.
 pub const PAGE: &str = "page";

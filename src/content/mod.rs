@@ -371,14 +371,15 @@ fn parse_doc(
     // U+0001) would make the feeds invalid XML: they are removed, with a warning naming
     // the first. In the front matter they are refused (see `limits`).
     if let Some((offset, c)) =
-        split.body.char_indices().find(|(_, c)| crate::limits::is_forbidden_char(*c))
+        split.body.char_indices().find(|(_, c)| crate::diagnostics::is_forbidden_char(*c))
     {
         let body_start = text.len() - split.body.len();
         let at = body_start + offset;
         let line = text[..at].matches('\n').count() + 1;
         let column =
             text[..at].rfind('\n').map_or(&text[..at], |i| &text[i + 1..at]).chars().count() + 1;
-        let count = split.body.chars().filter(|c| crate::limits::is_forbidden_char(*c)).count();
+        let count =
+            split.body.chars().filter(|c| crate::diagnostics::is_forbidden_char(*c)).count();
         warnings.push(
             Diagnostic::warning(
                 codes::W0112,

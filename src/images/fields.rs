@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use serde::Serialize;
 
-use super::{PictureValue, Use, lookup, problem_diagnostic};
+use super::{Images, PictureValue, Use, lookup, problem_diagnostic};
 use crate::content::kinds::{FieldType, FieldValue, Leaf};
 use crate::diagnostics::Diagnostics;
 use crate::model::{Doc, Site, content_path, is_relative};
@@ -53,21 +53,21 @@ pub fn has_header_picture(doc: &Doc) -> bool {
     kind_images(doc).iter().any(|(f, _, _)| f.ty == FieldType::Image)
 }
 
-fn use_of<'a>(site: &'a Site, doc: &Doc, path: &str) -> Use<'a> {
+fn use_of<'a>(site: &'a Site, images: &'a Images, doc: &Doc, path: &str) -> Use<'a> {
     if !is_relative(path) {
         return Use::Other;
     }
     let rel = doc.source.map(|s| site.sources[s].rel.as_str()).unwrap_or("");
     let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
     match content_path(dir, path) {
-        Some(rel) => lookup(&site.images, &site.assets, &rel),
+        Some(rel) => lookup(images, &site.assets, &rel),
         None => Use::Other,
     }
 }
 
 /// Front-matter images that do not exist or cannot be used, each reported once per
 /// file at the line that names it.
-pub fn check(site: &Site) -> Diagnostics {
+pub fn check(site: &Site, images: &Images) -> Diagnostics {
     let mut ds = Diagnostics::new();
     let mut seen = HashSet::new();
     // The default language first: its file is the one that names inherited fields.
@@ -80,7 +80,7 @@ pub fn check(site: &Site) -> Diagnostics {
             if !seen.insert((src.canonical.clone(), path.to_owned())) {
                 continue;
             }
-            let u = use_of(site, doc, path);
+            let u = use_of(site, images, doc, path);
             let Some(d) = problem_diagnostic(&u, &site.assets) else { continue };
             let line = src
                 .text
@@ -109,7 +109,7 @@ pub enum ImagesValue {
 }
 
 /// `page.images`: every field of the page's kind that holds images.
-pub fn images<'a>(site: &Site, doc: &'a Doc) -> BTreeMap<&'a str, ImagesValue> {
+pub fn images<'a>(site: &Site, images: &Images, doc: &'a Doc) -> BTreeMap<&'a str, ImagesValue> {
     fn has_image(ty: &FieldType) -> bool {
         match ty {
             FieldType::Image => true,
@@ -133,7 +133,7 @@ pub fn images<'a>(site: &Site, doc: &'a Doc) -> BTreeMap<&'a str, ImagesValue> {
         })
         .collect();
     for (field, path, alt) in kind_images(doc) {
-        let Use::Ready(p) = use_of(site, doc, path) else { continue };
+        let Use::Ready(p) = use_of(site, images, doc, path) else { continue };
         let pic = PictureValue::new(p, &site.config, alt.unwrap_or(""));
         match out.get_mut(field.name.as_str()) {
             Some(ImagesValue::One(v)) => *v = Some(pic),
@@ -146,8 +146,8 @@ pub fn images<'a>(site: &Site, doc: &'a Doc) -> BTreeMap<&'a str, ImagesValue> {
 
 /// The page's cover (`image:`), when it is a processed image; its alt text is empty
 /// (templates show it beside the title, or pass `alt=`).
-pub fn cover(site: &Site, doc: &Doc) -> Option<PictureValue> {
-    match use_of(site, doc, doc.image.as_deref()?) {
+pub fn cover(site: &Site, images: &Images, doc: &Doc) -> Option<PictureValue> {
+    match use_of(site, images, doc, doc.image.as_deref()?) {
         Use::Ready(p) => Some(PictureValue::new(p, &site.config, "")),
         _ => None,
     }
@@ -155,8 +155,8 @@ pub fn cover(site: &Site, doc: &Doc) -> Option<PictureValue> {
 
 /// The share-preview image: the 1200-wide JPEG of the cover, else of the portrait,
 /// else of the first city photo.
-pub fn og_image(site: &Site, doc: &Doc) -> Option<String> {
-    named(doc).into_iter().find_map(|(path, _)| match use_of(site, doc, path) {
+pub fn og_image(site: &Site, images: &Images, doc: &Doc) -> Option<String> {
+    named(doc).into_iter().find_map(|(path, _)| match use_of(site, images, doc, path) {
         Use::Ready(p) => Some(site.config.permalink(&format!("/{}", p.og))),
         _ => None,
     })

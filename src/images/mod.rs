@@ -14,7 +14,6 @@
 mod cache;
 pub mod fields;
 pub mod process;
-pub mod settings;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -24,11 +23,11 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::Config;
+pub use crate::config::ImageSettings;
 use crate::diagnostics::{Diagnostic, Diagnostics, codes};
+use crate::escape::escape_attr as escape;
 use crate::model::{Asset, Site};
-use crate::output::escape_attr as escape;
 pub use process::Problem;
-pub use settings::ImageSettings;
 
 /// Extensions of images fenjin resizes.
 const RESIZED: &[&str] = &["jpg", "jpeg", "png", "webp"];
@@ -488,10 +487,14 @@ pub fn outputs_by_source(images: &Images) -> BTreeSet<(&str, &str)> {
 /// `fenjin check`'s warnings about the images of `content/`: sources larger than
 /// `images.max_source_bytes` (W0701) and images no page shows or links to (W0702).
 /// `referenced` holds the output paths the rendered site refers to.
-pub fn editor_warnings(site: &Site, referenced: &HashSet<String>) -> Vec<Diagnostic> {
+pub fn editor_warnings(
+    site: &Site,
+    images: &Images,
+    referenced: &HashSet<String>,
+) -> Vec<Diagnostic> {
     let limit = site.config.images.max_source_bytes;
     let mut used: HashSet<&str> = HashSet::new();
-    for (out, rel) in outputs_by_source(&site.images) {
+    for (out, rel) in outputs_by_source(images) {
         if referenced.contains(out) {
             used.insert(rel);
         }

@@ -14,7 +14,7 @@ use fast_image_resize::{FilterType, ResizeAlg, ResizeOptions, Resizer};
 use image::{DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader, Limits};
 use rayon::prelude::*;
 
-use super::settings::ImageSettings;
+use crate::config::ImageSettings;
 
 /// One width of an image, encoded.
 #[derive(Debug)]

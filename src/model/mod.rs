@@ -6,7 +6,7 @@
 //! `Site::docs`, never pointers; translations are grouped by the canonical path (the
 //! path minus the language suffix). Built once, then only read.
 
-mod links;
+mod paths;
 pub mod refs;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -20,13 +20,12 @@ use jiff::{Timestamp, Zoned};
 use crate::config::{Config, TranslationPolicy};
 use crate::content::front_matter::{FrontMatter, SortBy};
 use crate::content::kinds::{FieldType, FieldValue, KindData};
-use crate::content::markdown::Rendered;
 use crate::content::{Loaded, SourceAsset, SourceDoc};
 use crate::dates::parse_date;
 use crate::diagnostics::{Diagnostic, Diagnostics, codes};
 use crate::slug::{path_segment, slugify};
 
-pub use links::{DocLinks, LinkTables, content_path, is_relative};
+pub use paths::{content_path, is_relative};
 
 /// Index of a document in [`Site::docs`].
 pub type DocId = usize;
@@ -201,8 +200,6 @@ pub struct Site {
     pub assets: Vec<Asset>,
     /// Pages left out, for the build log.
     pub skipped: Vec<Skipped>,
-    /// Rendered Markdown per document (same index as `docs`).
-    pub rendered: Vec<Arc<Rendered>>,
     /// Newest-first list of the dated pages (not sections) per language.
     pub latest: BTreeMap<String, Vec<DocId>>,
     /// References between kinds, both ways.
@@ -211,11 +208,6 @@ pub struct Site {
     pub now: Timestamp,
     /// The site's content kinds.
     pub kinds: crate::content::kinds::Kinds,
-    /// Photos of `content/`, processed (filled in by the pipeline after the model).
-    pub images: crate::images::Images,
-    /// The campaign's statistics table, read and checked (filled in by the pipeline
-    /// after the model: its rows name the model's pages).
-    pub statistics: Option<crate::statistics::Table>,
 }
 
 impl Site {
@@ -467,13 +459,10 @@ pub fn build(config: Config, loaded: Loaded, rules: &PublishRules) -> (Site, Dia
         taxonomies,
         assets,
         skipped,
-        rendered: Vec::new(),
         latest,
         refs,
         now: rules.now,
         kinds,
-        images: Default::default(),
-        statistics: None,
     };
     (site, ds)
 }

@@ -4,10 +4,10 @@
 
 use std::fmt::Write as _;
 
+use crate::content::markdown::Rendered;
 use crate::dates::rfc3339;
 use crate::model::{DocId, Site};
 use crate::output::{ascii_url, escape_attr};
-use crate::render::Shared;
 
 /// Which pages a feed lists.
 #[derive(Debug, Clone)]
@@ -21,7 +21,7 @@ pub enum FeedSource {
 }
 
 /// The feed as XML.
-pub fn atom(site: &Site, shared: &Shared, source: &FeedSource) -> String {
+pub fn atom(site: &Site, rendered: &[std::sync::Arc<Rendered>], source: &FeedSource) -> String {
     let c = &site.config;
     let (lang, title, self_path, alt_path, ids): (&str, String, String, String, &[DocId]) =
         match source {
@@ -94,7 +94,7 @@ pub fn atom(site: &Site, shared: &Shared, source: &FeedSource) -> String {
         if let Some(desc) = &d.description {
             let _ = writeln!(x, "<summary>{}</summary>", escape_attr(desc));
         }
-        let html = shared.site.rendered.get(i).map(|r| r.html.as_str()).unwrap_or("");
+        let html = rendered.get(i).map(|r| r.html.as_str()).unwrap_or("");
         let _ = writeln!(
             x,
             "<content type=\"html\" xml:base=\"{url}\">{}</content>\n</entry>",

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use qrcode::{Color, EcLevel, QrCode};
 
-use crate::output::escape_attr;
+use crate::escape::escape_attr;
 
 /// A QR code of `text` as an SVG element with an accessible name. The qrcode crate
 /// encodes; the path draws each horizontal run of dark modules once, which keeps the

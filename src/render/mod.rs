@@ -6,9 +6,10 @@
 //! Templates see values built once per document.
 
 pub mod graphics;
-pub mod i18n;
-pub mod theme;
+mod links;
 pub mod values;
+
+pub use links::{DocLinks, LinkTables};
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
@@ -17,11 +18,12 @@ use std::sync::{Arc, OnceLock};
 use rayon::prelude::*;
 use tera::{Context, Kwargs, State, Tera, TeraResult, Value};
 
+use crate::content::markdown::Rendered;
 use crate::diagnostics::{Diagnostic, Diagnostics, codes};
-use crate::model::{DocId, LinkTables, Site};
+use crate::i18n::I18n;
+use crate::model::{DocId, Site};
 use crate::output::{self, Sink};
-use i18n::I18n;
-use theme::Theme;
+use crate::theme::Theme;
 
 /// What templates' functions read: the site and its values.
 pub struct Shared {
@@ -36,8 +38,12 @@ pub struct Shared {
     pub site_values: BTreeMap<String, Value>,
     /// Interface strings.
     pub i18n: I18n,
-    /// Link tables (assets, sources).
+    /// Link tables (assets, sources, the processed photos).
     pub tables: LinkTables,
+    /// Every document's Markdown body as HTML (same index as `site.docs`).
+    pub rendered: Vec<Arc<Rendered>>,
+    /// The campaign's statistics table, read and checked.
+    pub statistics: Option<crate::statistics::Table>,
     /// Campaign figures per language.
     pub figures: BTreeMap<String, crate::figures::Figures>,
     /// Search indexes per language, made when a search file is first rendered.
@@ -45,8 +51,15 @@ pub struct Shared {
 }
 
 impl Shared {
-    /// Wraps the model; document values are made on first use.
-    pub fn with_tables(site: Site, i18n: I18n, tables: LinkTables) -> Shared {
+    /// Wraps the model and what the stages after it made (link tables with the photos,
+    /// the rendered bodies, the statistics table); document values are made on first use.
+    pub fn new(
+        site: Site,
+        i18n: I18n,
+        tables: LinkTables,
+        rendered: Vec<Arc<Rendered>>,
+        statistics: Option<crate::statistics::Table>,
+    ) -> Shared {
         let values = site.docs.iter().map(|_| OnceLock::new()).collect();
         let section_values = site.docs.iter().map(|_| OnceLock::new()).collect();
         let site_values = site
@@ -59,7 +72,10 @@ impl Shared {
             .config
             .languages
             .iter()
-            .filter_map(|l| crate::figures::compute(&site, &l.code).map(|f| (l.code.clone(), f)))
+            .filter_map(|l| {
+                crate::figures::compute(&site, statistics.as_ref(), &l.code)
+                    .map(|f| (l.code.clone(), f))
+            })
             .collect();
         Shared {
             site,
@@ -68,6 +84,8 @@ impl Shared {
             site_values,
             i18n,
             tables,
+            rendered,
+            statistics,
             figures,
             search: OnceLock::new(),
         }
@@ -96,7 +114,10 @@ impl Shared {
                                 .or_else(|| self.site.kinds.get(kind)?.label.get(&l.code).cloned())
                                 .unwrap_or_else(|| kind.to_owned())
                         };
-                        (l.code.clone(), crate::search::build(&self.site, &l.code, &label))
+                        (
+                            l.code.clone(),
+                            crate::search::build(&self.site, &self.rendered, &l.code, &label),
+                        )
                     })
                     .collect()
             })
@@ -111,8 +132,10 @@ impl Shared {
 
     /// The template value of a document.
     pub fn value(&self, id: DocId) -> &Value {
-        self.values[id]
-            .get_or_init(|| values::doc_value(&self.site, &self.site.docs[id], &self.tables))
+        self.values[id].get_or_init(|| {
+            let doc = &self.site.docs[id];
+            values::doc_value(&self.site, doc, &self.tables, self.rendered.get(id))
+        })
     }
 
     /// The value of a section with its `pages` and `subsections`.
@@ -263,7 +286,7 @@ pub fn make_tera(theme: &Theme, shared: &Arc<Shared>) -> Result<Tera, Diagnostic
                 ))
                 .into(),
         );
-        let form = s.site.statistics.as_ref().map(|_| {
+        let form = s.statistics.as_ref().map(|_| {
             s.site.config.permalink(&format!(
                 "{}/figures/{}",
                 s.site.config.lang_prefix(&lang),
@@ -587,9 +610,9 @@ fn template_error(e: &tera::Error, theme: &Theme, rendering: Option<&str>) -> Di
 
 /// A loop of components calling each other (`a → b → a`), with the template and line
 /// where the first is defined.
-fn component_cycle(theme: &Theme) -> Option<(String, &theme::TextFile, usize)> {
+fn component_cycle(theme: &Theme) -> Option<(String, &crate::theme::TextFile, usize)> {
     // Component name → (template, line of its definition, components its body calls).
-    let mut defs: BTreeMap<String, (&theme::TextFile, usize, Vec<String>)> = BTreeMap::new();
+    let mut defs: BTreeMap<String, (&crate::theme::TextFile, usize, Vec<String>)> = BTreeMap::new();
     for t in theme.templates.values() {
         let mut rest = t.text.as_str();
         while let Some(p) = rest.find("component ") {
@@ -676,7 +699,7 @@ pub enum JobKind {
     /// A file of a language's search index.
     SearchFile(String, SearchPart),
     /// A theme or site static file.
-    Static(theme::FileSource),
+    Static(crate::theme::FileSource),
     /// A file of content/.
     Asset(PathBuf),
 }
@@ -723,7 +746,8 @@ fn pager_count(site: &Site, id: DocId) -> usize {
 }
 
 /// Lists every output file; two jobs claiming one path is an error naming both.
-pub fn plan(site: &Site, theme: &Theme) -> (Vec<Job>, Diagnostics) {
+pub fn plan(shared: &Shared, theme: &Theme) -> (Vec<Job>, Diagnostics) {
+    let site = &shared.site;
     let mut jobs = Vec::new();
     let origin_of = |id: DocId| {
         let d = &site.docs[id];
@@ -830,7 +854,7 @@ pub fn plan(site: &Site, theme: &Theme) -> (Vec<Job>, Diagnostics) {
                 kind: JobKind::FiguresCsv(l.code.clone()),
             });
         }
-        if site.statistics.is_some() {
+        if shared.statistics.is_some() {
             jobs.push(Job {
                 out: format!("{prefix}figures/{}", crate::statistics::form::FILE),
                 origin: "the statistics form (data/statistics.csv)".into(),
@@ -893,7 +917,7 @@ pub fn plan(site: &Site, theme: &Theme) -> (Vec<Job>, Diagnostics) {
             kind: JobKind::Asset(a.abs.clone()),
         });
     }
-    for (out, cached) in &site.images.files {
+    for (out, cached) in &shared.tables.images.files {
         jobs.push(Job {
             out: out.clone(),
             origin: format!("a resized copy of an image of content/ ({out})"),
@@ -1053,8 +1077,8 @@ pub fn render_one(
     theme: &Theme,
 ) -> Result<Option<Vec<u8>>, Box<Diagnostic>> {
     match &job.kind {
-        JobKind::Static(theme::FileSource::Embedded(bytes)) => Ok(Some(bytes.to_vec())),
-        JobKind::Static(theme::FileSource::Disk(p)) | JobKind::Asset(p) => {
+        JobKind::Static(crate::theme::FileSource::Embedded(bytes)) => Ok(Some(bytes.to_vec())),
+        JobKind::Static(crate::theme::FileSource::Disk(p)) | JobKind::Asset(p) => {
             std::fs::read(p).map(Some).map_err(|e| {
                 Box::new(
                     Diagnostic::error(codes::E0010, format!("cannot read `{}`: {e}", p.display()))
@@ -1103,10 +1127,14 @@ fn render_job(job: &Job, shared: &Shared, tera: &Tera, theme: &Theme) -> JobOutp
         JobKind::Alias(id, _) => {
             Ok(Some(output::alias_page(&site.permalink(&site.docs[*id])).into_bytes()))
         }
-        JobKind::Feed(src) => Ok(Some(output::feeds::atom(site, shared, src).into_bytes())),
+        JobKind::Feed(src) => {
+            Ok(Some(output::feeds::atom(site, &shared.rendered, src).into_bytes()))
+        }
         JobKind::Sitemap => Ok(Some(output::sitemap::sitemap(site).into_bytes())),
         JobKind::FiguresCsv(lang) => Ok(figures_csv(shared, lang)),
-        JobKind::FiguresForm(lang) => crate::statistics::form::for_site(site, &shared.i18n, lang),
+        JobKind::FiguresForm(lang) => {
+            crate::statistics::form::for_site(site, shared.statistics.as_ref(), &shared.i18n, lang)
+        }
         JobKind::Calendar(lang) => {
             Ok(output::calendar::calendar(site, lang).map(String::into_bytes))
         }
@@ -1387,7 +1415,7 @@ pub fn run(
         .map(|job| {
             let result = match &job.kind {
                 // Copied by the sink (a hard link or a plain copy), not read into memory.
-                JobKind::Static(theme::FileSource::Disk(p)) | JobKind::Asset(p) => {
+                JobKind::Static(crate::theme::FileSource::Disk(p)) | JobKind::Asset(p) => {
                     sink.copy(&job.out, p)
                 }
                 _ => match render_one(job, shared, tera, theme) {

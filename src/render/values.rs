@@ -92,7 +92,12 @@ struct RefItem<'a> {
 }
 
 /// The value of one document, without its section's page lists.
-pub fn doc_value(site: &Site, doc: &Doc, tables: &crate::model::LinkTables) -> Value {
+pub fn doc_value(
+    site: &Site,
+    doc: &Doc,
+    tables: &super::LinkTables,
+    rendered: Option<&std::sync::Arc<crate::content::markdown::Rendered>>,
+) -> Value {
     let hreflang =
         site.config.language(&doc.lang).map(|l| l.hreflang.as_str()).unwrap_or(&doc.lang);
     // Every configured taxonomy is present (empty when the page has no terms), so
@@ -139,7 +144,6 @@ pub fn doc_value(site: &Site, doc: &Doc, tables: &crate::model::LinkTables) -> V
         p = a.parent;
     }
     ancestors.reverse();
-    let rendered = site.rendered.get(doc.id);
     let image = doc.image.as_deref().map(|img| resolve_image(site, doc, img, tables));
     let v = DocValue {
         title: &doc.title,
@@ -157,10 +161,11 @@ pub fn doc_value(site: &Site, doc: &Doc, tables: &crate::model::LinkTables) -> V
         draft: doc.draft,
         sample: doc.sample,
         weight: doc.weight,
-        og_image: crate::images::fields::og_image(site, doc).or_else(|| image.clone()),
+        og_image: crate::images::fields::og_image(site, &tables.images, doc)
+            .or_else(|| image.clone()),
         image,
-        cover: crate::images::fields::cover(site, doc),
-        images: crate::images::fields::images(site, doc),
+        cover: crate::images::fields::cover(site, &tables.images, doc),
+        images: crate::images::fields::images(site, &tables.images, doc),
         extra: &doc.extra,
         taxonomies,
         translations,
@@ -216,7 +221,7 @@ pub fn doc_value(site: &Site, doc: &Doc, tables: &crate::model::LinkTables) -> V
 
 /// A cover image: absolute URLs as written, site paths made absolute, and relative
 /// paths resolved like links in the body (to a co-located asset).
-fn resolve_image(site: &Site, doc: &Doc, img: &str, tables: &crate::model::LinkTables) -> String {
+fn resolve_image(site: &Site, doc: &Doc, img: &str, tables: &super::LinkTables) -> String {
     use crate::content::markdown::{LinkAction, LinkResolver};
     if img.contains("://") {
         return img.to_owned();
@@ -224,7 +229,7 @@ fn resolve_image(site: &Site, doc: &Doc, img: &str, tables: &crate::model::LinkT
     if img.starts_with('/') {
         return site.config.permalink(img);
     }
-    match crate::model::DocLinks::new(site, doc, tables).resolve(img) {
+    match super::DocLinks::new(site, doc, tables).resolve(img) {
         LinkAction::Rewrite(url) => url,
         _ => site.config.permalink(&format!("{}{img}", doc.path)),
     }
@@ -365,7 +370,7 @@ fn links_value<'a>(site: &'a Site, doc: &'a Doc) -> BTreeMap<&'a str, Option<Lin
 fn files_value<'a>(
     site: &Site,
     doc: &'a Doc,
-    tables: &crate::model::LinkTables,
+    tables: &super::LinkTables,
 ) -> BTreeMap<&'a str, Option<Value>> {
     use crate::content::kinds::{FieldType, FieldValue};
     use crate::content::markdown::{LinkAction, LinkResolver};
@@ -395,7 +400,7 @@ fn files_value<'a>(
         }
     }
     let Some(decl) = &doc.data.decl else { return BTreeMap::new() };
-    let links = crate::model::DocLinks::new(site, doc, tables);
+    let links = super::DocLinks::new(site, doc, tables);
     let url = |file: &str| match links.resolve(file) {
         LinkAction::Rewrite(u) => u,
         _ => file.to_owned(),

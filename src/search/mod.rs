@@ -25,12 +25,15 @@
 
 pub mod query;
 
+use std::sync::Arc;
+
 use rustc_hash::FxHashMap;
 
 use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::content::kinds::{FieldValue, KindData};
+use crate::content::markdown::Rendered;
 use crate::model::{DocId, Site};
 
 /// Documents per `d/<n>.json` file (a query fetches the files of its best ten).
@@ -284,7 +287,7 @@ pub fn html_text(html: &str) -> String {
     }
     out.push_str(rest);
     // &nbsp; first: `&amp;nbsp;` is the text "&nbsp;", not a space.
-    let decoded = crate::output::unescape(&out.replace("&nbsp;", " "));
+    let decoded = crate::escape::unescape(&out.replace("&nbsp;", " "));
     decoded.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -367,8 +370,14 @@ impl DocTerms {
     }
 }
 
-/// Builds the index of `lang`. `kind_label` names a kind in that language.
-pub fn build(site: &Site, lang: &str, kind_label: &dyn Fn(&str) -> String) -> Index {
+/// Builds the index of `lang` from the model and the rendered bodies (`rendered`, by
+/// document id). `kind_label` names a kind in that language.
+pub fn build(
+    site: &Site,
+    rendered: &[Arc<Rendered>],
+    lang: &str,
+    kind_label: &dyn Fn(&str) -> String,
+) -> Index {
     let ids = indexed_docs(site, lang);
     let shards = shard_count(ids.len());
     let mut kinds: Vec<&str> = Vec::new();
@@ -387,7 +396,7 @@ pub fn build(site: &Site, lang: &str, kind_label: &dyn Fn(&str) -> String) -> In
         .par_iter()
         .map(|&id| {
             let d = &site.docs[id];
-            let body = site.rendered.get(id).map(|r| html_text(&r.html)).unwrap_or_default();
+            let body = rendered.get(id).map(|r| html_text(&r.html)).unwrap_or_default();
             // Every occurrence, its text one after the other in `occ_text` (no string
             // per term: a page has hundreds).
             let mut occ_text = String::new();
@@ -415,7 +424,7 @@ pub fn build(site: &Site, lang: &str, kind_label: &dyn Fn(&str) -> String) -> In
                     headings(&h.children, add);
                 }
             }
-            if let Some(r) = site.rendered.get(id) {
+            if let Some(r) = rendered.get(id) {
                 headings(&r.toc, &mut add);
             }
             for (f, w) in kind_fields(&d.data) {
@@ -511,9 +520,9 @@ pub fn build(site: &Site, lang: &str, kind_label: &dyn Fn(&str) -> String) -> In
                 if i > 0 {
                     out.push(b',');
                 }
-                out.extend(crate::output::safe_json(t));
+                out.extend(crate::escape::safe_json(t));
                 out.push(b':');
-                out.extend(crate::output::safe_json(v));
+                out.extend(crate::escape::safe_json(v));
             }
             out.push(b'}');
             out
@@ -532,11 +541,11 @@ pub fn build(site: &Site, lang: &str, kind_label: &dyn Fn(&str) -> String) -> In
         l: meta_l,
     };
     Index {
-        meta: crate::output::safe_json(&meta),
+        meta: crate::escape::safe_json(&meta),
         shards: shard_files,
         chunks: shown
             .chunks(CHUNK)
-            .map(crate::output::safe_json)
+            .map(crate::escape::safe_json)
             .chain(std::iter::once(b"[]".to_vec()))
             .take(chunk_count(ids.len()))
             .collect(),

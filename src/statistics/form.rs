@@ -12,8 +12,8 @@ use rust_xlsxwriter::{
 
 use super::{Column, YearMonth};
 use crate::diagnostics::{Diagnostic, codes};
+use crate::i18n::I18n;
 use crate::model::Site;
-use crate::render::i18n::I18n;
 
 /// The form's file name, under `figures/` in each language.
 pub const FILE: &str = "statistics-form.xlsx";
@@ -21,8 +21,13 @@ pub const FILE: &str = "statistics-form.xlsx";
 /// The form of `site`'s statistics table in `lang`: its units' names in that language,
 /// its interface strings (`form_*` in the theme's i18n files). `None` when the site has
 /// no statistics table.
-pub fn for_site(site: &Site, i18n: &I18n, lang: &str) -> Result<Option<Vec<u8>>, Box<Diagnostic>> {
-    let Some(table) = &site.statistics else { return Ok(None) };
+pub fn for_site(
+    site: &Site,
+    table: Option<&super::Table>,
+    i18n: &I18n,
+    lang: &str,
+) -> Result<Option<Vec<u8>>, Box<Diagnostic>> {
+    let Some(table) = table else { return Ok(None) };
     let names: Vec<String> = table
         .units
         .iter()

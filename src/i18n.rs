@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, codes};
-use crate::render::theme::TextFile;
+use crate::theme::TextFile;
 
 /// Strings per language.
 #[derive(Debug, Default, Clone)]

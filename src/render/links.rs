@@ -4,24 +4,30 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::{Doc, Site};
 use crate::content::markdown::{LinkAction, LinkResolver, PictureAction};
 use crate::diagnostics::closest;
+use crate::images::Images;
+use crate::model::{Doc, Site, content_path, is_relative};
 
-/// Lookup tables shared by every document's resolver.
+/// What a link in a body can lead to, shared by every document's resolver: the files of
+/// `content/`, every source file, and the processed photos (a photo becomes a
+/// `<picture>`).
 #[derive(Debug)]
 pub struct LinkTables {
     assets: HashMap<String, String>,
     /// Canonical paths of every source file, published or not.
     all_sources: HashSet<String>,
+    /// The photos of `content/`, processed.
+    pub images: Images,
 }
 
 impl LinkTables {
-    /// Builds the tables from the site.
-    pub fn new(site: &Site) -> Self {
+    /// Builds the tables from the site and its processed photos.
+    pub fn new(site: &Site, images: Images) -> Self {
         LinkTables {
             assets: site.assets.iter().map(|a| (a.rel.clone(), a.out.clone())).collect(),
             all_sources: site.sources.iter().map(|s| s.canonical.clone()).collect(),
+            images,
         }
     }
 }
@@ -100,32 +106,6 @@ impl<'a> DocLinks<'a> {
     }
 }
 
-/// The path relative to `content/` that a relative link `dest` written in a file of
-/// folder `dir` names (query and fragment dropped, `%`-escapes decoded); `None` when
-/// it climbs out of `content/`.
-pub fn content_path(dir: &str, dest: &str) -> Option<String> {
-    let path = dest.find(['#', '?']).map_or(dest, |i| &dest[..i]);
-    let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
-    let mut parts: Vec<&str> = if dir.is_empty() { Vec::new() } else { dir.split('/').collect() };
-    for seg in decoded.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    Some(parts.join("/"))
-}
-
-/// Whether `dest` is a relative link (no scheme, not site-absolute, not a fragment).
-pub fn is_relative(dest: &str) -> bool {
-    !dest.is_empty()
-        && !dest.starts_with(['/', '#', '?', '@'])
-        && !dest.split(['/', '#', '?']).next().unwrap_or("").contains(':')
-}
-
 impl LinkResolver for DocLinks<'_> {
     fn picture(&self, dest: &str, alt: &str, title: &str, index: usize) -> PictureAction {
         if !is_relative(dest) {
@@ -133,7 +113,7 @@ impl LinkResolver for DocLinks<'_> {
         }
         let Some(rel) = content_path(&self.dir, dest) else { return PictureAction::Keep };
         let site = self.site;
-        let found = crate::images::lookup(&site.images, &site.assets, &rel);
+        let found = crate::images::lookup(&self.tables.images, &site.assets, &rel);
         if let crate::images::Use::Ready(p) = found {
             // The first image of the body is above the fold unless the page shows a
             // photo in its header.
@@ -156,24 +136,5 @@ impl LinkResolver for DocLinks<'_> {
             && !dest.starts_with(['/', '#', '?'])
             && !dest.split(['/', '#', '?']).next().unwrap_or("").contains(':');
         if is_relative { self.relative(dest) } else { LinkAction::Keep }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn content_paths_resolve_against_the_page_folder() {
-        assert_eq!(content_path("cities", "harbin.jpg").as_deref(), Some("cities/harbin.jpg"));
-        assert_eq!(content_path("cities", "./a/b.jpg?x#y").as_deref(), Some("cities/a/b.jpg"));
-        assert_eq!(content_path("a/b", "../c%20d.png").as_deref(), Some("a/c d.png"));
-        assert_eq!(content_path("", "x.jpg").as_deref(), Some("x.jpg"));
-        assert_eq!(content_path("a", "../../x.jpg"), None);
-        assert!(is_relative("x.jpg"));
-        assert!(!is_relative("/x.jpg"));
-        assert!(!is_relative("https://a/x.jpg"));
-        assert!(!is_relative("@/a.md"));
-        assert!(!is_relative("#top"));
     }
 }
