@@ -1,6 +1,8 @@
 //! Rendering: the frozen model into output files.
 //!
-//! Input: the [`Site`] (with rendered Markdown), the [`Theme`] and the interface strings.
+//! Input: [`Shared`] — the [`Site`] and what the stages after the model made from it (the
+//! rendered Markdown, the processed photos, the statistics table) — the [`Theme`] and the
+//! interface strings.
 //! Output: a flat list of [`Job`]s — every file the build writes, with where it comes
 //! from, checked for collisions — rendered in parallel with rayon into a [`Sink`].
 //! Templates see values built once per document.
