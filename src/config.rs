@@ -231,27 +231,20 @@ impl Config {
             let raw = yaml::from_node::<RawConfig>(&root)?;
             Ok((root, raw))
         });
-        let (root, raw) = match parsed {
+        let (root, mut raw) = match parsed {
             Ok(r) => r,
             Err(e) => {
                 ds.push(yaml::diagnose(&e, text, text, 0, file));
                 return Err(ds);
             }
         };
-        let at = |path: &[&str]| {
-            let (last, parents) = path.split_last().expect("a path");
-            root.path(parents).and_then(|p| p.value_pos(last)).map_or((1, 1), |p| (p.line, p.col))
-        };
-        let invalid = |path: &[&str], msg: String, hint: &str| {
-            let (l, c) = at(path);
-            Diagnostic::error(codes::E0004, msg).file(file).at(text, l, c).hint(hint)
-        };
+        let site = SiteYaml { root: &root, text, file };
 
         let base_url = raw.base_url.trim_end_matches('/').to_owned();
         let host = base_url.split_once("://").map(|(_, h)| h.trim_matches('/')).unwrap_or("");
         if !(base_url.starts_with("https://") || base_url.starts_with("http://")) || host.is_empty()
         {
-            ds.push(invalid(
+            ds.push(site.invalid(
                 &["base_url"],
                 format!("`base_url` must be an absolute URL, not `{}`", raw.base_url),
                 "write it with the scheme, such as `base_url: https://example.org`",
@@ -262,7 +255,7 @@ impl Config {
         let timezone = match TimeZone::get(&tz_name) {
             Ok(tz) => tz,
             Err(_) => {
-                ds.push(invalid(
+                ds.push(site.invalid(
                     &["timezone"],
                     format!("unknown time zone `{tz_name}`"),
                     "use an IANA zone name such as `Asia/Shanghai`",
@@ -270,94 +263,13 @@ impl Config {
                 TimeZone::UTC
             }
         };
-
-        if !raw.languages.contains_key(&raw.default_language) {
-            let known: Vec<&str> = raw.languages.keys().map(String::as_str).collect();
-            ds.push(invalid(
-                &["default_language"],
-                format!("`default_language: {}` is not one of `languages`", raw.default_language),
-                &format!("add it under `languages:` or choose one of: {}", known.join(", ")),
-            ));
-        }
-        let mut languages = Vec::new();
-        for (code, lc) in &raw.languages {
-            let valid = !code.is_empty()
-                && code.chars().all(|c| c.is_ascii_lowercase() || c == '-')
-                && code.len() <= 8;
-            if !valid {
-                ds.push(invalid(
-                    &["languages", code],
-                    format!("language code `{code}` cannot be used in file names and URLs"),
-                    "use a short lowercase code such as `zh` or `en`",
-                ));
-            }
-            languages.push(Language {
-                code: code.clone(),
-                hreflang: lc.hreflang.clone().unwrap_or_else(|| code.clone()),
-                title: lc.title.clone(),
-                description: lc.description.clone(),
-            });
-        }
-        languages.sort_by_key(|l| (l.code != raw.default_language, l.code.clone()));
-
-        let mut taxonomies: Vec<TaxonomyConfig> = Vec::new();
-        for entry in raw.taxonomies {
-            let tc = match entry {
-                TaxonomyEntry::Name(name) => TaxonomyConfig { name, feed: true },
-                TaxonomyEntry::Full(tc) => tc,
-            };
-            let ok = !tc.name.is_empty()
-                && tc
-                    .name
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
-            if !ok || RESERVED_FIELDS.contains(&tc.name.as_str()) {
-                ds.push(invalid(
-                    &["taxonomies"],
-                    format!("`{}` cannot be a taxonomy name", tc.name),
-                    "use a lowercase name that is not a front-matter field, such as `tags`",
-                ));
-            }
-            if taxonomies.iter().any(|t| t.name == tc.name) {
-                ds.push(invalid(
-                    &["taxonomies"],
-                    format!("the taxonomy `{}` is listed twice", tc.name),
-                    "remove one of them",
-                ));
-            }
-            taxonomies.push(tc);
-        }
-
+        let languages = site.languages(&raw, &mut ds);
+        let taxonomies = site.taxonomies(std::mem::take(&mut raw.taxonomies), &mut ds);
         if let Some(c) = &raw.campaign {
-            let mut dates: Vec<(Vec<&str>, &String)> = Vec::new();
-            if let Some(d) = &c.report_deadline {
-                dates.push((vec!["campaign", "report_deadline"], d));
-            }
-            for p in &c.phases {
-                for (key, v) in [("starts", &p.starts), ("ends", &p.ends)] {
-                    if let Some(v) = v {
-                        dates.push((vec!["campaign", "phases", key], v));
-                    }
-                }
-            }
-            for (path, value) in dates {
-                if let Err(e) = crate::dates::parse_date(value, &timezone) {
-                    ds.push(invalid(&path, format!("`{value}` is not a date"), &e.hint));
-                }
-            }
-            let mut ids = std::collections::BTreeSet::new();
-            for p in &c.phases {
-                if !ids.insert(p.id) {
-                    ds.push(invalid(
-                        &["campaign", "phases"],
-                        format!("two phases have the id {}", p.id),
-                        "give every phase its own `id`",
-                    ));
-                }
-            }
+            site.check_campaign(c, &timezone, &mut ds);
         }
         for (key, msg, hint) in raw.images.problems() {
-            ds.push(invalid(&["images", key], msg, hint));
+            ds.push(site.invalid(&["images", key], msg, hint));
         }
         if ds.has_errors() {
             return Err(ds);
@@ -430,6 +342,123 @@ pub(crate) const RESERVED_FIELDS: &[&str] = &[
     "paginate_by",
     "page_template",
 ];
+
+/// site.yaml as read, for messages that point into it.
+struct SiteYaml<'a> {
+    root: &'a yaml::Node,
+    text: &'a str,
+    file: &'a Path,
+}
+
+impl SiteYaml<'_> {
+    /// An invalid value (E0004) at the key `path` (`["campaign", "phases"]`).
+    fn invalid(&self, path: &[&str], msg: String, hint: &str) -> Diagnostic {
+        let (last, parents) = path.split_last().expect("a path");
+        let (l, c) = self
+            .root
+            .path(parents)
+            .and_then(|p| p.value_pos(last))
+            .map_or((1, 1), |p| (p.line, p.col));
+        Diagnostic::error(codes::E0004, msg).file(self.file).at(self.text, l, c).hint(hint)
+    }
+
+    /// The languages, the default one first; a code unfit for file names and URLs, and a
+    /// default language not among them, are errors.
+    fn languages(&self, raw: &RawConfig, ds: &mut Diagnostics) -> Vec<Language> {
+        if !raw.languages.contains_key(&raw.default_language) {
+            let known: Vec<&str> = raw.languages.keys().map(String::as_str).collect();
+            ds.push(self.invalid(
+                &["default_language"],
+                format!("`default_language: {}` is not one of `languages`", raw.default_language),
+                &format!("add it under `languages:` or choose one of: {}", known.join(", ")),
+            ));
+        }
+        let mut languages = Vec::new();
+        for (code, lc) in &raw.languages {
+            let valid = !code.is_empty()
+                && code.chars().all(|c| c.is_ascii_lowercase() || c == '-')
+                && code.len() <= 8;
+            if !valid {
+                ds.push(self.invalid(
+                    &["languages", code],
+                    format!("language code `{code}` cannot be used in file names and URLs"),
+                    "use a short lowercase code such as `zh` or `en`",
+                ));
+            }
+            languages.push(Language {
+                code: code.clone(),
+                hreflang: lc.hreflang.clone().unwrap_or_else(|| code.clone()),
+                title: lc.title.clone(),
+                description: lc.description.clone(),
+            });
+        }
+        languages.sort_by_key(|l| (l.code != raw.default_language, l.code.clone()));
+        languages
+    }
+
+    /// The taxonomies; a name that is not lowercase, is a front-matter field, or is
+    /// listed twice is an error.
+    fn taxonomies(&self, entries: Vec<TaxonomyEntry>, ds: &mut Diagnostics) -> Vec<TaxonomyConfig> {
+        let mut taxonomies: Vec<TaxonomyConfig> = Vec::new();
+        for entry in entries {
+            let tc = match entry {
+                TaxonomyEntry::Name(name) => TaxonomyConfig { name, feed: true },
+                TaxonomyEntry::Full(tc) => tc,
+            };
+            let ok = !tc.name.is_empty()
+                && tc
+                    .name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
+            if !ok || RESERVED_FIELDS.contains(&tc.name.as_str()) {
+                ds.push(self.invalid(
+                    &["taxonomies"],
+                    format!("`{}` cannot be a taxonomy name", tc.name),
+                    "use a lowercase name that is not a front-matter field, such as `tags`",
+                ));
+            }
+            if taxonomies.iter().any(|t| t.name == tc.name) {
+                ds.push(self.invalid(
+                    &["taxonomies"],
+                    format!("the taxonomy `{}` is listed twice", tc.name),
+                    "remove one of them",
+                ));
+            }
+            taxonomies.push(tc);
+        }
+        taxonomies
+    }
+
+    /// The campaign's dates are dates and its phases' ids are distinct.
+    fn check_campaign(&self, c: &Campaign, timezone: &TimeZone, ds: &mut Diagnostics) {
+        let mut dates: Vec<(Vec<&str>, &String)> = Vec::new();
+        if let Some(d) = &c.report_deadline {
+            dates.push((vec!["campaign", "report_deadline"], d));
+        }
+        for p in &c.phases {
+            for (key, v) in [("starts", &p.starts), ("ends", &p.ends)] {
+                if let Some(v) = v {
+                    dates.push((vec!["campaign", "phases", key], v));
+                }
+            }
+        }
+        for (path, value) in dates {
+            if let Err(e) = crate::dates::parse_date(value, timezone) {
+                ds.push(self.invalid(&path, format!("`{value}` is not a date"), &e.hint));
+            }
+        }
+        let mut ids = std::collections::BTreeSet::new();
+        for p in &c.phases {
+            if !ids.insert(p.id) {
+                ds.push(self.invalid(
+                    &["campaign", "phases"],
+                    format!("two phases have the id {}", p.id),
+                    "give every phase its own `id`",
+                ));
+            }
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -146,7 +146,59 @@ pub fn compute(
         .collect();
     let all_months = crate::statistics::campaign_months(site);
 
-    let mut units: Vec<UnitRow> = table
+    let mut units = unit_rows(site, table, lang);
+    let mut months: Vec<MonthRow> = all_months
+        .iter()
+        .map(|m| MonthRow { month: m.to_string(), events: 0, person_times: 0, online_views: 0 })
+        .collect();
+    add_reports(table, &all_months, &mut units, &mut months);
+    for (i, u) in units.iter_mut().enumerate() {
+        u.per_event = per_event(u.person_times, u.events);
+        u.reported = due
+            .iter()
+            .map(|m| table.reports.iter().any(|r| r.unit == i && r.month == *m))
+            .collect();
+        u.complete = u.reported.iter().all(|r| *r);
+    }
+    // Months after the last reported one that have not begun are not shown as zeros.
+    while months.len() > 1 && months.last().is_some_and(|m| m.person_times == 0 && m.events == 0) {
+        months.pop();
+    }
+    let reporting = Reporting {
+        months: due.iter().map(ToString::to_string).collect(),
+        complete: units.iter().filter(|u| u.complete).count(),
+        units: units.len(),
+        deadline: campaign.report_deadline.clone(),
+        days_left: deadline.map(|d| i64::from((d - today).get_days())),
+    };
+    units.sort_by(|a, b| {
+        b.person_times.cmp(&a.person_times).then_with(|| a.permalink.cmp(&b.permalink))
+    });
+    let groups = groups(site, campaign, &units, lang);
+    let total: u64 = units.iter().map(|c| c.person_times).fold(0, u64::saturating_add);
+    let events: u64 = units.iter().map(|c| c.events).fold(0, u64::saturating_add);
+    let target = campaign.target_person_times;
+    let percent =
+        if target == 0 { 0.0 } else { (total as f64 * 1000.0 / target as f64).round() / 10.0 };
+    Some(Figures {
+        target,
+        total,
+        events,
+        online_views: units.iter().map(|c| c.online_views).fold(0, u64::saturating_add),
+        per_event: per_event(total, events),
+        percent,
+        remaining: target.saturating_sub(total),
+        sample: units.iter().any(|c| c.sample),
+        groups,
+        units,
+        months,
+        reporting,
+    })
+}
+
+/// One row per reporting unit, named in `lang`, with nothing added up yet.
+fn unit_rows(site: &Site, table: &crate::statistics::Table, lang: &str) -> Vec<UnitRow> {
+    table
         .units
         .iter()
         .map(|u| {
@@ -168,11 +220,16 @@ pub fn compute(
                 complete: false,
             }
         })
-        .collect();
-    let mut months: Vec<MonthRow> = all_months
-        .iter()
-        .map(|m| MonthRow { month: m.to_string(), events: 0, person_times: 0, online_views: 0 })
-        .collect();
+        .collect()
+}
+
+/// Adds every report to its unit's row and its month's.
+fn add_reports(
+    table: &crate::statistics::Table,
+    all_months: &[YearMonth],
+    units: &mut [UnitRow],
+    months: &mut [MonthRow],
+) {
     let mut reports: Vec<&crate::statistics::Report> = table.reports.iter().collect();
     reports.sort_by_key(|r| (r.unit, r.month));
     for r in reports {
@@ -198,29 +255,16 @@ pub fn compute(
             m.online_views = m.online_views.saturating_add(r.online_views);
         }
     }
-    for (i, u) in units.iter_mut().enumerate() {
-        u.per_event = per_event(u.person_times, u.events);
-        u.reported = due
-            .iter()
-            .map(|m| table.reports.iter().any(|r| r.unit == i && r.month == *m))
-            .collect();
-        u.complete = u.reported.iter().all(|r| *r);
-    }
-    // Months after the last reported one that have not begun are not shown as zeros.
-    while months.len() > 1 && months.last().is_some_and(|m| m.person_times == 0 && m.events == 0) {
-        months.pop();
-    }
-    let reporting = Reporting {
-        months: due.iter().map(ToString::to_string).collect(),
-        complete: units.iter().filter(|u| u.complete).count(),
-        units: units.len(),
-        deadline: campaign.report_deadline.clone(),
-        days_left: deadline.map(|d| i64::from((d - today).get_days())),
-    };
-    units.sort_by(|a, b| {
-        b.person_times.cmp(&a.person_times).then_with(|| a.permalink.cmp(&b.permalink))
-    });
-    let groups = campaign
+}
+
+/// The units by kind (cities, industry unions), in the campaign's order, with their sums.
+fn groups(
+    site: &Site,
+    campaign: &crate::config::Campaign,
+    units: &[UnitRow],
+    lang: &str,
+) -> Vec<Group> {
+    campaign
         .units
         .iter()
         .map(|kind| {
@@ -241,26 +285,7 @@ pub fn compute(
                 units: members,
             }
         })
-        .collect();
-    let total: u64 = units.iter().map(|c| c.person_times).fold(0, u64::saturating_add);
-    let events: u64 = units.iter().map(|c| c.events).fold(0, u64::saturating_add);
-    let target = campaign.target_person_times;
-    let percent =
-        if target == 0 { 0.0 } else { (total as f64 * 1000.0 / target as f64).round() / 10.0 };
-    Some(Figures {
-        target,
-        total,
-        events,
-        online_views: units.iter().map(|c| c.online_views).fold(0, u64::saturating_add),
-        per_event: per_event(total, events),
-        percent,
-        remaining: target.saturating_sub(total),
-        sample: units.iter().any(|c| c.sample),
-        groups,
-        units,
-        months,
-        reporting,
-    })
+        .collect()
 }
 
 /// `1234567` → `1,234,567`.

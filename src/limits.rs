@@ -129,6 +129,9 @@ struct Scan {
 
 impl Scan {
     /// Scans one line; returns the 1-based column of a problem.
+    // Long: one pass over the line's characters, one arm per character that changes the
+    // scanner's state (quotes, escapes, flow brackets, list dashes, aliases, block
+    // scalars); the arms share the position and the state, so they read side by side.
     fn line(&mut self, line: &str) -> Option<(usize, Problem)> {
         let indent = line.len() - line.trim_start_matches(' ').len();
         let blank = line.trim().is_empty();

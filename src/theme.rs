@@ -89,33 +89,7 @@ impl Theme {
         let dir = root.join("themes").join(name);
         if dir.is_dir() {
             let display = PathBuf::from("themes").join(name);
-            read_dir_into(
-                root,
-                &mut links,
-                &dir.join("templates"),
-                &display.join("templates"),
-                &mut |rel, disp, src| {
-                    theme.add_template(rel, disp, src, &mut ds);
-                },
-            );
-            read_dir_into(
-                root,
-                &mut links,
-                &dir.join("i18n"),
-                &display.join("i18n"),
-                &mut |rel, disp, src| {
-                    theme.add_i18n(rel, disp, src, &mut ds);
-                },
-            );
-            read_dir_into(
-                root,
-                &mut links,
-                &dir.join("static"),
-                &display.join("static"),
-                &mut |rel, disp, src| {
-                    theme.statics.insert(rel.to_owned(), (src, disp));
-                },
-            );
+            theme.read_folders(root, &dir, &display, &mut links, &mut ds);
         } else if name == "default" {
             let display = PathBuf::from("(embedded default theme)");
             for (rel, bytes) in embedded_files(&DEFAULT_THEME) {
@@ -139,33 +113,7 @@ impl Theme {
         let theme_statics: std::collections::BTreeSet<String> =
             theme.statics.keys().cloned().collect();
         // The site's own overrides.
-        read_dir_into(
-            root,
-            &mut links,
-            &root.join("templates"),
-            Path::new("templates"),
-            &mut |rel, disp, src| {
-                theme.add_template(rel, disp, src, &mut ds);
-            },
-        );
-        read_dir_into(
-            root,
-            &mut links,
-            &root.join("i18n"),
-            Path::new("i18n"),
-            &mut |rel, disp, src| {
-                theme.add_i18n(rel, disp, src, &mut ds);
-            },
-        );
-        read_dir_into(
-            root,
-            &mut links,
-            &root.join("static"),
-            Path::new("static"),
-            &mut |rel, disp, src| {
-                theme.statics.insert(rel.to_owned(), (src, disp));
-            },
-        );
+        theme.read_folders(root, root, Path::new(""), &mut links, &mut ds);
         ds.extend(links);
         for (rel, (src, display)) in &theme.statics {
             if !fingerprinted(rel, theme_statics.contains(rel)) {
@@ -177,6 +125,45 @@ impl Theme {
             }
         }
         if ds.has_errors() { Err(ds) } else { Ok(theme) }
+    }
+
+    /// Adds the templates, interface strings and static files of the folders `templates/`,
+    /// `i18n/` and `static/` of `dir` (shown in messages as below `display`).
+    fn read_folders(
+        &mut self,
+        root: &Path,
+        dir: &Path,
+        display: &Path,
+        links: &mut Diagnostics,
+        ds: &mut Diagnostics,
+    ) {
+        read_dir_into(
+            root,
+            links,
+            &dir.join("templates"),
+            &display.join("templates"),
+            &mut |rel, disp, src| {
+                self.add_template(rel, disp, src, ds);
+            },
+        );
+        read_dir_into(
+            root,
+            links,
+            &dir.join("i18n"),
+            &display.join("i18n"),
+            &mut |rel, disp, src| {
+                self.add_i18n(rel, disp, src, ds);
+            },
+        );
+        read_dir_into(
+            root,
+            links,
+            &dir.join("static"),
+            &display.join("static"),
+            &mut |rel, disp, src| {
+                self.statics.insert(rel.to_owned(), (src, disp));
+            },
+        );
     }
 
     fn add_template(&mut self, rel: &str, display: PathBuf, src: FileSource, ds: &mut Diagnostics) {

@@ -13,6 +13,7 @@ use serde::Deserialize;
 use std::sync::Arc;
 
 use crate::content::kinds::{KindData, KindDecl, Kinds};
+use crate::diagnostics::codes::Code;
 use crate::diagnostics::{Diagnostic, closest, codes};
 use crate::yaml;
 
@@ -218,112 +219,29 @@ impl FrontMatter {
             ]);
         }
         let mut fm: FrontMatter = yaml::from_node(&root).map_err(diagnose)?;
+        let at = At { root: &root, file_text, file, off };
         let mut errors = Vec::new();
-        let value_at =
-            |key: &str| root.value_pos(key).map_or((off + 1, 1), |p| (p.line + off, p.col));
-        let key_at = |key: &str| root.key_pos(key).map_or((off + 1, 1), |p| (p.line + off, p.col));
-        for (key, value) in root.entries() {
-            let key = key.text.as_str();
-            if FIELDS.contains(&key) || kind.is_some_and(|k| k.field(key).is_some()) {
-                continue;
-            }
-            if taxonomies.contains(&key) {
-                match yaml::from_node::<Option<OneOrMany>>(value) {
-                    Ok(v) => {
-                        let terms: Vec<String> = v
-                            .map(OneOrMany::into_vec)
-                            .unwrap_or_default()
-                            .into_iter()
-                            .map(|t| t.trim().to_owned())
-                            .filter(|t| !t.is_empty())
-                            .collect();
-                        fm.taxonomies.insert(key.to_owned(), terms);
-                    }
-                    Err(_) => {
-                        let (l, c) = value_at(key);
-                        errors.push(
-                            Diagnostic::error(
-                                codes::E0105,
-                                format!("wrong type: `{key}` must be a list of terms"),
-                            )
-                            .file(file)
-                            .at(file_text, l, c)
-                            .hint(format!("write `{key}: [劳模, 工匠]` or one `- term` per line")),
-                        );
-                    }
-                }
-                continue;
-            }
-            let (l, c) = key_at(key);
-            let kind_fields: Vec<&str> =
-                kind.map(|k| k.field_names().collect()).unwrap_or_default();
-            let known = FIELDS.iter().chain(taxonomies).chain(&kind_fields).copied();
-            let hint = match (super::switchers::renamed(key), closest(key, known), kind) {
-                (Some(theirs), _, _) => theirs,
-                (None, Some(best), _) => format!("did you mean `{best}`?"),
-                (None, None, None) => "put custom values under `extra:`".to_owned(),
-                (None, None, Some(k)) => format!(
-                    "a `{}` page takes: {}; put other values under `extra:`",
-                    k.name,
-                    kind_fields.join(", ")
-                ),
-            };
-            errors.push(
-                Diagnostic::error(codes::E0104, format!("unknown field `{key}`"))
-                    .file(file)
-                    .at(file_text, l, c)
-                    .hint(hint),
-            );
-        }
-        if !is_section {
-            for field in SECTION_FIELDS {
-                let given = match *field {
-                    "kind" => fm.kind.is_some(),
-                    "sort_by" => fm.sort_by.is_some(),
-                    "paginate_by" => fm.paginate_by.is_some(),
-                    _ => fm.page_template.is_some(),
-                };
-                if given {
-                    let (l, c) = key_at(field);
-                    errors.push(
-                        Diagnostic::error(
-                            codes::E0104,
-                            format!("`{field}` belongs in a section's `_index.md`, not in a page"),
-                        )
-                        .file(file)
-                        .at(file_text, l, c)
-                        .hint(format!("move `{field}` to the `_index.md` of this folder")),
-                    );
-                }
-            }
-        }
-        if is_section && fm.slug.is_some() {
-            let (l, c) = key_at("slug");
-            errors.push(
-                Diagnostic::error(codes::E0104, "`slug` does not apply to a section's `_index.md`")
-                    .file(file)
-                    .at(file_text, l, c)
-                    .hint("rename the folder, or move the section with `path:`"),
-            );
-        }
+        at.other_fields(&mut fm, taxonomies, kind, &mut errors);
+        at.misplaced_fields(&fm, is_section, &mut errors);
         if let Some(name) = &fm.kind
             && !kinds.is_known(name)
         {
-            let (l, c) = value_at("kind");
             let all = kinds.all_names();
             let hint = match closest(name, all.iter().copied()) {
                 Some(best) => format!("did you mean `{best}`?"),
                 None => "declare the kind in kinds/<name>.yaml, or use one of the kinds".to_owned(),
             };
             errors.push(
-                Diagnostic::error(codes::E0105, format!("`kind: {name}` is not a content kind"))
-                    .file(file)
-                    .at(file_text, l, c)
-                    .note(format!(
-                        "the kinds are: {} (kinds/<name>.yaml in the site or its theme)",
-                        all.join(", ")
-                    ))
-                    .hint(hint),
+                at.error(
+                    codes::E0105,
+                    format!("`kind: {name}` is not a content kind"),
+                    at.value("kind"),
+                )
+                .note(format!(
+                    "the kinds are: {} (kinds/<name>.yaml in the site or its theme)",
+                    all.join(", ")
+                ))
+                .hint(hint),
             );
         }
         if errors.is_empty()
@@ -367,6 +285,122 @@ impl FrontMatter {
                     mine.insert(k.clone(), v.clone());
                 }
             }
+        }
+    }
+}
+
+/// A file's front matter, for messages that point into it.
+struct At<'a> {
+    root: &'a yaml::Node,
+    file_text: &'a str,
+    file: &'a Path,
+    /// The line of the file before the YAML's first.
+    off: usize,
+}
+
+impl At<'_> {
+    /// Where the value of `key` is (the front matter's first line when absent).
+    fn value(&self, key: &str) -> (usize, usize) {
+        self.root.value_pos(key).map_or((self.off + 1, 1), |p| (p.line + self.off, p.col))
+    }
+
+    /// Where `key` is (the front matter's first line when absent).
+    fn key(&self, key: &str) -> (usize, usize) {
+        self.root.key_pos(key).map_or((self.off + 1, 1), |p| (p.line + self.off, p.col))
+    }
+
+    fn error(&self, code: Code, msg: impl Into<String>, (l, c): (usize, usize)) -> Diagnostic {
+        Diagnostic::error(code, msg).file(self.file).at(self.file_text, l, c)
+    }
+
+    /// The keys that are not fields of every page nor of the kind: taxonomy terms (put in
+    /// `fm.taxonomies`), or unknown fields (an error with the likely field).
+    fn other_fields(
+        &self,
+        fm: &mut FrontMatter,
+        taxonomies: &[&str],
+        kind: Option<&Arc<KindDecl>>,
+        errors: &mut Vec<Diagnostic>,
+    ) {
+        for (key, value) in self.root.entries() {
+            let key = key.text.as_str();
+            if FIELDS.contains(&key) || kind.is_some_and(|k| k.field(key).is_some()) {
+                continue;
+            }
+            if taxonomies.contains(&key) {
+                match yaml::from_node::<Option<OneOrMany>>(value) {
+                    Ok(v) => {
+                        let terms: Vec<String> = v
+                            .map(OneOrMany::into_vec)
+                            .unwrap_or_default()
+                            .into_iter()
+                            .map(|t| t.trim().to_owned())
+                            .filter(|t| !t.is_empty())
+                            .collect();
+                        fm.taxonomies.insert(key.to_owned(), terms);
+                    }
+                    Err(_) => errors.push(
+                        self.error(
+                            codes::E0105,
+                            format!("wrong type: `{key}` must be a list of terms"),
+                            self.value(key),
+                        )
+                        .hint(format!("write `{key}: [劳模, 工匠]` or one `- term` per line")),
+                    ),
+                }
+                continue;
+            }
+            let kind_fields: Vec<&str> =
+                kind.map(|k| k.field_names().collect()).unwrap_or_default();
+            let known = FIELDS.iter().chain(taxonomies).chain(&kind_fields).copied();
+            let hint = match (super::switchers::renamed(key), closest(key, known), kind) {
+                (Some(theirs), _, _) => theirs,
+                (None, Some(best), _) => format!("did you mean `{best}`?"),
+                (None, None, None) => "put custom values under `extra:`".to_owned(),
+                (None, None, Some(k)) => format!(
+                    "a `{}` page takes: {}; put other values under `extra:`",
+                    k.name,
+                    kind_fields.join(", ")
+                ),
+            };
+            errors.push(
+                self.error(codes::E0104, format!("unknown field `{key}`"), self.key(key))
+                    .hint(hint),
+            );
+        }
+    }
+
+    /// Section fields in a page, and `slug` in a section, are errors.
+    fn misplaced_fields(&self, fm: &FrontMatter, is_section: bool, errors: &mut Vec<Diagnostic>) {
+        if !is_section {
+            for field in SECTION_FIELDS {
+                let given = match *field {
+                    "kind" => fm.kind.is_some(),
+                    "sort_by" => fm.sort_by.is_some(),
+                    "paginate_by" => fm.paginate_by.is_some(),
+                    _ => fm.page_template.is_some(),
+                };
+                if given {
+                    errors.push(
+                        self.error(
+                            codes::E0104,
+                            format!("`{field}` belongs in a section's `_index.md`, not in a page"),
+                            self.key(field),
+                        )
+                        .hint(format!("move `{field}` to the `_index.md` of this folder")),
+                    );
+                }
+            }
+        }
+        if is_section && fm.slug.is_some() {
+            errors.push(
+                self.error(
+                    codes::E0104,
+                    "`slug` does not apply to a section's `_index.md`",
+                    self.key("slug"),
+                )
+                .hint("rename the folder, or move the section with `path:`"),
+            );
         }
     }
 }

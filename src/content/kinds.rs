@@ -41,43 +41,7 @@ impl Kinds {
     /// line and column.
     pub fn load(root: &Path, theme_name: &str) -> Result<Kinds, Diagnostics> {
         let mut ds = Diagnostics::new();
-        let mut links = Diagnostics::new();
-        let mut files: BTreeMap<String, KindFile> = BTreeMap::new();
-        let mut add = |rel: &str, display: PathBuf, src: FileSource, ds: &mut Diagnostics| {
-            let Some(name) = rel.strip_suffix(".yaml").or_else(|| rel.strip_suffix(".yml")) else {
-                return;
-            };
-            if let Some(text) = theme::read_text(&src, &display, ds) {
-                files.insert(name.to_owned(), KindFile { display, text });
-            }
-        };
-        let theme_dir = root.join("themes").join(theme_name);
-        if theme_dir.is_dir() {
-            let display = PathBuf::from("themes").join(theme_name).join("kinds");
-            theme::read_dir_into(
-                root,
-                &mut links,
-                &theme_dir.join("kinds"),
-                &display,
-                &mut |r, d, s| add(r, d, s, &mut ds),
-            );
-        } else if theme_name == "default" {
-            let display = PathBuf::from("(embedded default theme)");
-            for (rel, bytes) in embedded_files(&DEFAULT_THEME) {
-                if let Some(r) = rel.strip_prefix("kinds/") {
-                    add(r, display.join(&rel), FileSource::Embedded(bytes), &mut ds);
-                }
-            }
-        }
-        theme::read_dir_into(
-            root,
-            &mut links,
-            &root.join("kinds"),
-            Path::new("kinds"),
-            &mut |r, d, s| add(r, d, s, &mut ds),
-        );
-        ds.extend(links);
-
+        let files = kind_files(root, theme_name, &mut ds);
         let mut kinds = Kinds::default();
         for (name, file) in &files {
             let valid = !name.is_empty()
@@ -103,52 +67,52 @@ impl Kinds {
                 Err(e) => ds.extend(e),
             }
         }
-        // References must lead somewhere: to a declared kind, or to a section that exists.
         for decl in kinds.by_name.values() {
-            let text = &files[&decl.name].text;
-            for f in &decl.fields {
-                let mut targets = Vec::new();
-                ref_targets(&f.ty, &mut targets);
-                for target in targets {
-                    let problem = match target {
-                        RefTarget::Kind(k) if !kinds.by_name.contains_key(k) => Some((
+            kinds.check_refs(decl, &files[&decl.name].text, root, &mut ds);
+        }
+        if ds.has_errors() { Err(ds) } else { Ok(kinds) }
+    }
+
+    /// References must lead somewhere: to a declared kind, or to a section that exists.
+    fn check_refs(&self, decl: &KindDecl, text: &str, root: &Path, ds: &mut Diagnostics) {
+        for f in &decl.fields {
+            let mut targets = Vec::new();
+            ref_targets(&f.ty, &mut targets);
+            for target in targets {
+                let problem = match target {
+                    RefTarget::Kind(k) if !self.by_name.contains_key(k) => Some((
+                        format!("the ref `{}` names the kind `{k}`, which is not declared", f.name),
+                        match closest(k, self.names()) {
+                            Some(best) => format!("did you mean `{best}`?"),
+                            None => format!(
+                                "declare it in kinds/{k}.yaml, or use one of: {}",
+                                self.names().collect::<Vec<_>>().join(", ")
+                            ),
+                        },
+                    )),
+                    RefTarget::Section(s)
+                        if !root.join("content").join(s).join("_index.md").is_file() =>
+                    {
+                        Some((
                             format!(
-                                "the ref `{}` names the kind `{k}`, which is not declared",
+                                "the ref `{}` names the section `{s}`, but content/{s}/_index.md does not exist",
                                 f.name
                             ),
-                            match closest(k, kinds.names()) {
-                                Some(best) => format!("did you mean `{best}`?"),
-                                None => format!(
-                                    "declare it in kinds/{k}.yaml, or use one of: {}",
-                                    kinds.names().collect::<Vec<_>>().join(", ")
-                                ),
-                            },
-                        )),
-                        RefTarget::Section(s)
-                            if !root.join("content").join(s).join("_index.md").is_file() =>
-                        {
-                            Some((
-                                format!(
-                                    "the ref `{}` names the section `{s}`, but content/{s}/_index.md does not exist",
-                                    f.name
-                                ),
-                                format!("create content/{s}/_index.md, or fix `section:`"),
-                            ))
-                        }
-                        _ => None,
-                    };
-                    if let Some((message, hint)) = problem {
-                        ds.push(
-                            Diagnostic::error(codes::E0110, message)
-                                .file(&decl.file)
-                                .at(text, f.pos.line, f.pos.col)
-                                .hint(hint),
-                        );
+                            format!("create content/{s}/_index.md, or fix `section:`"),
+                        ))
                     }
+                    _ => None,
+                };
+                if let Some((message, hint)) = problem {
+                    ds.push(
+                        Diagnostic::error(codes::E0110, message)
+                            .file(&decl.file)
+                            .at(text, f.pos.line, f.pos.col)
+                            .hint(hint),
+                    );
                 }
             }
         }
-        if ds.has_errors() { Err(ds) } else { Ok(kinds) }
     }
 
     /// The kinds from declarations already read (for tests and tools).
@@ -339,6 +303,48 @@ impl Serialize for KindData {
         }
         map.end()
     }
+}
+
+/// The kind files by name: the theme's `kinds/` (on disk, or embedded for `default`),
+/// then the site's, which replace the theme's of the same name.
+fn kind_files(root: &Path, theme_name: &str, ds: &mut Diagnostics) -> BTreeMap<String, KindFile> {
+    let mut links = Diagnostics::new();
+    let mut files: BTreeMap<String, KindFile> = BTreeMap::new();
+    let mut add = |rel: &str, display: PathBuf, src: FileSource, ds: &mut Diagnostics| {
+        let Some(name) = rel.strip_suffix(".yaml").or_else(|| rel.strip_suffix(".yml")) else {
+            return;
+        };
+        if let Some(text) = theme::read_text(&src, &display, ds) {
+            files.insert(name.to_owned(), KindFile { display, text });
+        }
+    };
+    let theme_dir = root.join("themes").join(theme_name);
+    if theme_dir.is_dir() {
+        let display = PathBuf::from("themes").join(theme_name).join("kinds");
+        theme::read_dir_into(
+            root,
+            &mut links,
+            &theme_dir.join("kinds"),
+            &display,
+            &mut |r, d, s| add(r, d, s, ds),
+        );
+    } else if theme_name == "default" {
+        let display = PathBuf::from("(embedded default theme)");
+        for (rel, bytes) in embedded_files(&DEFAULT_THEME) {
+            if let Some(r) = rel.strip_prefix("kinds/") {
+                add(r, display.join(&rel), FileSource::Embedded(bytes), ds);
+            }
+        }
+    }
+    theme::read_dir_into(
+        root,
+        &mut links,
+        &root.join("kinds"),
+        Path::new("kinds"),
+        &mut |r, d, s| add(r, d, s, ds),
+    );
+    ds.extend(links);
+    files
 }
 
 #[cfg(test)]

@@ -105,6 +105,9 @@ pub struct MarkdownContext<'a> {
 const SUMMARY_MARK: &str = "<!--fenjin:summary-->";
 
 /// Renders a Markdown body.
+// Long: one pass over pulldown-cmark's events, one arm per kind of event (heading ids,
+// highlighted code, resolved links and pictures, the summary mark, word counts); the arms
+// share the walk's state (depth, ids, counts), so they read best side by side.
 pub fn render(body: &str, cx: &MarkdownContext<'_>) -> Rendered {
     let opts = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -131,70 +134,15 @@ pub fn render(body: &str, cx: &MarkdownContext<'_>) -> Rendered {
         body[start..offset.min(body.len())].chars().count() + 1
     };
 
-    let unsafe_here = |what: String, offset: usize, out: &mut Rendered| {
-        out.diagnostics.push(
-            Diagnostic::error(codes::E0205, format!("{what} would run script in the reader's browser"))
-                .file(cx.file)
-                .at(cx.file_text, line_of(offset), column_of(offset))
-                .hint("link to a web page or a file instead; if everyone who can edit this site is trusted with script, set `trusted_html: true` in site.yaml"),
-        );
-    };
-
     let mut i = 0;
     while i < source.len() {
         let (event, range) = &source[i];
         if !cx.trusted_html {
-            match event {
-                Event::Html(h) | Event::InlineHtml(h) => {
-                    // The event's text is its source, from `range.start` on (block HTML
-                    // inside a list or quote loses its indentation: the line stays right).
-                    for f in crate::content::safe_urls::scan_html(h) {
-                        let before = &h[..f.offset];
-                        let mut at = range.start;
-                        if let Some(nl) = before.rfind('\n') {
-                            let lines = before.matches('\n').count();
-                            let line_start = body[range.start..]
-                                .match_indices('\n')
-                                .nth(lines - 1)
-                                .map_or(range.start, |(p, _)| range.start + p + 1);
-                            at = line_start + (f.offset - nl - 1).min(body.len() - line_start);
-                        } else {
-                            at += f.offset;
-                        }
-                        while !body.is_char_boundary(at.min(body.len())) {
-                            at -= 1;
-                        }
-                        unsafe_here(f.what, at.min(body.len()), &mut out);
-                    }
-                }
-                Event::Start(Tag::Link { dest_url, .. }) => {
-                    if let Some(scheme) = crate::content::safe_urls::unsafe_url(dest_url, false) {
-                        unsafe_here(format!("a link to a `{scheme}` URL"), range.start, &mut out);
-                    }
-                }
-                Event::Start(Tag::Image { dest_url, .. }) => {
-                    if let Some(scheme) = crate::content::safe_urls::unsafe_url(dest_url, true) {
-                        unsafe_here(
-                            format!("an image from a `{scheme}` URL"),
-                            range.start,
-                            &mut out,
-                        );
-                    }
-                }
-                _ => {}
-            }
+            flag_script(cx, body, event, range.start, &mut out);
         }
         match event {
             Event::Start(Tag::Heading { level, id, classes, attrs }) => {
-                // Collect the heading's inner events to compute its text.
-                let mut j = i + 1;
-                let mut text = String::new();
-                while j < source.len() && !matches!(source[j].0, Event::End(TagEnd::Heading(_))) {
-                    if let Event::Text(t) | Event::Code(t) = &source[j].0 {
-                        text.push_str(t);
-                    }
-                    j += 1;
-                }
+                let (text, _) = inner_text(&source, i, |e| matches!(e, TagEnd::Heading(_)));
                 let base = match id {
                     Some(id) => id.to_string(),
                     None => slugify(&text),
@@ -214,14 +162,7 @@ pub fn render(body: &str, cx: &MarkdownContext<'_>) -> Rendered {
                     CodeBlockKind::Fenced(info) => code_language(info).to_owned(),
                     CodeBlockKind::Indented => String::new(),
                 };
-                let mut code = String::new();
-                let mut j = i + 1;
-                while j < source.len() && !matches!(source[j].0, Event::End(TagEnd::CodeBlock)) {
-                    if let Event::Text(t) = &source[j].0 {
-                        code.push_str(t);
-                    }
-                    j += 1;
-                }
+                let (code, j) = inner_text(&source, i, |e| *e == TagEnd::CodeBlock);
                 let highlighted = cx.highlighter.highlight(&code, &lang);
                 if !highlighted.known {
                     out.diagnostics.push(
@@ -252,14 +193,7 @@ pub fn render(body: &str, cx: &MarkdownContext<'_>) -> Rendered {
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
                 // The alt text is the text of the events up to the image's end.
-                let mut alt = String::new();
-                let mut j = i + 1;
-                while j < source.len() && !matches!(source[j].0, Event::End(TagEnd::Image)) {
-                    if let Event::Text(t) | Event::Code(t) = &source[j].0 {
-                        alt.push_str(t);
-                    }
-                    j += 1;
-                }
+                let (alt, j) = inner_text(&source, i, |e| *e == TagEnd::Image);
                 let index = images_seen;
                 images_seen += 1;
                 match cx.resolver.picture(dest_url, &alt, title, index) {
@@ -330,25 +264,110 @@ pub fn render(body: &str, cx: &MarkdownContext<'_>) -> Rendered {
         i += 1;
     }
 
-    let split_at = summary_at.or(first_paragraph_end);
-    if let Some(at) = split_at {
-        events.insert(at, Event::Html(SUMMARY_MARK.into()));
-    }
-    let mut html = String::with_capacity(body.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    if let Some(pos) = html.find(SUMMARY_MARK) {
-        let summary = html[..pos].trim_end().to_owned();
-        html.replace_range(pos..pos + SUMMARY_MARK.len(), "");
-        if !summary.is_empty() {
-            out.summary = Some(summary);
-        }
-    }
-    out.html = html;
+    (out.html, out.summary) = write_html(events, summary_at.or(first_paragraph_end), body.len());
     out.anchors = headings.iter().map(|h| h.1.clone()).collect();
     out.toc = nest(&headings);
     out.word_count = cjk_chars + words;
     out.reading_time = reading_minutes(cjk_chars, words);
     out
+}
+
+/// The HTML of `events`, and the summary: the HTML before event `split_at` (the
+/// `<!-- more -->` mark or the end of the first paragraph), if not empty.
+fn write_html(
+    mut events: Vec<Event<'_>>,
+    split_at: Option<usize>,
+    body_len: usize,
+) -> (String, Option<String>) {
+    if let Some(at) = split_at {
+        events.insert(at, Event::Html(SUMMARY_MARK.into()));
+    }
+    let mut html = String::with_capacity(body_len * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    let mut summary = None;
+    if let Some(pos) = html.find(SUMMARY_MARK) {
+        let before = html[..pos].trim_end().to_owned();
+        html.replace_range(pos..pos + SUMMARY_MARK.len(), "");
+        if !before.is_empty() {
+            summary = Some(before);
+        }
+    }
+    (html, summary)
+}
+
+/// The text of the events after `source[start]` up to the end tag `is_end` matches (code
+/// spans included), and that end tag's index.
+fn inner_text(
+    source: &[(Event<'_>, std::ops::Range<usize>)],
+    start: usize,
+    is_end: impl Fn(&TagEnd) -> bool,
+) -> (String, usize) {
+    let mut text = String::new();
+    let mut j = start + 1;
+    while j < source.len() && !matches!(&source[j].0, Event::End(e) if is_end(e)) {
+        if let Event::Text(t) | Event::Code(t) = &source[j].0 {
+            text.push_str(t);
+        }
+        j += 1;
+    }
+    (text, j)
+}
+
+/// Reports (E0205) what in `event`, at `offset` of the body, would run script: an HTML
+/// tag or attribute, a `javascript:` link or image.
+fn flag_script(
+    cx: &MarkdownContext<'_>,
+    body: &str,
+    event: &Event<'_>,
+    offset: usize,
+    out: &mut Rendered,
+) {
+    let unsafe_here = |what: String, offset: usize, out: &mut Rendered| {
+        let line = cx.body_line_offset + 1 + body[..offset.min(body.len())].matches('\n').count();
+        let start = body[..offset.min(body.len())].rfind('\n').map_or(0, |i| i + 1);
+        let column = body[start..offset.min(body.len())].chars().count() + 1;
+        out.diagnostics.push(
+            Diagnostic::error(codes::E0205, format!("{what} would run script in the reader's browser"))
+                .file(cx.file)
+                .at(cx.file_text, line, column)
+                .hint("link to a web page or a file instead; if everyone who can edit this site is trusted with script, set `trusted_html: true` in site.yaml"),
+        );
+    };
+    match event {
+        Event::Html(h) | Event::InlineHtml(h) => {
+            // The event's text is its source, from `offset` on (block HTML
+            // inside a list or quote loses its indentation: the line stays right).
+            for f in crate::content::safe_urls::scan_html(h) {
+                let before = &h[..f.offset];
+                let mut at = offset;
+                if let Some(nl) = before.rfind('\n') {
+                    let lines = before.matches('\n').count();
+                    let line_start = body[offset..]
+                        .match_indices('\n')
+                        .nth(lines - 1)
+                        .map_or(offset, |(p, _)| offset + p + 1);
+                    at = line_start + (f.offset - nl - 1).min(body.len() - line_start);
+                } else {
+                    at += f.offset;
+                }
+                while !body.is_char_boundary(at.min(body.len())) {
+                    at -= 1;
+                }
+                unsafe_here(f.what, at.min(body.len()), out);
+            }
+        }
+        Event::Start(Tag::Link { dest_url, .. }) => {
+            if let Some(scheme) = crate::content::safe_urls::unsafe_url(dest_url, false) {
+                unsafe_here(format!("a link to a `{scheme}` URL"), offset, out);
+            }
+        }
+        Event::Start(Tag::Image { dest_url, .. }) => {
+            if let Some(scheme) = crate::content::safe_urls::unsafe_url(dest_url, true) {
+                unsafe_here(format!("an image from a `{scheme}` URL"), offset, out);
+            }
+        }
+        _ => {}
+    }
 }
 
 fn resolve<'a>(

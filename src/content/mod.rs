@@ -138,6 +138,50 @@ pub fn load(
     cache: Option<&mut SourceCache>,
 ) -> (Loaded, Diagnostics) {
     let mut ds = Diagnostics::new();
+    let (md_files, assets) = list(content_dir, root, &mut ds);
+    // Sections first: their `kind:` decides how the pages below them are read.
+    let (sections, pages): (Vec<_>, Vec<_>) = md_files.iter().partition(|(rel, _)| {
+        let base = rel.rsplit('/').next().unwrap_or(rel);
+        base == "_index.md" || (base.starts_with("_index.") && base.ends_with(".md"))
+    });
+    let reader = Reader {
+        root,
+        config,
+        kinds,
+        langs: config.languages.iter().map(|l| l.code.as_str()).collect(),
+        taxonomies: config.taxonomies.iter().map(|t| t.name.as_str()).collect(),
+        cache: cache.as_deref(),
+    };
+    let mut results = reader.read(&sections, &BTreeMap::new());
+    let folders = folder_kinds(&results, config, kinds);
+    results.extend(reader.read(&pages, &folders));
+    let mut docs = Vec::with_capacity(results.len());
+    let mut fresh = Vec::new();
+    for (rel, (r, f)) in sections.iter().chain(&pages).map(|(rel, _)| rel).zip(results) {
+        match r {
+            Ok(doc) => {
+                ds.extend(doc.warnings.iter().cloned());
+                docs.push(doc);
+            }
+            Err(errs) => ds.extend(errs),
+        }
+        if let Some(f) = f {
+            fresh.push((rel.clone(), f));
+        }
+    }
+    if let Some(cache) = cache {
+        cache.update(&md_files, fresh);
+    }
+    (Loaded { docs, assets, kinds: kinds.clone() }, ds)
+}
+
+/// The Markdown files below `content_dir` (path below it, absolute path) and the other
+/// files, as assets. A name that is not UTF-8 is an error.
+fn list(
+    content_dir: &Path,
+    root: &Path,
+    ds: &mut Diagnostics,
+) -> (Vec<(String, PathBuf)>, Vec<SourceAsset>) {
     let mut md_files = Vec::new();
     let mut assets = Vec::new();
     let (found, walk_ds) = crate::walk::walk(content_dir, root, &ignored);
@@ -163,25 +207,78 @@ pub fn load(
             assets.push(SourceAsset { rel, abs });
         }
     }
+    (md_files, assets)
+}
 
-    let langs: Vec<&str> = config.languages.iter().map(|l| l.code.as_str()).collect();
-    let taxonomies: Vec<&str> = config.taxonomies.iter().map(|t| t.name.as_str()).collect();
-    // Sections first: their `kind:` decides how the pages below them are read.
-    let (sections, pages): (Vec<_>, Vec<_>) = md_files.iter().partition(|(rel, _)| {
-        let base = rel.rsplit('/').next().unwrap_or(rel);
-        base == "_index.md" || (base.starts_with("_index.") && base.ends_with(".md"))
-    });
-    let cache_ref = cache.as_deref();
-    let read = |list: &[&(String, PathBuf)],
-                folders: &BTreeMap<String, Option<Arc<KindDecl>>>|
-     -> Vec<(Parsed, Option<Cached>)> {
+/// Folder → declared kind, from the sections read without errors (default language
+/// first, so a translation cannot change the kind). `kind: page` maps the folder to no
+/// kind, which stops a kind declared higher up.
+fn folder_kinds(
+    sections: &[(Parsed, Option<Cached>)],
+    config: &Config,
+    kinds: &Kinds,
+) -> BTreeMap<String, Option<Arc<KindDecl>>> {
+    let mut folders: BTreeMap<String, Option<Arc<KindDecl>>> = BTreeMap::new();
+    let mut ordered: Vec<&SourceDoc> =
+        sections.iter().filter_map(|r| r.0.as_deref().ok()).collect();
+    ordered.sort_by_key(|d| d.lang != config.default_language);
+    for d in ordered {
+        if let Some(name) = d.front_matter.kind.as_deref()
+            && kinds.is_known(name)
+        {
+            let dir = d.canonical.trim_end_matches("_index.md").trim_end_matches('/').to_owned();
+            folders.entry(dir).or_insert_with(|| kinds.get(name).cloned());
+        }
+    }
+    folders
+}
+
+impl SourceCache {
+    /// Keeps the entries of the files still present (`md_files`) and takes the `fresh`
+    /// ones, counting those parsed anew.
+    fn update(&mut self, md_files: &[(String, PathBuf)], fresh: Vec<(String, Cached)>) {
+        let present: HashSet<&str> = md_files.iter().map(|(rel, _)| rel.as_str()).collect();
+        self.entries.retain(|rel, _| present.contains(rel.as_str()));
+        self.last_read = fresh.len();
+        self.last_parsed = 0;
+        for (rel, f) in fresh {
+            let unchanged =
+                self.entries.get(&rel).is_some_and(|e| e.hash == f.hash && e.kind == f.kind);
+            if !unchanged {
+                self.last_parsed += 1;
+            }
+            self.entries.insert(rel, f);
+        }
+        self.changed = None;
+    }
+}
+
+/// What reading a Markdown file needs of the site.
+struct Reader<'a> {
+    root: &'a Path,
+    config: &'a Config,
+    kinds: &'a Kinds,
+    langs: Vec<&'a str>,
+    taxonomies: Vec<&'a str>,
+    cache: Option<&'a SourceCache>,
+}
+
+impl Reader<'_> {
+    /// Reads and parses the files of `list` in parallel, each as the kind `folders` gives
+    /// it, reusing the cache's result for a file that did not change. Each result comes
+    /// with the cache entry to keep, when the file was read.
+    fn read(
+        &self,
+        list: &[&(String, PathBuf)],
+        folders: &BTreeMap<String, Option<Arc<KindDecl>>>,
+    ) -> Vec<(Parsed, Option<Cached>)> {
         list.par_iter()
             .map(|(rel, abs)| {
-                let file = crate::diagnostics::relative_to(abs, root);
+                let file = crate::diagnostics::relative_to(abs, self.root);
                 let kind = kind_of(rel, folders);
-                let cached = cache_ref.and_then(|c| c.entries.get(rel)).filter(|e| e.kind == kind);
+                let cached = self.cache.and_then(|c| c.entries.get(rel)).filter(|e| e.kind == kind);
                 if let (Some(e), Some(changed)) =
-                    (cached, cache_ref.and_then(|c| c.changed.as_ref()))
+                    (cached, self.cache.and_then(|c| c.changed.as_ref()))
                     && !changed.contains(abs)
                 {
                     return (e.result.clone(), None);
@@ -202,69 +299,141 @@ pub fn load(
                         Some(Cached { hash, kind, result: e.result.clone() }),
                     );
                 }
-                let result = parse_doc(
-                    rel,
-                    bytes,
-                    hash,
-                    &file,
-                    config,
-                    &langs,
-                    &taxonomies,
-                    kind.as_ref(),
-                    kinds,
-                )
-                .map(Arc::new);
+                let result = self.parse_doc(rel, bytes, hash, &file, kind.as_ref()).map(Arc::new);
                 let fresh = Cached { hash, kind, result: result.clone() };
                 (result, Some(fresh))
             })
             .collect()
-    };
-    let mut results = read(&sections, &BTreeMap::new());
-    // Folder → declared kind, from the sections read without errors (default language
-    // first, so a translation cannot change the kind).
-    // `kind: page` maps the folder to no kind, which stops a kind declared higher up.
-    let mut folders: BTreeMap<String, Option<Arc<KindDecl>>> = BTreeMap::new();
-    let mut ordered: Vec<&SourceDoc> = results.iter().filter_map(|r| r.0.as_deref().ok()).collect();
-    ordered.sort_by_key(|d| d.lang != config.default_language);
-    for d in ordered {
-        if let Some(name) = d.front_matter.kind.as_deref()
-            && kinds.is_known(name)
-        {
-            let dir = d.canonical.trim_end_matches("_index.md").trim_end_matches('/').to_owned();
-            folders.entry(dir).or_insert_with(|| kinds.get(name).cloned());
-        }
     }
-    results.extend(read(&pages, &folders));
-    let mut docs = Vec::with_capacity(results.len());
-    let mut fresh = Vec::new();
-    for (rel, (r, f)) in sections.iter().chain(&pages).map(|(rel, _)| rel).zip(results) {
-        match r {
-            Ok(doc) => {
-                ds.extend(doc.warnings.iter().cloned());
-                docs.push(doc);
+
+    /// One Markdown file: its language and canonical path from its name, its front
+    /// matter read as `kind`, its body cleaned of control characters.
+    fn parse_doc(
+        &self,
+        rel: &str,
+        bytes: Vec<u8>,
+        hash: blake3::Hash,
+        file: &Path,
+        kind: Option<&Arc<KindDecl>>,
+    ) -> Result<SourceDoc, Vec<Diagnostic>> {
+        let (config, langs) = (self.config, &self.langs);
+        let raw = String::from_utf8(bytes).map_err(|e| {
+            let upto = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let line = upto.iter().filter(|b| **b == b'\n').count() + 1;
+            vec![
+                Diagnostic::error(codes::E0109, "the file is not valid UTF-8 text")
+                    .file(file)
+                    .line(line)
+                    .hint("save the file as UTF-8 (in most editors: Save with Encoding → UTF-8); GBK is not supported"),
+            ]
+        })?;
+        let (canonical, lang) = language_of(rel, &config.default_language, langs).map_err(|suffix| {
+            vec![
+                Diagnostic::error(codes::E0108, format!("`.{suffix}.md` names a language that is not in site.yaml"))
+                    .file(file)
+                    .hint(format!(
+                        "add `{suffix}` under `languages:` in site.yaml, or rename the file (languages: {})",
+                        langs.join(", ")
+                    )),
+            ]
+        })?;
+        let mut text = front_matter::normalize(&raw);
+        let mut split = split_front_matter(&text, file)?;
+        let base = canonical.rsplit('/').next().unwrap_or(&canonical);
+        let is_section = base == "_index.md";
+        let mut warnings = Vec::new();
+        if let Some((cleaned, warning)) = strip_control_chars(&text, split.body, file) {
+            warnings.push(warning);
+            text = cleaned;
+            split = front_matter::split(&text).expect("the front matter did not change");
+        }
+        let fm = FrontMatter::parse(
+            &split,
+            &text,
+            file,
+            &self.taxonomies,
+            is_section,
+            if is_section { None } else { kind },
+            self.kinds,
+        )?;
+        let body_start = text.len() - split.body.len();
+        let body_line_offset = split.body_line_offset;
+        let front_matter_line = split.yaml_line_offset;
+        Ok(SourceDoc {
+            rel: rel.to_owned(),
+            file: file.to_path_buf(),
+            lang,
+            canonical,
+            is_section,
+            text,
+            body_start,
+            body_line_offset,
+            front_matter_line,
+            front_matter: fm,
+            hash,
+            warnings,
+        })
+    }
+}
+
+/// The file's front matter and body; a file without front matter, or with front matter
+/// that is never closed, is an error (TOML front matter is named as such).
+fn split_front_matter<'t>(
+    text: &'t str,
+    file: &Path,
+) -> Result<front_matter::Split<'t>, Vec<Diagnostic>> {
+    match front_matter::split(text) {
+        Ok(s) => Ok(s),
+        Err(SplitError::Missing) => {
+            if let Some((message, hint)) = switchers::toml_front_matter(text) {
+                return Err(vec![
+                    Diagnostic::error(codes::E0101, message).file(file).at(text, 1, 1).hint(hint),
+                ]);
             }
-            Err(errs) => ds.extend(errs),
+            Err(vec![
+                Diagnostic::error(codes::E0101, "the file has no front matter")
+                    .file(file)
+                    .at(text, 1, 1)
+                    .hint("start the file with a `---` line, then `title: …`, then another `---` line"),
+            ])
         }
-        if let Some(f) = f {
-            fresh.push((rel.clone(), f));
-        }
+        Err(SplitError::Unclosed(line)) => Err(vec![
+            Diagnostic::error(
+                codes::E0102,
+                format!("the front matter that begins on line {line} is never closed"),
+            )
+            .file(file)
+            .at(text, line, 1)
+            .hint("add a line containing only `---` after the last front-matter field"),
+        ]),
     }
-    if let Some(cache) = cache {
-        let present: HashSet<&str> = md_files.iter().map(|(rel, _)| rel.as_str()).collect();
-        cache.entries.retain(|rel, _| present.contains(rel.as_str()));
-        cache.last_read = fresh.len();
-        cache.last_parsed = 0;
-        for (rel, f) in fresh {
-            let unchanged =
-                cache.entries.get(&rel).is_some_and(|e| e.hash == f.hash && e.kind == f.kind);
-            if !unchanged {
-                cache.last_parsed += 1;
-            }
-            cache.entries.insert(rel, f);
-        }
-        cache.changed = None;
-    }
-    (Loaded { docs, assets, kinds: kinds.clone() }, ds)
+}
+
+/// Control characters pasted into the body (Word and WPS leave U+000B, U+000C, U+0001)
+/// would make the feeds invalid XML: the text without them, with a warning naming the
+/// first, when there are any. In the front matter they are refused (see `limits`).
+fn strip_control_chars(text: &str, body: &str, file: &Path) -> Option<(String, Diagnostic)> {
+    let (offset, c) =
+        body.char_indices().find(|(_, c)| crate::diagnostics::is_forbidden_char(*c))?;
+    let body_start = text.len() - body.len();
+    let at = body_start + offset;
+    let line = text[..at].matches('\n').count() + 1;
+    let column =
+        text[..at].rfind('\n').map_or(&text[..at], |i| &text[i + 1..at]).chars().count() + 1;
+    let count = body.chars().filter(|c| crate::diagnostics::is_forbidden_char(*c)).count();
+    let warning = Diagnostic::warning(
+        codes::W0112,
+        format!(
+            "the body contains {count} control character{} (the first is {}); {} removed",
+            if count == 1 { "" } else { "s" },
+            crate::limits::char_name(c),
+            if count == 1 { "it was" } else { "they were" }
+        ),
+    )
+    .file(file)
+    .at(text, line, column)
+    .hint("text pasted from Word or WPS often carries them; delete them from the file");
+    Some((format!("{}{}", &text[..body_start], crate::limits::strip_forbidden(body)), warning))
 }
 
 /// The kind of the page at `rel`: declared by the nearest folder above it (`None`:
@@ -301,130 +470,6 @@ fn language_of(rel: &str, default: &str, langs: &[&str]) -> Result<(String, Stri
         }
     }
     Ok((rel.to_owned(), default.to_owned()))
-}
-
-#[allow(clippy::too_many_arguments)]
-fn parse_doc(
-    rel: &str,
-    bytes: Vec<u8>,
-    hash: blake3::Hash,
-    file: &Path,
-    config: &Config,
-    langs: &[&str],
-    taxonomies: &[&str],
-    kind: Option<&Arc<KindDecl>>,
-    kinds: &Kinds,
-) -> Result<SourceDoc, Vec<Diagnostic>> {
-    let raw = String::from_utf8(bytes).map_err(|e| {
-        let upto = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-        let line = upto.iter().filter(|b| **b == b'\n').count() + 1;
-        vec![
-            Diagnostic::error(codes::E0109, "the file is not valid UTF-8 text")
-                .file(file)
-                .line(line)
-                .hint("save the file as UTF-8 (in most editors: Save with Encoding → UTF-8); GBK is not supported"),
-        ]
-    })?;
-    let (canonical, lang) = language_of(rel, &config.default_language, langs).map_err(|suffix| {
-        vec![
-            Diagnostic::error(codes::E0108, format!("`.{suffix}.md` names a language that is not in site.yaml"))
-                .file(file)
-                .hint(format!(
-                    "add `{suffix}` under `languages:` in site.yaml, or rename the file (languages: {})",
-                    langs.join(", ")
-                )),
-        ]
-    })?;
-    let mut text = front_matter::normalize(&raw);
-    let split = match front_matter::split(&text) {
-        Ok(s) => s,
-        Err(SplitError::Missing) => {
-            if let Some((message, hint)) = switchers::toml_front_matter(&text) {
-                return Err(vec![
-                    Diagnostic::error(codes::E0101, message).file(file).at(&text, 1, 1).hint(hint),
-                ]);
-            }
-            return Err(vec![
-                Diagnostic::error(codes::E0101, "the file has no front matter")
-                    .file(file)
-                    .at(&text, 1, 1)
-                    .hint("start the file with a `---` line, then `title: …`, then another `---` line"),
-            ]);
-        }
-        Err(SplitError::Unclosed(line)) => {
-            return Err(vec![
-                Diagnostic::error(
-                    codes::E0102,
-                    format!("the front matter that begins on line {line} is never closed"),
-                )
-                .file(file)
-                .at(&text, line, 1)
-                .hint("add a line containing only `---` after the last front-matter field"),
-            ]);
-        }
-    };
-    let base = canonical.rsplit('/').next().unwrap_or(&canonical);
-    let is_section = base == "_index.md";
-    let mut split = split;
-    let mut warnings = Vec::new();
-    // Control characters pasted into the body (Word and WPS leave U+000B, U+000C,
-    // U+0001) would make the feeds invalid XML: they are removed, with a warning naming
-    // the first. In the front matter they are refused (see `limits`).
-    if let Some((offset, c)) =
-        split.body.char_indices().find(|(_, c)| crate::diagnostics::is_forbidden_char(*c))
-    {
-        let body_start = text.len() - split.body.len();
-        let at = body_start + offset;
-        let line = text[..at].matches('\n').count() + 1;
-        let column =
-            text[..at].rfind('\n').map_or(&text[..at], |i| &text[i + 1..at]).chars().count() + 1;
-        let count =
-            split.body.chars().filter(|c| crate::diagnostics::is_forbidden_char(*c)).count();
-        warnings.push(
-            Diagnostic::warning(
-                codes::W0112,
-                format!(
-                    "the body contains {count} control character{} (the first is {}); {} removed",
-                    if count == 1 { "" } else { "s" },
-                    crate::limits::char_name(c),
-                    if count == 1 { "it was" } else { "they were" }
-                ),
-            )
-            .file(file)
-            .at(&text, line, column)
-            .hint("text pasted from Word or WPS often carries them; delete them from the file"),
-        );
-        let cleaned =
-            format!("{}{}", &text[..body_start], crate::limits::strip_forbidden(split.body));
-        text = cleaned;
-        split = front_matter::split(&text).expect("the front matter did not change");
-    }
-    let fm = FrontMatter::parse(
-        &split,
-        &text,
-        file,
-        taxonomies,
-        is_section,
-        if is_section { None } else { kind },
-        kinds,
-    )?;
-    let body_start = text.len() - split.body.len();
-    let body_line_offset = split.body_line_offset;
-    let front_matter_line = split.yaml_line_offset;
-    Ok(SourceDoc {
-        rel: rel.to_owned(),
-        file: file.to_path_buf(),
-        lang,
-        canonical,
-        is_section,
-        text,
-        body_start,
-        body_line_offset,
-        front_matter_line,
-        front_matter: fm,
-        hash,
-        warnings,
-    })
 }
 
 #[cfg(test)]

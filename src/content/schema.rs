@@ -241,38 +241,10 @@ impl Reader<'_> {
         }
     }
 
+    /// The type of the field `name` declared by `node`: a type name, or `key: value` lines
+    /// with `type:` and what the type needs (`values`, `of`, `fields`, `kind`/`section`).
     fn field_type(&mut self, name: &str, node: &Node) -> Option<FieldType> {
-        // `name: text` is short for `name: {type: text}`.
-        let (ty_node, decl) = match &node.value {
-            NodeValue::Scalar(_) => (node, None),
-            NodeValue::Map(_) => match node.get("type") {
-                Some(t) => (t, Some(node)),
-                None => {
-                    self.error(
-                        node.pos,
-                        format!("the field `{name}` has no `type`"),
-                        format!("add `type: …`, one of: {}", TYPES.join(", ")),
-                    );
-                    return None;
-                }
-            },
-            NodeValue::Seq(_) => {
-                self.error(
-                    node.pos,
-                    format!("the field `{name}` must be a type or `key: value` lines"),
-                    "write `name: text` or `name: {type: list, of: text}`",
-                );
-                return None;
-            }
-        };
-        let Some(ty) = ty_node.as_text() else {
-            self.error(
-                ty_node.pos,
-                format!("the type of `{name}` must be one word"),
-                format!("one of: {}", TYPES.join(", ")),
-            );
-            return None;
-        };
+        let (ty_node, ty, decl) = self.type_name(name, node)?;
         let sub = |key: &str| decl.and_then(|d| d.get(key));
         Some(match ty {
             "text" => FieldType::Text,
@@ -285,25 +257,7 @@ impl Reader<'_> {
             "email" => FieldType::Email,
             "file" => FieldType::File,
             "image" => FieldType::Image,
-            "enum" => {
-                let values: Option<Vec<String>> = match sub("values").map(|v| &v.value) {
-                    Some(NodeValue::Seq(items)) if !items.is_empty() => {
-                        items.iter().map(|i| i.as_text().map(str::to_owned)).collect()
-                    }
-                    _ => None,
-                };
-                match values {
-                    Some(v) => FieldType::Enum(v),
-                    None => {
-                        self.error(
-                            sub("values").map_or(ty_node.pos, |v| v.pos),
-                            format!("the enum `{name}` needs its `values`"),
-                            "add `values: [a, b, c]`",
-                        );
-                        return None;
-                    }
-                }
-            }
+            "enum" => FieldType::Enum(self.enum_values(name, ty_node, sub("values"))?),
             "list" => match sub("of") {
                 Some(of) => FieldType::List(Box::new(self.field_type(name, of)?)),
                 None => {
@@ -352,6 +306,70 @@ impl Reader<'_> {
                 return None;
             }
         })
+    }
+
+    /// The node of the type's name, the name, and the `key: value` lines around it (None
+    /// for the short form `name: text`).
+    fn type_name<'n>(
+        &mut self,
+        name: &str,
+        node: &'n Node,
+    ) -> Option<(&'n Node, &'n str, Option<&'n Node>)> {
+        // `name: text` is short for `name: {type: text}`.
+        let (ty_node, decl) = match &node.value {
+            NodeValue::Scalar(_) => (node, None),
+            NodeValue::Map(_) => match node.get("type") {
+                Some(t) => (t, Some(node)),
+                None => {
+                    self.error(
+                        node.pos,
+                        format!("the field `{name}` has no `type`"),
+                        format!("add `type: …`, one of: {}", TYPES.join(", ")),
+                    );
+                    return None;
+                }
+            },
+            NodeValue::Seq(_) => {
+                self.error(
+                    node.pos,
+                    format!("the field `{name}` must be a type or `key: value` lines"),
+                    "write `name: text` or `name: {type: list, of: text}`",
+                );
+                return None;
+            }
+        };
+        let Some(ty) = ty_node.as_text() else {
+            self.error(
+                ty_node.pos,
+                format!("the type of `{name}` must be one word"),
+                format!("one of: {}", TYPES.join(", ")),
+            );
+            return None;
+        };
+        Some((ty_node, ty, decl))
+    }
+
+    /// The `values` of the enum `name`: a list of words, not empty.
+    fn enum_values(
+        &mut self,
+        name: &str,
+        ty_node: &Node,
+        values: Option<&Node>,
+    ) -> Option<Vec<String>> {
+        let list: Option<Vec<String>> = match values.map(|v| &v.value) {
+            Some(NodeValue::Seq(items)) if !items.is_empty() => {
+                items.iter().map(|i| i.as_text().map(str::to_owned)).collect()
+            }
+            _ => None,
+        };
+        if list.is_none() {
+            self.error(
+                values.map_or(ty_node.pos, |v| v.pos),
+                format!("the enum `{name}` needs its `values`"),
+                "add `values: [a, b, c]`",
+            );
+        }
+        list
     }
 
     fn field(&mut self, name: &str, pos: Pos, node: &Node) -> Option<FieldDecl> {
@@ -458,136 +476,20 @@ impl KindDecl {
             section: None,
             one_of: Vec::new(),
         };
-        let field_ref = |r: &mut Reader<'_>,
-                         node: &Node,
-                         decl: &KindDecl,
-                         what: &str|
-         -> Option<String> {
-            let Some(f) = node.as_text() else {
-                r.error(node.pos, format!("{what} must name a field"), "write the field's name");
-                return None;
-            };
-            if !decl.has_path(f) {
-                let hint = match closest(f, decl.fields.iter().map(|d| d.name.as_str())) {
-                    Some(best) => format!("did you mean `{best}`?"),
-                    None => "declare it under `fields:` first".to_owned(),
-                };
-                r.error(
-                    node.pos,
-                    format!("{what} names `{f}`, which is not a field of `{}`", decl.name),
-                    hint,
-                );
-                return None;
-            }
-            Some(f.to_owned())
-        };
         if let Some(s) = root.get("search") {
-            for (k, v) in s.entries() {
-                let key_node = Node {
-                    pos: k.pos,
-                    value: NodeValue::Scalar(yaml::Scalar {
-                        text: k.text.clone(),
-                        kind: ScalarKind::Str,
-                    }),
-                };
-                let Some(f) = field_ref(&mut r, &key_node, &decl, "`search`") else { continue };
-                match &v.value {
-                    NodeValue::Scalar(yaml::Scalar { kind: ScalarKind::Int(w), .. })
-                        if (1..=10).contains(w) =>
-                    {
-                        decl.search.push((f, *w as u32))
-                    }
-                    _ => r.error(
-                        v.pos,
-                        format!("the search weight of `{f}` must be a whole number from 1 to 10"),
-                        "write `field: 3` (the title weighs 6, a heading 3, the body 1)",
-                    ),
-                }
-            }
+            r.search_weights(s, &mut decl);
         }
         if let Some(w) = root.get("window") {
-            let starts =
-                w.get("starts").and_then(|n| field_ref(&mut r, n, &decl, "`window.starts`"));
-            let ends = w.get("ends").and_then(|n| field_ref(&mut r, n, &decl, "`window.ends`"));
-            r.unknown_keys(w, &["starts", "ends"], "`window`");
-            match (starts, ends) {
-                (Some(s), Some(e)) => decl.window = Some((s, e)),
-                _ => r.error(
-                    w.pos,
-                    "`window` needs the two date fields `starts` and `ends`".to_owned(),
-                    "write `window: {starts: starts, ends: ends}`",
-                ),
-            }
+            decl.window = r.window(w, &decl);
         }
         if let Some(c) = root.get("calendar") {
-            r.unknown_keys(c, &["list", "date", "title", "place"], "`calendar`");
-            let list = c.get("list").and_then(|n| field_ref(&mut r, n, &decl, "`calendar.list`"));
-            let inner = list.as_ref().and_then(|l| match &decl.field(l)?.ty {
-                FieldType::List(of) => match of.as_ref() {
-                    FieldType::Object(f) => Some(f.clone()),
-                    _ => None,
-                },
-                _ => None,
-            });
-            match (list, inner) {
-                (Some(list), Some(inner)) => {
-                    let inner_name = |key: &str, r: &mut Reader<'_>| -> Option<String> {
-                        let n = c.get(key)?;
-                        let t = n.as_text()?;
-                        if inner.iter().any(|f| f.name == t) {
-                            Some(t.to_owned())
-                        } else {
-                            r.error(n.pos, format!("`calendar.{key}` names `{t}`, which is not a field of `{list}`'s entries"), "name a field declared under the list's `fields:`");
-                            None
-                        }
-                    };
-                    match inner_name("date", &mut r) {
-                        Some(date) => {
-                            let title = inner_name("title", &mut r);
-                            let place = inner_name("place", &mut r);
-                            decl.calendar = Some(CalendarDecl { list, date, title, place });
-                        }
-                        None => r.error(c.pos, "`calendar` needs the `date` field of each entry".to_owned(), "write `calendar: {list: talks, date: date, title: title, place: place}`"),
-                    }
-                }
-                (Some(list), None) => r.error(
-                    c.pos,
-                    format!("`calendar.list` must name a list of objects; `{list}` is not"),
-                    "declare it as `{type: list, of: {type: object, fields: …}}`",
-                ),
-                _ => {}
-            }
+            decl.calendar = r.calendar(c, &decl);
         }
         if let Some(n) = root.get("name") {
-            decl.name_field = field_ref(&mut r, n, &decl, "`name`");
+            decl.name_field = r.field_ref(n, &decl, "`name`");
         }
         if let Some(o) = root.get("one_of") {
-            let groups = match &o.value {
-                NodeValue::Seq(groups) => groups.as_slice(),
-                _ => &[],
-            };
-            let mut ok = !groups.is_empty();
-            for g in groups {
-                match &g.value {
-                    NodeValue::Seq(names) if names.len() >= 2 => {
-                        let fields: Vec<String> = names
-                            .iter()
-                            .filter_map(|n| field_ref(&mut r, n, &decl, "`one_of`"))
-                            .collect();
-                        if fields.len() == names.len() {
-                            decl.one_of.push(fields);
-                        }
-                    }
-                    _ => ok = false,
-                }
-            }
-            if !ok {
-                r.error(
-                    o.pos,
-                    "`one_of` must be a list of groups of two or more fields".to_owned(),
-                    "write `one_of: [[city, union]]`: a page gives at least one field of each group",
-                );
-            }
+            decl.one_of = r.one_of(o, &decl);
         }
         if let Some(s) = root.get("section") {
             match s.as_text().map(|t| t.trim_matches('/')) {
@@ -820,6 +722,153 @@ fn text<'n>(node: &'n Node, path: &str) -> Result<&'n str, ValueError> {
     }
 }
 
+/// The keys of a kind file that name its fields (`search`, `window`, `calendar`, `name`,
+/// `one_of`), read once `fields:` is.
+impl Reader<'_> {
+    /// The field `node` names, which `decl` declares (`what` says where, for messages).
+    fn field_ref(&mut self, node: &Node, decl: &KindDecl, what: &str) -> Option<String> {
+        let Some(f) = node.as_text() else {
+            self.error(node.pos, format!("{what} must name a field"), "write the field's name");
+            return None;
+        };
+        if !decl.has_path(f) {
+            let hint = match closest(f, decl.fields.iter().map(|d| d.name.as_str())) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => "declare it under `fields:` first".to_owned(),
+            };
+            self.error(
+                node.pos,
+                format!("{what} names `{f}`, which is not a field of `{}`", decl.name),
+                hint,
+            );
+            return None;
+        }
+        Some(f.to_owned())
+    }
+
+    /// `search: {field: weight}`: each field with its weight, 1 to 10.
+    fn search_weights(&mut self, s: &Node, decl: &mut KindDecl) {
+        for (k, v) in s.entries() {
+            let key_node = Node {
+                pos: k.pos,
+                value: NodeValue::Scalar(yaml::Scalar {
+                    text: k.text.clone(),
+                    kind: ScalarKind::Str,
+                }),
+            };
+            let Some(f) = self.field_ref(&key_node, decl, "`search`") else { continue };
+            match &v.value {
+                NodeValue::Scalar(yaml::Scalar { kind: ScalarKind::Int(w), .. })
+                    if (1..=10).contains(w) =>
+                {
+                    decl.search.push((f, *w as u32))
+                }
+                _ => self.error(
+                    v.pos,
+                    format!("the search weight of `{f}` must be a whole number from 1 to 10"),
+                    "write `field: 3` (the title weighs 6, a heading 3, the body 1)",
+                ),
+            }
+        }
+    }
+
+    /// `window: {starts, ends}`: the two date fields of the time a page is open.
+    fn window(&mut self, w: &Node, decl: &KindDecl) -> Option<(String, String)> {
+        let starts = w.get("starts").and_then(|n| self.field_ref(n, decl, "`window.starts`"));
+        let ends = w.get("ends").and_then(|n| self.field_ref(n, decl, "`window.ends`"));
+        self.unknown_keys(w, &["starts", "ends"], "`window`");
+        match (starts, ends) {
+            (Some(s), Some(e)) => Some((s, e)),
+            _ => {
+                self.error(
+                    w.pos,
+                    "`window` needs the two date fields `starts` and `ends`".to_owned(),
+                    "write `window: {starts: starts, ends: ends}`",
+                );
+                None
+            }
+        }
+    }
+
+    /// `calendar: {list, date, title, place}`: a list of objects and the fields of its
+    /// entries that make a calendar event.
+    fn calendar(&mut self, c: &Node, decl: &KindDecl) -> Option<CalendarDecl> {
+        self.unknown_keys(c, &["list", "date", "title", "place"], "`calendar`");
+        let list = c.get("list").and_then(|n| self.field_ref(n, decl, "`calendar.list`"));
+        let inner = list.as_ref().and_then(|l| match &decl.field(l)?.ty {
+            FieldType::List(of) => match of.as_ref() {
+                FieldType::Object(f) => Some(f.clone()),
+                _ => None,
+            },
+            _ => None,
+        });
+        match (list, inner) {
+            (Some(list), Some(inner)) => {
+                let inner_name = |key: &str, r: &mut Reader<'_>| -> Option<String> {
+                    let n = c.get(key)?;
+                    let t = n.as_text()?;
+                    if inner.iter().any(|f| f.name == t) {
+                        Some(t.to_owned())
+                    } else {
+                        r.error(n.pos, format!("`calendar.{key}` names `{t}`, which is not a field of `{list}`'s entries"), "name a field declared under the list's `fields:`");
+                        None
+                    }
+                };
+                match inner_name("date", self) {
+                    Some(date) => {
+                        let title = inner_name("title", self);
+                        let place = inner_name("place", self);
+                        Some(CalendarDecl { list, date, title, place })
+                    }
+                    None => {
+                        self.error(c.pos, "`calendar` needs the `date` field of each entry".to_owned(), "write `calendar: {list: talks, date: date, title: title, place: place}`");
+                        None
+                    }
+                }
+            }
+            (Some(list), None) => {
+                self.error(
+                    c.pos,
+                    format!("`calendar.list` must name a list of objects; `{list}` is not"),
+                    "declare it as `{type: list, of: {type: object, fields: …}}`",
+                );
+                None
+            }
+            _ => None,
+        }
+    }
+
+    /// `one_of: [[a, b], …]`: groups of two or more fields, of which a page gives one.
+    fn one_of(&mut self, o: &Node, decl: &KindDecl) -> Vec<Vec<String>> {
+        let groups = match &o.value {
+            NodeValue::Seq(groups) => groups.as_slice(),
+            _ => &[],
+        };
+        let mut ok = !groups.is_empty();
+        let mut one_of = Vec::new();
+        for g in groups {
+            match &g.value {
+                NodeValue::Seq(names) if names.len() >= 2 => {
+                    let fields: Vec<String> =
+                        names.iter().filter_map(|n| self.field_ref(n, decl, "`one_of`")).collect();
+                    if fields.len() == names.len() {
+                        one_of.push(fields);
+                    }
+                }
+                _ => ok = false,
+            }
+        }
+        if !ok {
+            self.error(
+                o.pos,
+                "`one_of` must be a list of groups of two or more fields".to_owned(),
+                "write `one_of: [[city, union]]`: a page gives at least one field of each group",
+            );
+        }
+        one_of
+    }
+}
+
 fn read_value(ty: &FieldType, node: &Node, path: &str) -> Result<FieldValue, ValueError> {
     let scalar_kind = match &node.value {
         NodeValue::Scalar(s) => Some(s.kind),
@@ -830,26 +879,7 @@ fn read_value(ty: &FieldType, node: &Node, path: &str) -> Result<FieldValue, Val
             FieldValue::Text(text(node, path)?.to_owned())
         }
         FieldType::Ref(_) => FieldValue::Text(text(node, path)?.trim().to_owned()),
-        FieldType::Date | FieldType::Datetime => {
-            let t = text(node, path)?;
-            if let Err(e) = crate::dates::parse_date(t, &jiff::tz::TimeZone::UTC) {
-                return Err(ValueError {
-                    code: codes::E0106,
-                    pos: node.pos,
-                    message: format!("`{path}: {t}` is not a date"),
-                    hint: e.hint,
-                });
-            }
-            if *ty == FieldType::Datetime && !t.contains([':']) {
-                return Err(ValueError {
-                    code: codes::E0106,
-                    pos: node.pos,
-                    message: format!("`{path}: {t}` has no time of day"),
-                    hint: "write the time too, such as 2022-07-19 09:00".to_owned(),
-                });
-            }
-            FieldValue::Text(t.to_owned())
-        }
+        FieldType::Date | FieldType::Datetime => FieldValue::Text(read_date(ty, node, path)?),
         FieldType::Bool => match scalar_kind {
             Some(ScalarKind::Bool(b)) => FieldValue::Bool(b),
             _ => return Err(wrong(node, path, "a boolean")),
@@ -873,22 +903,7 @@ fn read_value(ty: &FieldType, node: &Node, path: &str) -> Result<FieldValue, Val
             }
             FieldValue::Text(t.to_owned())
         }
-        FieldType::Email => {
-            let t = text(node, path)?.trim();
-            let ok = t
-                .split_once('@')
-                .is_some_and(|(a, d)| !a.is_empty() && d.contains('.') && !d.contains('@'))
-                && !t.contains(char::is_whitespace);
-            if !ok {
-                return Err(ValueError {
-                    code: codes::E0105,
-                    pos: node.pos,
-                    message: format!("`{path}` must be an e-mail address, not \"{t}\""),
-                    hint: "write it as name@example.org".to_owned(),
-                });
-            }
-            FieldValue::Text(t.to_owned())
-        }
+        FieldType::Email => FieldValue::Text(read_email(node, path)?),
         FieldType::Enum(values) => {
             let t = text(node, path)?;
             if !values.iter().any(|v| v == t) {
@@ -919,57 +934,98 @@ fn read_value(ty: &FieldType, node: &Node, path: &str) -> Result<FieldValue, Val
                 .collect::<Result<_, _>>()?;
             FieldValue::List(items)
         }
-        FieldType::Object(fields) => {
-            let NodeValue::Map(entries) = &node.value else {
-                return Err(wrong(node, path, "a map"));
-            };
-            let mut out = BTreeMap::new();
-            for (k, v) in entries {
-                let Some(f) = fields.iter().find(|f| f.name == k.text) else {
-                    let hint = match closest(&k.text, fields.iter().map(|f| f.name.as_str())) {
-                        Some(best) => format!("did you mean `{best}`?"),
-                        None => format!(
-                            "known fields: {}",
-                            fields.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join(", ")
-                        ),
-                    };
-                    return Err(ValueError {
-                        code: codes::E0104,
-                        pos: k.pos,
-                        message: format!("unknown field `{}`", k.text),
-                        hint,
-                    });
-                };
-                if !v.is_null() {
-                    out.insert(
-                        f.name.clone(),
-                        read_value(&f.ty, v, &format!("{path}.{}", f.name))?,
-                    );
-                } else if let Some(d) = &f.default {
-                    out.insert(f.name.clone(), d.clone());
-                }
-            }
-            for f in fields {
-                if !out.contains_key(&f.name) {
-                    if let Some(d) = &f.default {
-                        out.insert(f.name.clone(), d.clone());
-                    } else if f.required {
-                        return Err(ValueError {
-                            code: codes::E0107,
-                            pos: node.pos,
-                            message: format!("`{path}` needs a `{}`", f.name),
-                            hint: format!(
-                                "add `{}: …` under `{}`",
-                                f.name,
-                                path.replace('.', ": ")
-                            ),
-                        });
-                    }
-                }
-            }
-            FieldValue::Object(out)
-        }
+        FieldType::Object(fields) => FieldValue::Object(read_object(fields, node, path)?),
     })
+}
+
+/// A `date` or `datetime` value: a date the site can read (a `datetime` with its time).
+fn read_date(ty: &FieldType, node: &Node, path: &str) -> Result<String, ValueError> {
+    let t = text(node, path)?;
+    if let Err(e) = crate::dates::parse_date(t, &jiff::tz::TimeZone::UTC) {
+        return Err(ValueError {
+            code: codes::E0106,
+            pos: node.pos,
+            message: format!("`{path}: {t}` is not a date"),
+            hint: e.hint,
+        });
+    }
+    if *ty == FieldType::Datetime && !t.contains([':']) {
+        return Err(ValueError {
+            code: codes::E0106,
+            pos: node.pos,
+            message: format!("`{path}: {t}` has no time of day"),
+            hint: "write the time too, such as 2022-07-19 09:00".to_owned(),
+        });
+    }
+    Ok(t.to_owned())
+}
+
+/// An `email` value: `name@example.org`.
+fn read_email(node: &Node, path: &str) -> Result<String, ValueError> {
+    let t = text(node, path)?.trim();
+    let ok = t
+        .split_once('@')
+        .is_some_and(|(a, d)| !a.is_empty() && d.contains('.') && !d.contains('@'))
+        && !t.contains(char::is_whitespace);
+    if !ok {
+        return Err(ValueError {
+            code: codes::E0105,
+            pos: node.pos,
+            message: format!("`{path}` must be an e-mail address, not \"{t}\""),
+            hint: "write it as name@example.org".to_owned(),
+        });
+    }
+    Ok(t.to_owned())
+}
+
+/// An `object` value: each entry a declared field (defaults filled in), every required
+/// field given.
+fn read_object(
+    fields: &[FieldDecl],
+    node: &Node,
+    path: &str,
+) -> Result<BTreeMap<String, FieldValue>, ValueError> {
+    let NodeValue::Map(entries) = &node.value else {
+        return Err(wrong(node, path, "a map"));
+    };
+    let mut out = BTreeMap::new();
+    for (k, v) in entries {
+        let Some(f) = fields.iter().find(|f| f.name == k.text) else {
+            let hint = match closest(&k.text, fields.iter().map(|f| f.name.as_str())) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => format!(
+                    "known fields: {}",
+                    fields.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join(", ")
+                ),
+            };
+            return Err(ValueError {
+                code: codes::E0104,
+                pos: k.pos,
+                message: format!("unknown field `{}`", k.text),
+                hint,
+            });
+        };
+        if !v.is_null() {
+            out.insert(f.name.clone(), read_value(&f.ty, v, &format!("{path}.{}", f.name))?);
+        } else if let Some(d) = &f.default {
+            out.insert(f.name.clone(), d.clone());
+        }
+    }
+    for f in fields {
+        if !out.contains_key(&f.name) {
+            if let Some(d) = &f.default {
+                out.insert(f.name.clone(), d.clone());
+            } else if f.required {
+                return Err(ValueError {
+                    code: codes::E0107,
+                    pos: node.pos,
+                    message: format!("`{path}` needs a `{}`", f.name),
+                    hint: format!("add `{}: …` under `{}`", f.name, path.replace('.', ": ")),
+                });
+            }
+        }
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 //! `Site::docs`, never pointers; translations are grouped by the canonical path (the
 //! path minus the language suffix). Built once, then only read.
 
+mod doc;
 mod paths;
 pub mod refs;
 
@@ -19,11 +20,11 @@ use jiff::{Timestamp, Zoned};
 
 use crate::config::{Config, TranslationPolicy};
 use crate::content::front_matter::{FrontMatter, SortBy};
-use crate::content::kinds::{FieldType, FieldValue, KindData};
+use crate::content::kinds::KindData;
 use crate::content::{Loaded, SourceAsset, SourceDoc};
-use crate::dates::parse_date;
-use crate::diagnostics::{Diagnostic, Diagnostics, codes};
-use crate::slug::{path_segment, slugify};
+use crate::diagnostics::Diagnostics;
+use crate::slug::slugify;
+use doc::make_doc;
 
 pub use paths::{content_path, is_relative};
 
@@ -279,31 +280,68 @@ pub fn build(config: Config, loaded: Loaded, rules: &PublishRules) -> (Site, Dia
     let Loaded { docs: sources, assets: source_assets, kinds } = loaded;
     let default = config.default_language.clone();
 
+    let (mut docs, skipped) = published_docs(&config, &sources, rules, &mut ds);
+    if config.translations == TranslationPolicy::Fallback {
+        add_fallbacks(&config, &mut docs);
+    }
+    add_homes(&config, &mut docs);
+    let by_key = number(&config, &mut docs);
+    link_sections(&mut docs, &by_key);
+    let latest = latest_pages(&config, &docs);
+    let taxonomies = build_taxonomies(&config, &docs);
+    let assets = place_assets(&source_assets, &sources, &docs, &by_key, &default);
+    let (refs, ref_ds) = refs::resolve(&config, &kinds, &docs, &by_key, &sources, &assets);
+    ds.extend(ref_ds);
+
+    let site = Site {
+        config,
+        sources,
+        docs,
+        by_key,
+        taxonomies,
+        assets,
+        skipped,
+        latest,
+        refs,
+        now: rules.now,
+        kinds,
+    };
+    (site, ds)
+}
+
+/// The documents of the sources (in parallel, kept in source order), translations
+/// inheriting the default language's front matter; and those left out, with why.
+fn published_docs(
+    config: &Config,
+    sources: &[Arc<SourceDoc>],
+    rules: &PublishRules,
+    ds: &mut Diagnostics,
+) -> (Vec<Doc>, Vec<Skipped>) {
+    let default = &config.default_language;
     // Default-language front matter by canonical path, for inheritance.
     let originals: HashMap<&str, &FrontMatter> = sources
         .iter()
-        .filter(|s| s.lang == default)
+        .filter(|s| s.lang == *default)
         .map(|s| (s.canonical.as_str(), &s.front_matter))
         .collect();
 
     let mut docs: Vec<Doc> = Vec::new();
     let mut skipped = Vec::new();
-    // Documents from their sources, in parallel; in source order after.
     let made: Vec<(Option<Doc>, Diagnostics)> = sources
         .par_iter()
         .enumerate()
         .map(|(i, src)| {
             let mut fm = src.front_matter.clone();
-            if src.lang != default
+            if src.lang != *default
                 && let Some(orig) = originals.get(src.canonical.as_str())
             {
                 fm.inherit_from(orig);
             }
             let mut ds = Diagnostics::new();
-            (make_doc(&config, src, i, fm, &mut ds), ds)
+            (make_doc(config, src, i, fm, &mut ds), ds)
         })
         .collect();
-    for ((doc, doc_ds), src) in made.into_iter().zip(&sources) {
+    for ((doc, doc_ds), src) in made.into_iter().zip(sources) {
         ds.extend(doc_ds);
         let Some(doc) = doc else {
             continue;
@@ -326,28 +364,32 @@ pub fn build(config: Config, loaded: Loaded, rules: &PublishRules) -> (Site, Dia
         }
         docs.push(doc);
     }
+    (docs, skipped)
+}
 
-    // Fallback: the default-language text wherever a translation is missing.
-    if config.translations == TranslationPolicy::Fallback {
-        let present: HashSet<(String, String)> =
-            docs.iter().map(|d| (d.canonical.clone(), d.lang.clone())).collect();
-        let mut extra = Vec::new();
-        for d in docs.iter().filter(|d| d.lang == default) {
-            for l in config.languages.iter().filter(|l| l.code != default) {
-                if !present.contains(&(d.canonical.clone(), l.code.clone())) {
-                    let mut f = d.clone();
-                    f.lang = l.code.clone();
-                    f.fallback = true;
-                    f.aliases.clear();
-                    f.path = format!("{}{}", config.lang_prefix(&l.code), d.path);
-                    extra.push(f);
-                }
+/// Fallback: the default-language text wherever a translation is missing.
+fn add_fallbacks(config: &Config, docs: &mut Vec<Doc>) {
+    let default = &config.default_language;
+    let present: HashSet<(String, String)> =
+        docs.iter().map(|d| (d.canonical.clone(), d.lang.clone())).collect();
+    let mut extra = Vec::new();
+    for d in docs.iter().filter(|d| d.lang == *default) {
+        for l in config.languages.iter().filter(|l| l.code != *default) {
+            if !present.contains(&(d.canonical.clone(), l.code.clone())) {
+                let mut f = d.clone();
+                f.lang = l.code.clone();
+                f.fallback = true;
+                f.aliases.clear();
+                f.path = format!("{}{}", config.lang_prefix(&l.code), d.path);
+                extra.push(f);
             }
         }
-        docs.extend(extra);
     }
+    docs.extend(extra);
+}
 
-    // Every language has a home, even without an `_index.md`.
+/// Every language has a home, even without an `_index.md`.
+fn add_homes(config: &Config, docs: &mut Vec<Doc>) {
     for l in &config.languages {
         if !docs.iter().any(|d| d.canonical == "_index.md" && d.lang == l.code) {
             docs.push(Doc {
@@ -378,8 +420,11 @@ pub fn build(config: Config, loaded: Loaded, rules: &PublishRules) -> (Site, Dia
             });
         }
     }
+}
 
-    // Stable order: by language (config order), then canonical path.
+/// Puts the documents in their stable order (by language in config order, then canonical
+/// path), numbers them, and returns their ids by (canonical path, language).
+fn number(config: &Config, docs: &mut [Doc]) -> HashMap<(String, String), DocId> {
     let lang_rank: HashMap<&str, usize> =
         config.languages.iter().enumerate().map(|(i, l)| (l.code.as_str(), i)).collect();
     // The keys are unique, so an unstable (parallel) sort is deterministic.
@@ -391,8 +436,12 @@ pub fn build(config: Config, loaded: Loaded, rules: &PublishRules) -> (Site, Dia
         d.id = i;
         by_key.insert((d.canonical.clone(), d.lang.clone()), i);
     }
+    by_key
+}
 
-    // Parents.
+/// Each document's parent (the nearest section above it in its language), and each
+/// section's pages and subsections, sorted.
+fn link_sections(docs: &mut [Doc], by_key: &HashMap<(String, String), DocId>) {
     for doc in docs.iter_mut() {
         if doc.canonical == "_index.md" {
             continue;
@@ -413,7 +462,7 @@ pub fn build(config: Config, loaded: Loaded, rules: &PublishRules) -> (Site, Dia
         doc.parent = parent;
     }
     let mut children: BTreeMap<DocId, (Vec<DocId>, Vec<DocId>)> = BTreeMap::new();
-    for d in &docs {
+    for d in docs.iter() {
         if let Some(p) = d.parent {
             let entry = children.entry(p).or_default();
             if d.is_section { entry.1.push(d.id) } else { entry.0.push(d.id) }
@@ -421,7 +470,7 @@ pub fn build(config: Config, loaded: Loaded, rules: &PublishRules) -> (Site, Dia
     }
     for (section, (mut pages, mut subs)) in children {
         let sort_by = docs[section].section.sort_by;
-        sort_pages(&mut pages, &docs, sort_by);
+        sort_pages(&mut pages, docs, sort_by);
         subs.sort_by(|a, b| {
             let (x, y) = (&docs[*a], &docs[*b]);
             (x.weight.unwrap_or(i64::MAX), &x.title, &x.canonical).cmp(&(
@@ -433,38 +482,22 @@ pub fn build(config: Config, loaded: Loaded, rules: &PublishRules) -> (Site, Dia
         docs[section].section.pages = pages;
         docs[section].section.subsections = subs;
     }
+}
 
+/// Each language's dated pages, newest first. Only dated pages are "latest": an undated
+/// about page is not news.
+fn latest_pages(config: &Config, docs: &[Doc]) -> BTreeMap<String, Vec<DocId>> {
     let mut latest: BTreeMap<String, Vec<DocId>> = BTreeMap::new();
     for l in &config.languages {
-        // Only dated pages are "latest": an undated about page is not news.
         let mut pages: Vec<DocId> = docs
             .iter()
             .filter(|d| !d.is_section && d.lang == l.code && d.date.is_some())
             .map(|d| d.id)
             .collect();
-        sort_pages(&mut pages, &docs, SortBy::Date);
+        sort_pages(&mut pages, docs, SortBy::Date);
         latest.insert(l.code.clone(), pages);
     }
-
-    let taxonomies = build_taxonomies(&config, &docs);
-    let assets = place_assets(&source_assets, &sources, &docs, &by_key, &default);
-    let (refs, ref_ds) = refs::resolve(&config, &kinds, &docs, &by_key, &sources, &assets);
-    ds.extend(ref_ds);
-
-    let site = Site {
-        config,
-        sources,
-        docs,
-        by_key,
-        taxonomies,
-        assets,
-        skipped,
-        latest,
-        refs,
-        now: rules.now,
-        kinds,
-    };
-    (site, ds)
+    latest
 }
 
 fn sort_pages(pages: &mut [DocId], docs: &[Doc], sort_by: SortBy) {
@@ -487,231 +520,6 @@ fn sort_pages(pages: &mut [DocId], docs: &[Doc], sort_by: SortBy) {
         }),
         SortBy::None => pages.sort_by(|a, b| docs[*a].canonical.cmp(&docs[*b].canonical)),
     }
-}
-
-fn make_doc(
-    config: &Config,
-    src: &SourceDoc,
-    source: usize,
-    fm: FrontMatter,
-    ds: &mut Diagnostics,
-) -> Option<Doc> {
-    let file = &src.file;
-    let locate = |key: &str| {
-        let yaml_start = src.front_matter_line;
-        let yaml: String = src
-            .text
-            .lines()
-            .skip(yaml_start)
-            .take_while(|l| l.trim_end() != "---")
-            .collect::<Vec<_>>()
-            .join("\n");
-        crate::yaml::locate_key(&yaml, key)
-            .map(|(l, c)| (l + yaml_start, c))
-            .unwrap_or((yaml_start, 1))
-    };
-    let mut ok = true;
-    let title = match fm.title.clone().map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()) {
-        Some(t) => t,
-        None => {
-            ds.push(
-                Diagnostic::error(codes::E0107, "the required field `title` is missing")
-                    .file(file)
-                    .at(&src.text, src.front_matter_line, 1)
-                    .hint("add a line `title: …` to the front matter"),
-            );
-            ok = false;
-            String::new()
-        }
-    };
-    let mut date_of = |key: &str, value: &Option<String>| -> Option<Zoned> {
-        let v = value.as_ref()?;
-        match parse_date(v, &config.timezone) {
-            Ok(z) => Some(z),
-            Err(e) => {
-                let (l, c) = locate(key);
-                ds.push(
-                    Diagnostic::error(codes::E0106, format!("`{key}: {}` is not a date", e.input))
-                        .file(file)
-                        .at(&src.text, l, c)
-                        .hint(e.hint),
-                );
-                ok = false;
-                None
-            }
-        }
-    };
-    let date = date_of("date", &fm.date);
-    let updated = date_of("updated", &fm.updated);
-    let expires = date_of("expires", &fm.expires);
-    let mut kind_dates = KindDates::default();
-    let mut data = fm.data.clone();
-    data.apply_defaults();
-    if let Some(decl) = data.decl.clone() {
-        for f in &decl.fields {
-            if let (FieldType::Date | FieldType::Datetime, Some(FieldValue::Text(v))) =
-                (&f.ty, data.get(&f.name))
-                && let Some(z) = date_of(&f.name, &Some(v.clone()))
-            {
-                kind_dates.fields.insert(f.name.clone(), z);
-            }
-        }
-        if let Some(cal) = &decl.calendar {
-            for entry in data.items(&cal.list) {
-                let date = match entry {
-                    FieldValue::Object(o) => match o.get(&cal.date) {
-                        Some(FieldValue::Text(t)) => Some(t.clone()),
-                        _ => None,
-                    },
-                    _ => None,
-                };
-                kind_dates.events.push(date_of(&cal.list, &date));
-            }
-        }
-        if let Some((starts, ends)) = &decl.window
-            && let (Some(s), Some(e)) = (kind_dates.fields.get(starts), kind_dates.fields.get(ends))
-            && e < s
-        {
-            let (l, c) = locate(ends);
-            ds.push(
-                Diagnostic::error(codes::E0105, format!("the {} ends before it starts", decl.name))
-                    .file(file)
-                    .at(&src.text, l, c)
-                    .hint(format!("check `{starts}:` and `{ends}:`")),
-            );
-            ok = false;
-        }
-    }
-    // At least one field of each `one_of` group (after inheritance, like `required`).
-    for group in data.decl.as_ref().map(|d| d.one_of.as_slice()).unwrap_or_default() {
-        if group.iter().all(|f| data.get(f).is_none()) {
-            let names: Vec<String> = group.iter().map(|f| format!("`{f}`")).collect();
-            ds.push(
-                Diagnostic::error(
-                    codes::E0107,
-                    format!("a page of kind `{}` needs one of the fields {}", data.name(), names.join(", ")),
-                )
-                .file(file)
-                .at(&src.text, src.front_matter_line, 1)
-                .hint(format!("add `{}: …`, or another of them (the fields of each kind: docs/content-kinds.md)", group[0])),
-            );
-            ok = false;
-        }
-    }
-    for field in data.missing() {
-        ds.push(
-            Diagnostic::error(codes::E0107, format!("a page of kind `{}` needs the field `{field}`", data.name()))
-                .file(file)
-                .at(&src.text, src.front_matter_line, 1)
-                .hint(format!("add `{field}: …` to the front matter (the fields of each kind: docs/content-kinds.md)")),
-        );
-        ok = false;
-    }
-
-    // URL path.
-    let prefix = config.lang_prefix(&src.lang);
-    let path = if let Some(p) = &fm.path {
-        let segments: Vec<String> =
-            p.split('/').filter(|s| !s.is_empty()).map(path_segment).collect();
-        if segments.iter().any(|s| s == "..") {
-            let (l, c) = locate("path");
-            ds.push(
-                Diagnostic::error(codes::E0203, format!("`path: {p}` leaves the site"))
-                    .file(file)
-                    .at(&src.text, l, c)
-                    .hint("write a path below the site root, such as `path: about-us`"),
-            );
-            ok = false;
-        }
-        if segments.is_empty() {
-            format!("{prefix}/")
-        } else {
-            format!("{prefix}/{}/", segments.join("/"))
-        }
-    } else {
-        let mut segments: Vec<String> = src.canonical.split('/').map(str::to_owned).collect();
-        let last = segments.pop().unwrap_or_default();
-        if src.is_section {
-            // `cities/_index.md` → /cities/
-        } else if last == "index.md" {
-            // bundle: `cities/harbin/index.md` → /cities/harbin/
-        } else {
-            segments.push(last.trim_end_matches(".md").to_owned());
-        }
-        if let (Some(slug), false) = (&fm.slug, src.is_section) {
-            let s = slugify(slug);
-            if s.is_empty() {
-                let (l, c) = locate("slug");
-                ds.push(
-                    Diagnostic::error(
-                        codes::E0203,
-                        format!("`slug: {slug}` has no letters or digits"),
-                    )
-                    .file(file)
-                    .at(&src.text, l, c)
-                    .hint("use letters, digits or Chinese characters"),
-                );
-                ok = false;
-            } else if let Some(last) = segments.last_mut() {
-                *last = s;
-            }
-        }
-        let segments: Vec<String> = segments.iter().map(|s| path_segment(s)).collect();
-        if segments.is_empty() {
-            format!("{prefix}/")
-        } else {
-            format!("{prefix}/{}/", segments.join("/"))
-        }
-    };
-
-    let aliases = fm
-        .aliases
-        .clone()
-        .map(|a| a.into_vec())
-        .unwrap_or_default()
-        .into_iter()
-        .map(|a| {
-            let a = a.trim().trim_start_matches('/').to_owned();
-            format!("/{a}")
-        })
-        .collect();
-
-    if !ok {
-        return None;
-    }
-    Some(Doc {
-        id: 0,
-        source: Some(source),
-        canonical: src.canonical.clone(),
-        lang: src.lang.clone(),
-        is_section: src.is_section,
-        fallback: false,
-        title,
-        description: fm.description.clone().map(|d| d.trim().to_owned()).filter(|d| !d.is_empty()),
-        date,
-        updated,
-        expires,
-        data,
-        kind_dates,
-        weight: fm.weight,
-        draft: fm.draft.unwrap_or(false),
-        sample: fm.sample.unwrap_or(false),
-        image: fm.image.clone(),
-        aliases,
-        template: fm.template.clone(),
-        extra: fm.extra.clone().unwrap_or_default(),
-        taxonomies: fm.taxonomies.clone(),
-        path,
-        parent: None,
-        section: SectionData {
-            pages: Vec::new(),
-            subsections: Vec::new(),
-            sort_by: fm.sort_by.unwrap_or_default(),
-            paginate_by: fm.paginate_by.unwrap_or(config.paginate_by),
-            page_template: fm.page_template.clone(),
-            kind: fm.kind.clone(),
-        },
-    })
 }
 
 /// Why a document is left out, if it is.

@@ -5,7 +5,7 @@
 //! references are turned around, so a page lists every page of any kind that names it
 //! without anyone maintaining the lists.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use jiff::Timestamp;
 
@@ -78,72 +78,200 @@ pub fn resolve(
     assets: &[Asset],
 ) -> (Refs, Diagnostics) {
     let mut ds = Diagnostics::new();
-    // Every target some `ref` field names, with its pages.
+    let r = Resolver {
+        config,
+        by_key,
+        sources,
+        targets: targets(config, kinds, sources),
+        asset_rels: assets.iter().map(|a| a.rel.as_str()).collect(),
+        phases: config
+            .campaign
+            .as_ref()
+            .map(|c| c.phases.iter().map(|p| i64::from(p.id)).collect())
+            .unwrap_or_default(),
+    };
+    let mut refs = Refs::default();
+    for d in docs.iter().filter(|d| !d.fallback) {
+        if d.data.decl.is_none() {
+            continue;
+        }
+        r.refs(d, &mut refs, &mut ds);
+        r.files(d, &mut ds);
+        r.phase(d, &mut ds);
+    }
+    // Fallback pages show what names their original.
+    for d in docs.iter().filter(|d| d.fallback) {
+        if let Some(orig) = by_key.get(&(d.canonical.clone(), config.default_language.clone()))
+            && let Some(r) = refs.incoming.get(orig).cloned()
+        {
+            refs.incoming.insert(d.id, r);
+        }
+    }
+    for lists in refs.incoming.values_mut() {
+        for list in lists.values_mut() {
+            list.sort_by(|a, b| {
+                (docs[*a].weight, &docs[*a].canonical).cmp(&(docs[*b].weight, &docs[*b].canonical))
+            });
+            list.dedup();
+        }
+    }
+    (refs, ds)
+}
+
+/// Every target some `ref` field names, with its pages.
+fn targets<'a>(
+    config: &Config,
+    kinds: &'a Kinds,
+    sources: &'a [std::sync::Arc<SourceDoc>],
+) -> HashMap<&'a RefTarget, Targets<'a>> {
     let mut wanted: Vec<&RefTarget> = Vec::new();
     for k in kinds.iter() {
         for f in &k.fields {
             collect_targets(&f.ty, &mut wanted);
         }
     }
-    let mut targets: HashMap<&RefTarget, Targets<'_>> = HashMap::new();
+    let mut targets = HashMap::new();
     for target in wanted {
-        if targets.contains_key(target) {
+        if !targets.contains_key(target) {
+            targets.insert(target, target_pages(config, target, sources));
+        }
+    }
+    targets
+}
+
+/// The pages of one target (published or not, any language), with their names.
+fn target_pages<'a>(
+    config: &Config,
+    target: &RefTarget,
+    sources: &'a [std::sync::Arc<SourceDoc>],
+) -> Targets<'a> {
+    let mut t = Targets::default();
+    for s in sources {
+        let member = match target {
+            RefTarget::Kind(k) => {
+                if s.is_section {
+                    if t.section.is_none()
+                        && s.lang == config.default_language
+                        && s.front_matter.kind.as_deref() == Some(k.as_str())
+                    {
+                        t.section = Some(
+                            s.canonical
+                                .trim_end_matches("_index.md")
+                                .trim_end_matches('/')
+                                .to_owned(),
+                        );
+                    }
+                    false
+                } else {
+                    s.front_matter.data.name() == k
+                }
+            }
+            RefTarget::Section(sec) => {
+                t.section = Some(sec.clone());
+                !s.is_section && s.canonical.starts_with(&format!("{sec}/"))
+            }
+        };
+        if !member {
             continue;
         }
-        let mut t = Targets::default();
-        for s in sources {
-            let member = match target {
-                RefTarget::Kind(k) => {
-                    if s.is_section {
-                        if t.section.is_none()
-                            && s.lang == config.default_language
-                            && s.front_matter.kind.as_deref() == Some(k.as_str())
-                        {
-                            t.section = Some(
-                                s.canonical
-                                    .trim_end_matches("_index.md")
-                                    .trim_end_matches('/')
-                                    .to_owned(),
-                            );
-                        }
-                        false
-                    } else {
-                        s.front_matter.data.name() == k
-                    }
-                }
-                RefTarget::Section(sec) => {
-                    t.section = Some(sec.clone());
-                    !s.is_section && s.canonical.starts_with(&format!("{sec}/"))
-                }
-            };
-            if !member {
-                continue;
-            }
-            let slug = ref_slug(&s.canonical);
-            t.slugs.insert(slug, &s.canonical);
-            let entry = t.names.entry(slug).or_default();
-            let own = s.front_matter.data.display_name();
-            let name = own.or(s.front_matter.title.as_deref());
-            if s.lang == config.default_language || entry.0.is_empty() {
-                entry.0 = name.unwrap_or(slug).to_owned();
-            }
-            entry.1.extend(own);
-            entry.1.extend(s.front_matter.title.as_deref());
+        let slug = ref_slug(&s.canonical);
+        t.slugs.insert(slug, &s.canonical);
+        let entry = t.names.entry(slug).or_default();
+        let own = s.front_matter.data.display_name();
+        let name = own.or(s.front_matter.title.as_deref());
+        if s.lang == config.default_language || entry.0.is_empty() {
+            entry.0 = name.unwrap_or(slug).to_owned();
         }
-        targets.insert(target, t);
+        entry.1.extend(own);
+        entry.1.extend(s.front_matter.title.as_deref());
     }
-    let file_of =
-        |d: &Doc| d.source.map(|s| sources[s].file.display().to_string()).unwrap_or_default();
-    let text_of = |d: &Doc| d.source.map(|s| sources[s].text.as_str()).unwrap_or("");
-    let line_of = |d: &Doc, needle: &str| -> (usize, usize) {
-        let text = text_of(d);
-        text.lines()
+    t
+}
+
+/// What checking a document's references needs of the site.
+struct Resolver<'a> {
+    config: &'a Config,
+    by_key: &'a HashMap<(String, String), DocId>,
+    sources: &'a [std::sync::Arc<SourceDoc>],
+    targets: HashMap<&'a RefTarget, Targets<'a>>,
+    /// The paths of the site's files below content/.
+    asset_rels: HashSet<&'a str>,
+    /// The campaign's phase numbers (site.yaml).
+    phases: Vec<i64>,
+}
+
+impl Resolver<'_> {
+    fn file_of(&self, d: &Doc) -> String {
+        d.source.map(|s| self.sources[s].file.display().to_string()).unwrap_or_default()
+    }
+
+    fn text_of(&self, d: &Doc) -> &str {
+        d.source.map(|s| self.sources[s].text.as_str()).unwrap_or("")
+    }
+
+    /// The line and column of the first `needle` in the document's file.
+    fn line_of(&self, d: &Doc, needle: &str) -> (usize, usize) {
+        self.text_of(d)
+            .lines()
             .enumerate()
             .find_map(|(i, l)| l.find(needle).map(|p| (i + 1, l[..p].chars().count() + 1)))
             .unwrap_or((1, 1))
-    };
-    let dangling = |d: &Doc, slug: &str, field: &str, target: &RefTarget, t: &Targets<'_>| {
-        let (l, c) = line_of(d, slug);
+    }
+
+    /// The document of `canonical` in `lang`, or in the default language when it has no
+    /// translation.
+    fn doc_of(&self, canonical: &str, lang: &str) -> Option<DocId> {
+        self.by_key
+            .get(&(canonical.to_owned(), lang.to_owned()))
+            .or_else(|| {
+                self.by_key.get(&(canonical.to_owned(), self.config.default_language.clone()))
+            })
+            .copied()
+    }
+
+    /// The document's `ref` fields, added to the lists both ways; a slug that names no
+    /// page of the target is an error.
+    fn refs(&self, d: &Doc, refs: &mut Refs, ds: &mut Diagnostics) {
+        let kind = d.data.name();
+        d.data.each(&|ty| matches!(ty, FieldType::Ref(_)), &mut |leaf| {
+            let (FieldType::Ref(target), FieldValue::Text(slug)) = (leaf.ty, leaf.value) else {
+                return;
+            };
+            let Some(t) = self.targets.get(target) else { return };
+            match t.slugs.get(slug.as_str()).and_then(|c| self.doc_of(c, &d.lang)) {
+                Some(to) => {
+                    refs.outgoing
+                        .entry(d.id)
+                        .or_default()
+                        .entry(leaf.field.name.clone())
+                        .or_default()
+                        .push(to);
+                    refs.incoming
+                        .entry(to)
+                        .or_default()
+                        .entry(kind.to_owned())
+                        .or_default()
+                        .push(d.id);
+                }
+                None if !t.slugs.contains_key(slug.as_str()) => {
+                    ds.push(self.dangling(d, slug, &leaf.field.name, target, t))
+                }
+                None => {} // the page exists but is not published in this build
+            }
+        });
+    }
+
+    /// The error for `field: slug`, which names no page of `target`, with the page the
+    /// editor most likely meant.
+    fn dangling(
+        &self,
+        d: &Doc,
+        slug: &str,
+        field: &str,
+        target: &RefTarget,
+        t: &Targets<'_>,
+    ) -> Diagnostic {
+        let (l, c) = self.line_of(d, slug);
         let (what, note) = match (target, &t.section) {
             (RefTarget::Kind(k), Some(sec)) => (
                 format!("a {k} page"),
@@ -176,72 +304,30 @@ pub fn resolve(
             },
         };
         Diagnostic::error(codes::E0204, format!("`{field}: {slug}` does not name {what}"))
-            .file(file_of(d))
-            .at(text_of(d), l, c)
+            .file(self.file_of(d))
+            .at(self.text_of(d), l, c)
             .note(note)
             .hint(hint)
-    };
-    let doc_of = |canonical: &str, lang: &str| -> Option<DocId> {
-        by_key
-            .get(&(canonical.to_owned(), lang.to_owned()))
-            .or_else(|| by_key.get(&(canonical.to_owned(), config.default_language.clone())))
-            .copied()
-    };
-    let asset_rels: std::collections::HashSet<&str> =
-        assets.iter().map(|a| a.rel.as_str()).collect();
-    let phases: Vec<i64> = config
-        .campaign
-        .as_ref()
-        .map(|c| c.phases.iter().map(|p| i64::from(p.id)).collect())
-        .unwrap_or_default();
+    }
 
-    let mut refs = Refs::default();
-    for d in docs.iter().filter(|d| !d.fallback) {
-        if d.data.decl.is_none() {
-            continue;
-        }
-        let kind = d.data.name();
-        d.data.each(&|ty| matches!(ty, FieldType::Ref(_)), &mut |leaf| {
-            let (FieldType::Ref(target), FieldValue::Text(slug)) = (leaf.ty, leaf.value) else {
-                return;
-            };
-            let Some(t) = targets.get(target) else { return };
-            match t.slugs.get(slug.as_str()).and_then(|c| doc_of(c, &d.lang)) {
-                Some(to) => {
-                    refs.outgoing
-                        .entry(d.id)
-                        .or_default()
-                        .entry(leaf.field.name.clone())
-                        .or_default()
-                        .push(to);
-                    refs.incoming
-                        .entry(to)
-                        .or_default()
-                        .entry(kind.to_owned())
-                        .or_default()
-                        .push(d.id);
-                }
-                None if !t.slugs.contains_key(slug.as_str()) => {
-                    ds.push(dangling(d, slug, &leaf.field.name, target, t))
-                }
-                None => {} // the page exists but is not published in this build
-            }
-        });
+    /// The document's `file` fields: each names a file beside the page (or `@/` a
+    /// content file) that exists.
+    fn files(&self, d: &Doc, ds: &mut Diagnostics) {
         let dir = d
             .source
-            .map(|s| sources[s].rel.rsplit_once('/').map(|(a, _)| a).unwrap_or(""))
+            .map(|s| self.sources[s].rel.rsplit_once('/').map(|(a, _)| a).unwrap_or(""))
             .unwrap_or("");
         d.data.each(&|ty| matches!(ty, FieldType::File), &mut |leaf| {
             let FieldValue::Text(file) = leaf.value else { return };
             let ok = if let Some(target) = file.strip_prefix("@/") {
                 let target = target.split('#').next().unwrap_or(target);
-                sources.iter().any(|s| s.canonical == target || s.rel == target)
+                self.sources.iter().any(|s| s.canonical == target || s.rel == target)
             } else {
                 let rel = if dir.is_empty() { file.clone() } else { format!("{dir}/{file}") };
-                asset_rels.contains(rel.as_str()) || asset_rels.contains(file.as_str())
+                self.asset_rels.contains(rel.as_str()) || self.asset_rels.contains(file.as_str())
             };
             if !ok {
-                let (l, c) = line_of(d, file);
+                let (l, c) = self.line_of(d, file);
                 let expected = if let Some(target) = file.strip_prefix("@/") {
                     format!("content/{target}")
                 } else if dir.is_empty() {
@@ -251,51 +337,35 @@ pub fn resolve(
                 };
                 ds.push(
                     Diagnostic::error(codes::E0204, format!("the file `{file}` does not exist"))
-                        .file(file_of(d))
-                        .at(text_of(d), l, c)
+                        .file(self.file_of(d))
+                        .at(self.text_of(d), l, c)
                         .note(format!("expected the file {expected}"))
                         .hint(format!("put the file beside the page, or fix `{}:`", leaf.name)),
                 );
             }
         });
-        if let Some(FieldValue::Integer(p)) = d.data.get("phase")
-            && !phases.contains(p)
-        {
-            let (l, c) = line_of(d, "phase");
-            let known: Vec<String> = phases.iter().map(i64::to_string).collect();
-            ds.push(
-                Diagnostic::error(
-                    codes::E0204,
-                    format!("`phase: {p}` is not a phase of the campaign"),
-                )
-                .file(file_of(d))
-                .at(text_of(d), l, c)
+    }
+
+    /// An integer field `phase` names a phase of the campaign.
+    fn phase(&self, d: &Doc, ds: &mut Diagnostics) {
+        let Some(FieldValue::Integer(p)) = d.data.get("phase") else { return };
+        if self.phases.contains(p) {
+            return;
+        }
+        let (l, c) = self.line_of(d, "phase");
+        let known: Vec<String> = self.phases.iter().map(i64::to_string).collect();
+        ds.push(
+            Diagnostic::error(codes::E0204, format!("`phase: {p}` is not a phase of the campaign"))
+                .file(self.file_of(d))
+                .at(self.text_of(d), l, c)
                 .note("the phases are listed in site.yaml under `campaign: phases:`")
                 .hint(if known.is_empty() {
                     "add `campaign: phases:` to site.yaml".to_owned()
                 } else {
                     format!("use one of: {}", known.join(", "))
                 }),
-            );
-        }
+        );
     }
-    // Fallback pages show what names their original.
-    for d in docs.iter().filter(|d| d.fallback) {
-        if let Some(orig) = by_key.get(&(d.canonical.clone(), config.default_language.clone()))
-            && let Some(r) = refs.incoming.get(orig).cloned()
-        {
-            refs.incoming.insert(d.id, r);
-        }
-    }
-    for lists in refs.incoming.values_mut() {
-        for list in lists.values_mut() {
-            list.sort_by(|a, b| {
-                (docs[*a].weight, &docs[*a].canonical).cmp(&(docs[*b].weight, &docs[*b].canonical))
-            });
-            list.dedup();
-        }
-    }
-    (refs, ds)
 }
 
 fn collect_targets<'a>(ty: &'a FieldType, out: &mut Vec<&'a RefTarget>) {

@@ -288,6 +288,45 @@ pub fn load(root: &Path, site: &Site) -> (Option<Table>, Diagnostics) {
         }
         return (None, ds);
     }
+    let units = reporting_units(site, campaign, &mut ds);
+    let months = campaign_months(site);
+    if months.is_empty() {
+        ds.push(
+            Diagnostic::error(codes::E0801, "the campaign has no months: its phases have no dates")
+                .file("site.yaml")
+                .hint("give the first phase a `starts:` date: the campaign's months run from it to `report_deadline:` (or the last phase's `ends:`)"),
+        );
+    }
+    if ds.has_errors() {
+        return (None, ds);
+    }
+    let mut table = Table { units, months, reports: Vec::new() };
+    let mut seen: HashMap<(usize, YearMonth), String> = HashMap::new();
+    let site_real = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    for rel in present {
+        let Some(grid) = read_file(root, &site_real, rel, &mut ds) else { continue };
+        let mut found = Diagnostics::new();
+        let stopped = check(&mut table, rel, &grid, &mut seen, &mut found);
+        // A file of garbage would otherwise print a screen per row (and take as long):
+        // checking stops after the first MAX_SHOWN problems, as a compiler's error limit.
+        let mut found = found.sorted();
+        if let (Some(row), Some(last)) = (stopped, found.last_mut()) {
+            last.notes.push(format!(
+                "fenjin stopped checking {rel} at row {row} after {MAX_SHOWN} problems: fix these and build again"
+            ));
+        }
+        ds.extend(found);
+    }
+    if ds.has_errors() { (None, ds) } else { (Some(table), ds) }
+}
+
+/// The pages that report: those of the kinds `campaign.units` names (a kind the site
+/// does not declare is an error).
+fn reporting_units(
+    site: &Site,
+    campaign: &crate::config::Campaign,
+    ds: &mut Diagnostics,
+) -> Vec<Unit> {
     let mut units = Vec::new();
     for kind in &campaign.units {
         if site.kinds.get(kind).is_none() {
@@ -310,78 +349,56 @@ pub fn load(root: &Path, site: &Site) -> (Option<Table>, Diagnostics) {
         }
         units.extend(units_of(site, kind));
     }
-    let months = campaign_months(site);
-    if months.is_empty() {
-        ds.push(
-            Diagnostic::error(codes::E0801, "the campaign has no months: its phases have no dates")
-                .file("site.yaml")
-                .hint("give the first phase a `starts:` date: the campaign's months run from it to `report_deadline:` (or the last phase's `ends:`)"),
-        );
-    }
-    if ds.has_errors() {
-        return (None, ds);
-    }
-    let mut table = Table { units, months, reports: Vec::new() };
-    let mut seen: HashMap<(usize, YearMonth), String> = HashMap::new();
-    let site_real = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-    for rel in present {
-        let path = root.join(rel);
-        match std::fs::canonicalize(&path) {
-            Ok(real) if real.starts_with(&site_real) => {}
-            Ok(real) => {
-                ds.push(
-                    Diagnostic::error(codes::E0113, format!("`{rel}` is a symbolic link to `{}`, outside the site", real.display()))
-                        .file(rel)
-                        .hint("copy the file into the site instead of linking to it: fenjin reads nothing outside the site's folder"),
-                );
-                continue;
-            }
-            Err(e) => {
-                ds.push(
-                    Diagnostic::error(codes::E0801, format!("{rel} cannot be read: {e}")).file(rel),
-                );
-                continue;
-            }
+    units
+}
+
+/// The rows and cells of the statistics file `rel`, which must be inside the site, not
+/// too large, and a CSV or a workbook that can be read.
+fn read_file(root: &Path, site_real: &Path, rel: &str, ds: &mut Diagnostics) -> Option<Grid> {
+    let path = root.join(rel);
+    match std::fs::canonicalize(&path) {
+        Ok(real) if real.starts_with(site_real) => {}
+        Ok(real) => {
+            ds.push(
+                Diagnostic::error(codes::E0113, format!("`{rel}` is a symbolic link to `{}`, outside the site", real.display()))
+                    .file(rel)
+                    .hint("copy the file into the site instead of linking to it: fenjin reads nothing outside the site's folder"),
+            );
+            return None;
         }
-        let bytes = match std::fs::metadata(&path) {
-            Ok(m) if m.len() > MAX_BYTES => Err(format!(
-                "the file is {} MB; a statistics table is at most {} MB",
-                m.len() / 1_000_000,
-                MAX_BYTES / 1_000_000
-            )),
-            _ => std::fs::read(&path).map_err(|e| e.to_string()),
-        };
-        let grid =
-            bytes.and_then(|b| if rel.ends_with(".csv") { read::csv(&b) } else { read::xlsx(b) });
-        let grid = match grid {
-            Ok(g) => g,
-            Err(e) => {
-                let hint = if rel.ends_with(".csv") {
-                    "save the table again as CSV (UTF-8) or as an Excel workbook (.xlsx)"
-                } else {
-                    "open the file in Excel or WPS and save it again as an Excel workbook (.xlsx)"
-                };
-                ds.push(
-                    Diagnostic::error(codes::E0801, format!("{rel} cannot be read: {e}"))
-                        .file(rel)
-                        .hint(hint),
-                );
-                continue;
-            }
-        };
-        let mut found = Diagnostics::new();
-        let stopped = check(&mut table, rel, &grid, &mut seen, &mut found);
-        // A file of garbage would otherwise print a screen per row (and take as long):
-        // checking stops after the first MAX_SHOWN problems, as a compiler's error limit.
-        let mut found = found.sorted();
-        if let (Some(row), Some(last)) = (stopped, found.last_mut()) {
-            last.notes.push(format!(
-                "fenjin stopped checking {rel} at row {row} after {MAX_SHOWN} problems: fix these and build again"
-            ));
+        Err(e) => {
+            ds.push(
+                Diagnostic::error(codes::E0801, format!("{rel} cannot be read: {e}")).file(rel),
+            );
+            return None;
         }
-        ds.extend(found);
     }
-    if ds.has_errors() { (None, ds) } else { (Some(table), ds) }
+    let bytes = match std::fs::metadata(&path) {
+        Ok(m) if m.len() > MAX_BYTES => Err(format!(
+            "the file is {} MB; a statistics table is at most {} MB",
+            m.len() / 1_000_000,
+            MAX_BYTES / 1_000_000
+        )),
+        _ => std::fs::read(&path).map_err(|e| e.to_string()),
+    };
+    let grid =
+        bytes.and_then(|b| if rel.ends_with(".csv") { read::csv(&b) } else { read::xlsx(b) });
+    match grid {
+        Ok(g) => Some(g),
+        Err(e) => {
+            let hint = if rel.ends_with(".csv") {
+                "save the table again as CSV (UTF-8) or as an Excel workbook (.xlsx)"
+            } else {
+                "open the file in Excel or WPS and save it again as an Excel workbook (.xlsx)"
+            };
+            ds.push(
+                Diagnostic::error(codes::E0801, format!("{rel} cannot be read: {e}"))
+                    .file(rel)
+                    .hint(hint),
+            );
+            None
+        }
+    }
 }
 
 /// The reporting units of one kind: its pages in the default language, by weight and
@@ -468,25 +485,45 @@ fn check(
     seen: &mut HashMap<(usize, YearMonth), String>,
     ds: &mut Diagnostics,
 ) -> Option<usize> {
-    // The header: the first row (of the first ten) that names the unit and the month;
-    // a title row above it (as on the form) is skipped.
+    let header = find_header(rel, grid, ds)?;
+    let columns = header_columns(rel, grid, &grid.rows[header], ds)?;
+    for row in &grid.rows[header + 1..] {
+        if row.cells.iter().all(Cell::is_empty) {
+            continue;
+        }
+        if ds.error_count() >= MAX_SHOWN {
+            return Some(row.number);
+        }
+        let sheet = Sheet { rel, grid, columns: &columns };
+        if let Some(report) = sheet.row(table, row, seen, ds) {
+            table.reports.push(report);
+        }
+    }
+    None
+}
+
+/// The form's columns in Chinese, for hints.
+fn every_column() -> String {
+    Column::ALL
+        .iter()
+        .filter(|c| **c != Column::Sample)
+        .map(|c| c.zh())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The header: the first row (of the first ten) that names the unit and the month; a
+/// title row above it (as on the form) is skipped. None (with the error) when no row does.
+fn find_header(rel: &str, grid: &Grid, ds: &mut Diagnostics) -> Option<usize> {
     let header = grid.rows.iter().take(10).position(|r| {
         let cols: Vec<Column> =
             r.cells.iter().filter_map(|c| Column::from_header(&c.shown())).collect();
         cols.contains(&Column::Unit) && cols.contains(&Column::Month)
     });
-    let every = || {
-        Column::ALL
-            .iter()
-            .filter(|c| **c != Column::Sample)
-            .map(|c| c.zh())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let Some(header) = header else {
+    if header.is_none() {
         let first = grid.rows.first();
         let mut d = Diagnostic::error(codes::E0801, format!("{rel} has no header row naming the columns"))
-            .hint(format!("the first row names the columns: {} (or unit, month, events, person_times, online_views)", every()));
+            .hint(format!("the first row names the columns: {} (or unit, month, events, person_times, online_views)", every_column()));
         if let Some(enc) = grid.encoding {
             d = d.note(format!("the file was read as {enc} text"));
         }
@@ -494,9 +531,18 @@ fn check(
             Some(r) => at(d, rel, grid, r, 0),
             None => d.file(rel),
         });
-        return None;
-    };
-    let head = &grid.rows[header];
+    }
+    header
+}
+
+/// The column of each header cell (None for an empty cell). None (with the errors) when
+/// a column is unknown, twice or missing.
+fn header_columns(
+    rel: &str,
+    grid: &Grid,
+    head: &Row,
+    ds: &mut Diagnostics,
+) -> Option<Vec<Option<Column>>> {
     let mut columns: Vec<Option<Column>> = Vec::new();
     let mut bad_header = false;
     for (i, c) in head.cells.iter().enumerate() {
@@ -525,8 +571,8 @@ fn check(
             None => {
                 let names: Vec<&str> = Column::ALL.iter().flat_map(|c| [c.zh(), c.en()]).collect();
                 let hint = match closest(&text, names.iter().copied()) {
-                    Some(n) => format!("did you mean `{n}`? The columns are: {}", every()),
-                    None => format!("the columns are: {}", every()),
+                    Some(n) => format!("did you mean `{n}`? The columns are: {}", every_column()),
+                    None => format!("the columns are: {}", every_column()),
                 };
                 ds.push(at(
                     Diagnostic::error(
@@ -552,7 +598,7 @@ fn check(
     if !missing.is_empty() {
         ds.push(at(
             Diagnostic::error(codes::E0801, format!("{rel} has no column {}", missing.join(", ")))
-                .hint(format!("the form's columns are: {}", every())),
+                .hint(format!("the form's columns are: {}", every_column())),
             rel,
             grid,
             head,
@@ -560,116 +606,197 @@ fn check(
         ));
         return None;
     }
-    if bad_header {
-        return None;
+    (!bad_header).then_some(columns)
+}
+
+/// One file below its header: where its messages point and what each column holds.
+struct Sheet<'a> {
+    rel: &'a str,
+    grid: &'a Grid,
+    columns: &'a [Option<Column>],
+}
+
+impl Sheet<'_> {
+    fn at(&self, d: Diagnostic, row: &Row, column: usize) -> Diagnostic {
+        at(d, self.rel, self.grid, row, column)
     }
-    let col_of = |c: Column| columns.iter().position(|x| *x == Some(c));
-    for row in &grid.rows[header + 1..] {
-        if row.cells.iter().all(Cell::is_empty) {
-            continue;
+
+    fn col_of(&self, c: Column) -> Option<usize> {
+        self.columns.iter().position(|x| *x == Some(c))
+    }
+
+    /// The cell of column `c` in `row`, with its index.
+    fn get<'r>(&self, row: &'r Row, c: Column) -> Option<(usize, &'r Cell)> {
+        self.col_of(c).and_then(|i| row.cells.get(i).map(|cell| (i, cell)))
+    }
+
+    /// One row's report, or None with its errors (a duplicate of `seen` is one). Every
+    /// problem of the row is reported, not only the first.
+    fn row(
+        &self,
+        table: &Table,
+        row: &Row,
+        seen: &mut HashMap<(usize, YearMonth), String>,
+        ds: &mut Diagnostics,
+    ) -> Option<Report> {
+        if self.extra_cell(row, ds) {
+            return None;
         }
-        if ds.error_count() >= MAX_SHOWN {
-            return Some(row.number);
+        let mut ok = self.required_cells(row, ds);
+        let unit = self.unit(table, row, ds);
+        let month = self.month(table, row, ds);
+        let (counts, media) = self.counts(row, &mut ok, ds);
+        let sample = self.get(row, Column::Sample).is_some_and(|(_, c)| {
+            matches!(c, Cell::Bool(true) | Cell::Int(1))
+                || matches!(
+                    c.shown().to_lowercase().as_str(),
+                    "是" | "示例" | "yes" | "true" | "y" | "1" | "sample"
+                )
+        });
+        let (Some(unit), Some(month)) = (unit, month) else { return None };
+        let here = match row.line {
+            Some(l) if self.grid.text.is_some() => format!("{}:{l}", self.rel),
+            _ => format!("{} row {}", self.rel, row.number),
+        };
+        if let Some(first) = seen.get(&(unit, month)) {
+            let i = self.col_of(Column::Month).unwrap_or(0);
+            ds.push(self.at(
+                Diagnostic::error(
+                    codes::E0805,
+                    format!("{} reports {month} twice: here and at {first}", table.units[unit].name),
+                )
+                .hint("keep one row per unit and month: add the two rows' figures into one, or correct the month"),
+                row, i,
+            ));
+            return None;
         }
-        if let Some(extra) =
-            row.cells.iter().enumerate().skip(columns.len()).find(|(_, c)| !c.is_empty())
-        {
-            let mut d = Diagnostic::error(
-                codes::E0801,
-                format!(
-                    "{}: row {} has {} cells but the header names {} columns",
-                    cell_name(extra.0, row.number),
-                    row.number,
-                    row.cells.len(),
-                    columns.len()
-                ),
-            );
-            d = if grid.text.is_some() {
-                d.hint("a number with thousands separators must be quoted in a CSV (\"1,234\"), or written 1234; a text with a comma must be quoted too — saving from Excel or WPS does both")
-            } else {
-                d.hint("the cell is outside the table: move it into a column or delete it")
-            };
-            ds.push(at(d, rel, grid, row, extra.0));
-            continue;
-        }
-        let get = |c: Column| col_of(c).and_then(|i| row.cells.get(i).map(|cell| (i, cell)));
+        seen.insert((unit, month), here);
+        ok.then_some(Report {
+            unit,
+            month,
+            events: counts[0],
+            person_times: counts[1],
+            online_views: counts[2],
+            media_reports: media,
+            sample,
+        })
+    }
+
+    /// Whether the row has a cell right of the last column (reported).
+    fn extra_cell(&self, row: &Row, ds: &mut Diagnostics) -> bool {
+        let columns = self.columns.len();
+        let Some(extra) = row.cells.iter().enumerate().skip(columns).find(|(_, c)| !c.is_empty())
+        else {
+            return false;
+        };
+        let mut d = Diagnostic::error(
+            codes::E0801,
+            format!(
+                "{}: row {} has {} cells but the header names {} columns",
+                cell_name(extra.0, row.number),
+                row.number,
+                row.cells.len(),
+                columns
+            ),
+        );
+        d = if self.grid.text.is_some() {
+            d.hint("a number with thousands separators must be quoted in a CSV (\"1,234\"), or written 1234; a text with a comma must be quoted too — saving from Excel or WPS does both")
+        } else {
+            d.hint("the cell is outside the table: move it into a column or delete it")
+        };
+        ds.push(self.at(d, row, extra.0));
+        true
+    }
+
+    /// Whether every required cell is filled; each empty one is reported.
+    fn required_cells(&self, row: &Row, ds: &mut Diagnostics) -> bool {
         let mut ok = true;
-        // Empty required cells, all of them.
         for c in Column::ALL.iter().filter(|c| c.required()) {
-            let Some(i) = col_of(*c) else { continue };
+            let Some(i) = self.col_of(*c) else { continue };
             if row.cells.get(i).is_none_or(Cell::is_empty) {
-                ds.push(at(
-                    Diagnostic::error(
-                        codes::E0806,
-                        format!(
-                            "{}: the {} ({}) is empty",
-                            cell_name(i, row.number),
-                            c.zh(),
-                            c.en()
-                        ),
-                    )
-                    .hint(if c.is_count() {
-                        "write 0 if there was none"
-                    } else {
-                        "every row names its unit and month"
-                    }),
-                    rel,
-                    grid,
-                    row,
-                    i,
-                ));
+                ds.push(
+                    self.at(
+                        Diagnostic::error(
+                            codes::E0806,
+                            format!(
+                                "{}: the {} ({}) is empty",
+                                cell_name(i, row.number),
+                                c.zh(),
+                                c.en()
+                            ),
+                        )
+                        .hint(if c.is_count() {
+                            "write 0 if there was none"
+                        } else {
+                            "every row names its unit and month"
+                        }),
+                        row,
+                        i,
+                    ),
+                );
                 ok = false;
             }
         }
-        let unit = match get(Column::Unit) {
-            Some((i, cell)) if !cell.is_empty() => match find_unit(&table.units, &cell.shown()) {
-                Ok(u) => Some(u),
-                Err(hint) => {
-                    let text = cell.shown();
-                    let msg = if TOTAL_ROWS.contains(&text.to_lowercase().as_str()) {
-                        format!("{}: `{text}` is a total row, not a unit", cell_name(i, row.number))
-                    } else {
-                        format!(
-                            "{}: `{text}` is not a reporting unit of the site",
-                            cell_name(i, row.number)
-                        )
-                    };
-                    let hint = if TOTAL_ROWS.contains(&text.to_lowercase().as_str()) {
-                        "delete the row: fenjin adds the units up itself".to_owned()
-                    } else {
-                        hint
-                    };
-                    ds.push(at(Diagnostic::error(codes::E0802, msg).hint(hint), rel, grid, row, i));
-                    None
-                }
-            },
-            _ => None,
-        };
-        let month = match get(Column::Month) {
-            Some((i, cell)) if !cell.is_empty() => match parse_month(cell, &table.months) {
-                Ok(m) => Some(m),
-                Err(msg) => {
-                    let range = format!(
-                        "the campaign's months are {} to {}",
-                        table.months[0],
-                        table.months[table.months.len() - 1]
-                    );
-                    ds.push(at(
+        ok
+    }
+
+    /// The unit the row names, or None (reported unless the cell is empty).
+    fn unit(&self, table: &Table, row: &Row, ds: &mut Diagnostics) -> Option<usize> {
+        let (i, cell) = self.get(row, Column::Unit).filter(|(_, c)| !c.is_empty())?;
+        match find_unit(&table.units, &cell.shown()) {
+            Ok(u) => Some(u),
+            Err(hint) => {
+                let text = cell.shown();
+                let total = TOTAL_ROWS.contains(&text.to_lowercase().as_str());
+                let msg = if total {
+                    format!("{}: `{text}` is a total row, not a unit", cell_name(i, row.number))
+                } else {
+                    format!(
+                        "{}: `{text}` is not a reporting unit of the site",
+                        cell_name(i, row.number)
+                    )
+                };
+                let hint = if total {
+                    "delete the row: fenjin adds the units up itself".to_owned()
+                } else {
+                    hint
+                };
+                ds.push(self.at(Diagnostic::error(codes::E0802, msg).hint(hint), row, i));
+                None
+            }
+        }
+    }
+
+    /// The month of the row, or None (reported unless the cell is empty).
+    fn month(&self, table: &Table, row: &Row, ds: &mut Diagnostics) -> Option<YearMonth> {
+        let (i, cell) = self.get(row, Column::Month).filter(|(_, c)| !c.is_empty())?;
+        match parse_month(cell, &table.months) {
+            Ok(m) => Some(m),
+            Err(msg) => {
+                let range = format!(
+                    "the campaign's months are {} to {}",
+                    table.months[0],
+                    table.months[table.months.len() - 1]
+                );
+                ds.push(
+                    self.at(
                         Diagnostic::error(
                             codes::E0803,
                             format!("{}: {msg}", cell_name(i, row.number)),
                         )
                         .hint(format!("write the month as 2022-08 or 2022年8月; {range}")),
-                        rel,
-                        grid,
                         row,
                         i,
-                    ));
-                    None
-                }
-            },
-            _ => None,
-        };
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// The four counts (events, person-times, online views, media reports; 0 when empty)
+    /// and the media reports when given. A count that is not one is reported and clears `ok`.
+    fn counts(&self, row: &Row, ok: &mut bool, ds: &mut Diagnostics) -> ([u64; 4], Option<u64>) {
         let mut counts = [0u64; 4];
         let mut media = None;
         for (n, c) in
@@ -677,7 +804,7 @@ fn check(
                 .into_iter()
                 .enumerate()
         {
-            let Some((i, cell)) = get(c) else { continue };
+            let Some((i, cell)) = self.get(row, c) else { continue };
             if cell.is_empty() {
                 continue;
             }
@@ -689,64 +816,28 @@ fn check(
                     }
                 }
                 Err((msg, hint)) => {
-                    ds.push(at(
-                        Diagnostic::error(
-                            codes::E0804,
-                            format!(
-                                "{}: the {} ({}) {msg}",
-                                cell_name(i, row.number),
-                                c.zh(),
-                                c.en()
-                            ),
-                        )
-                        .hint(hint),
-                        rel,
-                        grid,
-                        row,
-                        i,
-                    ));
-                    ok = false;
+                    ds.push(
+                        self.at(
+                            Diagnostic::error(
+                                codes::E0804,
+                                format!(
+                                    "{}: the {} ({}) {msg}",
+                                    cell_name(i, row.number),
+                                    c.zh(),
+                                    c.en()
+                                ),
+                            )
+                            .hint(hint),
+                            row,
+                            i,
+                        ),
+                    );
+                    *ok = false;
                 }
             }
         }
-        let sample = get(Column::Sample).is_some_and(|(_, c)| {
-            matches!(c, Cell::Bool(true) | Cell::Int(1))
-                || matches!(
-                    c.shown().to_lowercase().as_str(),
-                    "是" | "示例" | "yes" | "true" | "y" | "1" | "sample"
-                )
-        });
-        let (Some(unit), Some(month)) = (unit, month) else { continue };
-        let here = match row.line {
-            Some(l) if grid.text.is_some() => format!("{rel}:{l}"),
-            _ => format!("{rel} row {}", row.number),
-        };
-        if let Some(first) = seen.get(&(unit, month)) {
-            let i = col_of(Column::Month).unwrap_or(0);
-            ds.push(at(
-                Diagnostic::error(
-                    codes::E0805,
-                    format!("{} reports {month} twice: here and at {first}", table.units[unit].name),
-                )
-                .hint("keep one row per unit and month: add the two rows' figures into one, or correct the month"),
-                rel, grid, row, i,
-            ));
-            continue;
-        }
-        seen.insert((unit, month), here);
-        if ok {
-            table.reports.push(Report {
-                unit,
-                month,
-                events: counts[0],
-                person_times: counts[1],
-                online_views: counts[2],
-                media_reports: media,
-                sample,
-            });
-        }
+        (counts, media)
     }
-    None
 }
 
 /// The unit a cell names: its slug, its name or title in any language, or (when only

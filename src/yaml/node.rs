@@ -217,6 +217,8 @@ fn count(node: &Node) -> usize {
 }
 
 /// Reads one YAML document. An empty text (or only comments) is a `null` node.
+// Long: one arm per event of saphyr's parser (documents, collections opening and closing,
+// scalars, aliases); the arms share the stack of open collections and the anchors.
 pub fn parse(text: &str) -> Result<Node, SyntaxError> {
     let mut parser = Parser::new_from_str(text);
     let mut stack: Vec<Frame> = Vec::new();
@@ -224,23 +226,11 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
     let mut alias_nodes = 0;
     let mut root: Option<Node> = None;
     let mut documents = 0;
-    let scan = |e: ScanError, stack: &[Frame]| {
-        let pos = Pos { line: e.marker().line(), col: e.marker().col() + 1 };
-        let flow = stack.iter().rev().find_map(|f| {
-            let (at, pos) = match f {
-                Frame::Seq { at, pos, .. } => (*at, *pos),
-                Frame::Map { at, pos, .. } => (*at, (*pos)?),
-            };
-            let c = text.chars().nth(at)?;
-            matches!(c, '[' | '{').then_some((c, pos))
-        });
-        SyntaxError::Scan { info: e.info().to_owned(), pos, flow }
-    };
     loop {
         let (event, span) = match parser.next_event() {
             None => break,
             Some(Ok(ev)) => ev,
-            Some(Err(e)) => return Err(scan(e, &stack)),
+            Some(Err(e)) => return Err(scan_error(text, e, &stack)),
         };
         let pos = Pos::of(&span);
         let node = match event {
@@ -323,30 +313,50 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
                 node
             }
         };
-        // Attach the finished node to its parent.
-        match stack.last_mut() {
-            None => root = Some(node),
-            Some(Frame::Seq { items, .. }) => items.push(node),
-            Some(Frame::Map { pos: map_pos, entries, key, .. }) => match key.take() {
-                None => {
-                    let NodeValue::Scalar(s) = node.value else {
-                        return Err(SyntaxError::ComplexKey { pos: node.pos });
-                    };
-                    if let Some((first, _)) = entries.iter().find(|(k, _)| k.text == s.text) {
-                        return Err(SyntaxError::DuplicateKey {
-                            key: s.text,
-                            pos: node.pos,
-                            first: first.pos,
-                        });
-                    }
-                    map_pos.get_or_insert(node.pos);
-                    *key = Some(Key { text: s.text, pos: node.pos });
-                }
-                Some(k) => entries.push((k, node)),
-            },
-        }
+        attach(&mut stack, &mut root, node)?;
     }
     Ok(root.unwrap_or_else(|| Node::null(Pos { line: 1, col: 1 })))
+}
+
+/// The syntax error of `e`, with the flow collection (`[` or `{`) it is inside, if any.
+fn scan_error(text: &str, e: ScanError, stack: &[Frame]) -> SyntaxError {
+    let pos = Pos { line: e.marker().line(), col: e.marker().col() + 1 };
+    let flow = stack.iter().rev().find_map(|f| {
+        let (at, pos) = match f {
+            Frame::Seq { at, pos, .. } => (*at, *pos),
+            Frame::Map { at, pos, .. } => (*at, (*pos)?),
+        };
+        let c = text.chars().nth(at)?;
+        matches!(c, '[' | '{').then_some((c, pos))
+    });
+    SyntaxError::Scan { info: e.info().to_owned(), pos, flow }
+}
+
+/// Attaches a finished node to its parent (the list or mapping being read), or makes it
+/// the root. In a mapping it is a key (a plain one, not seen before) or a key's value.
+fn attach(stack: &mut [Frame], root: &mut Option<Node>, node: Node) -> Result<(), SyntaxError> {
+    match stack.last_mut() {
+        None => *root = Some(node),
+        Some(Frame::Seq { items, .. }) => items.push(node),
+        Some(Frame::Map { pos: map_pos, entries, key, .. }) => match key.take() {
+            None => {
+                let NodeValue::Scalar(s) = node.value else {
+                    return Err(SyntaxError::ComplexKey { pos: node.pos });
+                };
+                if let Some((first, _)) = entries.iter().find(|(k, _)| k.text == s.text) {
+                    return Err(SyntaxError::DuplicateKey {
+                        key: s.text,
+                        pos: node.pos,
+                        first: first.pos,
+                    });
+                }
+                map_pos.get_or_insert(node.pos);
+                *key = Some(Key { text: s.text, pos: node.pos });
+            }
+            Some(k) => entries.push((k, node)),
+        },
+    }
+    Ok(())
 }
 
 #[cfg(test)]
