@@ -23,43 +23,7 @@ pub enum FeedSource {
 /// The feed as XML.
 pub fn atom(site: &Site, rendered: &[std::sync::Arc<Rendered>], source: &FeedSource) -> String {
     let c = &site.config;
-    let (lang, title, self_path, alt_path, ids): (&str, String, String, String, &[DocId]) =
-        match source {
-            FeedSource::Site(lang) => {
-                let l = c.language(lang).expect("configured language");
-                let home = format!("{}/", c.lang_prefix(lang));
-                (
-                    lang,
-                    l.title.clone(),
-                    format!("{home}atom.xml"),
-                    home,
-                    site.latest.get(lang).map(Vec::as_slice).unwrap_or(&[]),
-                )
-            }
-            FeedSource::Section(id) => {
-                let d = &site.docs[*id];
-                let l = c.language(&d.lang).expect("configured language");
-                (
-                    &d.lang,
-                    format!("{} - {}", l.title, d.title),
-                    format!("{}atom.xml", d.path),
-                    d.path.clone(),
-                    d.section.pages.as_slice(),
-                )
-            }
-            FeedSource::Term(ti, i) => {
-                let t = &site.taxonomies[*ti];
-                let term = &t.terms[*i];
-                let l = c.language(&t.lang).expect("configured language");
-                (
-                    &t.lang,
-                    format!("{} - {}", l.title, term.name),
-                    format!("{}atom.xml", term.path),
-                    term.path.clone(),
-                    term.pages.as_slice(),
-                )
-            }
-        };
+    let (lang, title, self_path, alt_path, ids) = feed_of(site, source);
     let hreflang = c.language(lang).map(|l| l.hreflang.as_str()).unwrap_or(lang);
     let entries: Vec<DocId> =
         ids.iter().copied().filter(|&i| site.docs[i].date.is_some()).take(c.feed_limit).collect();
@@ -103,4 +67,49 @@ pub fn atom(site: &Site, rendered: &[std::sync::Arc<Rendered>], source: &FeedSou
     }
     x.push_str("</feed>\n");
     x
+}
+
+/// What a feed is of: its language, title, own path, the page it is the feed of, and the
+/// pages it may list (newest first).
+fn feed_of<'s>(
+    site: &'s Site,
+    source: &'s FeedSource,
+) -> (&'s str, String, String, String, &'s [DocId]) {
+    let c = &site.config;
+    match source {
+        FeedSource::Site(lang) => {
+            let l = c.language(lang).expect("configured language");
+            let home = format!("{}/", c.lang_prefix(lang));
+            (
+                lang,
+                l.title.clone(),
+                format!("{home}atom.xml"),
+                home,
+                site.latest.get(lang).map(Vec::as_slice).unwrap_or(&[]),
+            )
+        }
+        FeedSource::Section(id) => {
+            let d = &site.docs[*id];
+            let l = c.language(&d.lang).expect("configured language");
+            (
+                &d.lang,
+                format!("{} - {}", l.title, d.title),
+                format!("{}atom.xml", d.path),
+                d.path.clone(),
+                d.section.pages.as_slice(),
+            )
+        }
+        FeedSource::Term(ti, i) => {
+            let t = &site.taxonomies[*ti];
+            let term = &t.terms[*i];
+            let l = c.language(&t.lang).expect("configured language");
+            (
+                &t.lang,
+                format!("{} - {}", l.title, term.name),
+                format!("{}atom.xml", term.path),
+                term.path.clone(),
+                term.pages.as_slice(),
+            )
+        }
+    }
 }
