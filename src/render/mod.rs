@@ -178,6 +178,40 @@ impl Shared {
 /// Builds the Tera instance: tera-contrib's filters, fenjin's functions, the templates.
 pub fn make_tera(theme: &Theme, shared: &Arc<Shared>) -> Result<Tera, Diagnostics> {
     let mut tera = Tera::default();
+    register_functions(&mut tera, theme, shared);
+    let mut ds = Diagnostics::new();
+    check_i18n_keys(theme, &shared.i18n, &shared.site.config.default_language, &mut ds);
+    let needed = needed_templates(&shared.site, theme);
+    for (name, who) in &needed {
+        if !theme.templates.contains_key(name) {
+            ds.push(
+                Diagnostic::error(codes::E0301, format!("the template `{name}` does not exist"))
+                    .note(format!("needed by {who}"))
+                    .hint(format!("add templates/{name}, or fix the `template:` that names it")),
+            );
+        }
+    }
+    let load = templates_to_load(theme, &needed);
+    if let Some(d) = template_cycle(theme, &load) {
+        ds.push(d);
+        return Err(ds);
+    }
+    let sources: Vec<(&str, &str)> = theme
+        .templates
+        .values()
+        .filter(|t| load.contains(t.name.as_str()))
+        .map(|t| (t.name.as_str(), t.text.as_str()))
+        .collect();
+    if let Err(e) = tera.add_raw_templates(sources) {
+        ds.extend(template_errors(&e, theme));
+    }
+    if ds.has_errors() { Err(ds) } else { Ok(tera) }
+}
+
+/// Registers tera-contrib's filters and fenjin's template functions and filters.
+// Long: one registration per template function, each a closure over `Shared`; together
+// they are the template API (docs/templates.md), kept in one list so it can be read whole.
+fn register_functions(tera: &mut Tera, theme: &Theme, shared: &Arc<Shared>) {
     tera.autoescape_on(vec![".html", ".xml", ".htm"]);
     tera.register_filter("date", tera_contrib::dates::date);
     tera.register_test("before", tera_contrib::dates::is_before);
@@ -254,49 +288,7 @@ pub fn make_tera(theme: &Theme, shared: &Arc<Shared>) -> Result<Tera, Diagnostic
 
     let s = shared.clone();
     tera.register_function("figures", move |kwargs: Kwargs, state: &State| -> TeraResult<Value> {
-        let lang = s.lang_arg(&kwargs, state)?;
-        let f = s.figures.get(&lang).ok_or_else(|| {
-            tera::Error::message("there are no campaign figures: add `campaign:` to site.yaml")
-        })?;
-        // One unit's row (its page passes its permalink), or nothing.
-        if let Some(unit) = kwargs.get::<&str>("unit")? {
-            return Ok(f
-                .units
-                .iter()
-                .find(|u| u.permalink == unit)
-                .map_or(Value::none(), Value::from_serializable));
-        }
-        let mut m = Value::from_serializable(f).into_map().unwrap_or_default();
-        if let Some(c) = &s.site.config.campaign {
-            m.insert("report_deadline".into(), c.report_deadline.clone().into());
-            m.insert("report_to".into(), c.report_to.clone().into());
-        }
-        // The page that shows the figures, if the site has one.
-        let page = s
-            .site
-            .docs
-            .iter()
-            .find(|d| d.lang == lang && d.template.as_deref() == Some("figures.html"));
-        m.insert("page".into(), page.map(|d| s.site.permalink(d)).into());
-        m.insert(
-            "csv_url".into(),
-            s.site
-                .config
-                .permalink(&format!(
-                    "{}/figures/participation.csv",
-                    s.site.config.lang_prefix(&lang)
-                ))
-                .into(),
-        );
-        let form = s.statistics.as_ref().map(|_| {
-            s.site.config.permalink(&format!(
-                "{}/figures/{}",
-                s.site.config.lang_prefix(&lang),
-                crate::statistics::form::FILE
-            ))
-        });
-        m.insert("form_url".into(), form.into());
-        Ok(Value::from(m))
+        figures_value(&s, &kwargs, state)
     });
     let s = shared.clone();
     tera.register_function("chart", move |kwargs: Kwargs, state: &State| -> TeraResult<Value> {
@@ -333,7 +325,7 @@ pub fn make_tera(theme: &Theme, shared: &Arc<Shared>) -> Result<Tera, Diagnostic
         let label = kwargs.get::<&str>("label")?.unwrap_or("QR code");
         graphics::qr_svg(url, label).map(|s| Value::safe_string(&s)).map_err(tera::Error::message)
     });
-    crate::images::register_functions(&mut tera, shared.site.config.images.sizes.clone());
+    crate::images::register_functions(tera, shared.site.config.images.sizes.clone());
     tera.register_function("avatar", |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
         let name = kwargs.must_get::<&str>("name")?;
         let label = kwargs.get::<&str>("label")?.unwrap_or(name);
@@ -342,13 +334,58 @@ pub fn make_tera(theme: &Theme, shared: &Arc<Shared>) -> Result<Tera, Diagnostic
     tera.register_filter("thousands", |n: u64, _: Kwargs, _: &State| {
         crate::figures::group_digits(n)
     });
+}
 
-    let mut ds = Diagnostics::new();
-    check_i18n_keys(theme, &shared.i18n, &shared.site.config.default_language, &mut ds);
-    // Only the templates this build renders, with what they extend or include, plus all
-    // of the site's own: a site that replaces the theme's base.html must not break the
-    // theme templates it never uses.
-    let site = &shared.site;
+/// The `figures()` function's value: the campaign's sums in the page's language, or one
+/// unit's row (`unit=` its permalink), with the links to the table, the CSV and the form.
+fn figures_value(s: &Shared, kwargs: &Kwargs, state: &State) -> TeraResult<Value> {
+    let lang = s.lang_arg(kwargs, state)?;
+    let f = s.figures.get(&lang).ok_or_else(|| {
+        tera::Error::message("there are no campaign figures: add `campaign:` to site.yaml")
+    })?;
+    // One unit's row (its page passes its permalink), or nothing.
+    if let Some(unit) = kwargs.get::<&str>("unit")? {
+        return Ok(f
+            .units
+            .iter()
+            .find(|u| u.permalink == unit)
+            .map_or(Value::none(), Value::from_serializable));
+    }
+    let mut m = Value::from_serializable(f).into_map().unwrap_or_default();
+    if let Some(c) = &s.site.config.campaign {
+        m.insert("report_deadline".into(), c.report_deadline.clone().into());
+        m.insert("report_to".into(), c.report_to.clone().into());
+    }
+    // The page that shows the figures, if the site has one.
+    let page = s
+        .site
+        .docs
+        .iter()
+        .find(|d| d.lang == lang && d.template.as_deref() == Some("figures.html"));
+    m.insert("page".into(), page.map(|d| s.site.permalink(d)).into());
+    m.insert(
+        "csv_url".into(),
+        s.site
+            .config
+            .permalink(&format!("{}/figures/participation.csv", s.site.config.lang_prefix(&lang)))
+            .into(),
+    );
+    let form = s.statistics.as_ref().map(|_| {
+        s.site.config.permalink(&format!(
+            "{}/figures/{}",
+            s.site.config.lang_prefix(&lang),
+            crate::statistics::form::FILE
+        ))
+    });
+    m.insert("form_url".into(), form.into());
+    Ok(Value::from(m))
+}
+
+/// The templates this build renders, each with who needs it (for the message when it is
+/// missing). Only these, what they extend or include, and all of the site's own are
+/// loaded: a site that replaces the theme's base.html must not break the theme templates
+/// it never uses.
+fn needed_templates(site: &Site, theme: &Theme) -> BTreeMap<String, String> {
     let mut needed: BTreeMap<String, String> = BTreeMap::new(); // template → who needs it
     for d in &site.docs {
         needed
@@ -372,18 +409,16 @@ pub fn make_tera(theme: &Theme, shared: &Arc<Shared>) -> Result<Tera, Diagnostic
             .entry("search.html".into())
             .or_insert_with(|| "the search page (site.yaml `search`)".into());
     }
-    for (name, who) in &needed {
-        if !theme.templates.contains_key(name) {
-            ds.push(
-                Diagnostic::error(codes::E0301, format!("the template `{name}` does not exist"))
-                    .note(format!("needed by {who}"))
-                    .hint(format!("add templates/{name}, or fix the `template:` that names it")),
-            );
-        }
-    }
-    // What to load: the needed templates, everything they reference, and every site
-    // template with everything it references; each template is visited once (a template
-    // that includes itself must not keep the loop going).
+    needed
+}
+
+/// What to load: the needed templates, everything they reference, and every site
+/// template with everything it references.
+fn templates_to_load<'t>(
+    theme: &'t Theme,
+    needed: &'t BTreeMap<String, String>,
+) -> BTreeSet<&'t str> {
+    // Each template is visited once: one that includes itself must not keep the loop going.
     let mut load: BTreeSet<&str> = BTreeSet::new();
     let mut todo: Vec<&str> = needed.keys().map(String::as_str).collect();
     todo.extend(theme.templates.values().filter(|t| t.site_override).map(|t| t.name.as_str()));
@@ -397,20 +432,7 @@ pub fn make_tera(theme: &Theme, shared: &Arc<Shared>) -> Result<Tera, Diagnostic
             );
         }
     }
-    if let Some(d) = template_cycle(theme, &load) {
-        ds.push(d);
-        return Err(ds);
-    }
-    let sources: Vec<(&str, &str)> = theme
-        .templates
-        .values()
-        .filter(|t| load.contains(t.name.as_str()))
-        .map(|t| (t.name.as_str(), t.text.as_str()))
-        .collect();
-    if let Err(e) = tera.add_raw_templates(sources) {
-        ds.extend(template_errors(&e, theme));
-    }
-    if ds.has_errors() { Err(ds) } else { Ok(tera) }
+    load
 }
 
 /// A cycle of `extends`, `include` or `import` among the templates to load, as an
