@@ -95,13 +95,7 @@ fn window_event(
 }
 
 /// The events of a page's calendar list (a lecturer's talks): one per entry with a date.
-fn entry_events(
-    d: &Doc,
-    c: &CalendarDecl,
-    stamp: &str,
-    url: &str,
-    host: &str,
-) -> Vec<Event> {
+fn entry_events(d: &Doc, c: &CalendarDecl, stamp: &str, url: &str, host: &str) -> Vec<Event> {
     let mut out = Vec::new();
     let name = d.data.display_name().unwrap_or(&d.title);
     for (i, (entry, date)) in d.data.items(&c.list).iter().zip(&d.kind_dates.events).enumerate() {

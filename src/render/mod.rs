@@ -769,41 +769,59 @@ fn pager_count(site: &Site, id: DocId) -> usize {
     if per == 0 { 1 } else { d.section.pages.len().div_ceil(per).max(1) }
 }
 
-/// Lists every output file; two jobs claiming one path is an error naming both.
+/// The list of output files: every page and its pagers, feeds and aliases; taxonomies
+/// and terms; each language's 404 page, manifest, figures, calendar and search; the
+/// sitemap, robots.txt, static files, assets and resized photos. Two that claim the same
+/// output are an error.
 pub fn plan(shared: &Shared, theme: &Theme) -> (Vec<Job>, Diagnostics) {
     let site = &shared.site;
     let mut jobs = Vec::new();
-    let origin_of = |id: DocId| {
-        let d = &site.docs[id];
-        let mut f = site.file_of(d).display().to_string();
-        // Name the line of a `path:` or `slug:` that moved the page.
-        if let Some(src) = d.source.map(|s| &site.sources[s]) {
-            let fm = &src.front_matter;
-            let yaml_lines =
-                src.text[..src.body_start].lines().enumerate().skip(src.front_matter_line);
-            for (key, value) in [("path", &fm.path), ("slug", &fm.slug)] {
-                let Some(value) = value else { continue };
-                if let Some((n, _)) = yaml_lines.clone().find(|(_, l)| {
-                    l.strip_prefix(key).is_some_and(|r| r.trim_start().starts_with(':'))
-                }) {
-                    f = format!("{f}:{} (`{key}: {value}`)", n + 1);
-                    break;
-                }
+    doc_jobs(site, &mut jobs);
+    taxonomy_jobs(site, &mut jobs);
+    language_jobs(shared, theme, &mut jobs);
+    if site.config.search {
+        search_jobs(site, &mut jobs);
+    }
+    file_jobs(shared, theme, &mut jobs);
+    without_collisions(jobs)
+}
+
+/// Where a document's outputs come from, for messages: its file, with the line of a
+/// `path:` or `slug:` that moved the page.
+fn origin_of(site: &Site, id: DocId) -> String {
+    let d = &site.docs[id];
+    let mut f = site.file_of(d).display().to_string();
+    // Name the line of a `path:` or `slug:` that moved the page.
+    if let Some(src) = d.source.map(|s| &site.sources[s]) {
+        let fm = &src.front_matter;
+        let yaml_lines = src.text[..src.body_start].lines().enumerate().skip(src.front_matter_line);
+        for (key, value) in [("path", &fm.path), ("slug", &fm.slug)] {
+            let Some(value) = value else { continue };
+            if let Some((n, _)) = yaml_lines
+                .clone()
+                .find(|(_, l)| l.strip_prefix(key).is_some_and(|r| r.trim_start().starts_with(':')))
+            {
+                f = format!("{f}:{} (`{key}: {value}`)", n + 1);
+                break;
             }
         }
-        if d.fallback { format!("{f} (shown untranslated in `{}`)", d.lang) } else { f }
-    };
+    }
+    if d.fallback { format!("{f} (shown untranslated in `{}`)", d.lang) } else { f }
+}
+
+/// Each document's page, and a section's pagers and feed, and each alias.
+fn doc_jobs(site: &Site, jobs: &mut Vec<Job>) {
     for d in &site.docs {
         jobs.push(Job {
             out: index_path(&d.path),
-            origin: origin_of(d.id),
+            origin: origin_of(site, d.id),
             kind: JobKind::Doc(d.id),
         });
         if d.is_section {
             for n in 2..=pager_count(site, d.id) {
                 jobs.push(Job {
                     out: index_path(&pager_path(&d.path, n)),
-                    origin: format!("page {n} of the list of {}", origin_of(d.id)),
+                    origin: format!("page {n} of the list of {}", origin_of(site, d.id)),
                     kind: JobKind::Pager(d.id, n),
                 });
             }
@@ -814,7 +832,7 @@ pub fn plan(shared: &Shared, theme: &Theme) -> (Vec<Job>, Diagnostics) {
             };
             jobs.push(Job {
                 out: format!("{}atom.xml", d.path.trim_start_matches('/')),
-                origin: format!("the feed of {}", origin_of(d.id)),
+                origin: format!("the feed of {}", origin_of(site, d.id)),
                 kind: JobKind::Feed(feed),
             });
         }
@@ -826,11 +844,15 @@ pub fn plan(shared: &Shared, theme: &Theme) -> (Vec<Job>, Diagnostics) {
             };
             jobs.push(Job {
                 out,
-                origin: format!("alias `{a}` in {}", origin_of(d.id)),
+                origin: format!("alias `{a}` in {}", origin_of(site, d.id)),
                 kind: JobKind::Alias(d.id, a.clone()),
             });
         }
     }
+}
+
+/// Each taxonomy's page, and each term's page and feed.
+fn taxonomy_jobs(site: &Site, jobs: &mut Vec<Job>) {
     for (ti, t) in site.taxonomies.iter().enumerate() {
         let origin = format!("the taxonomy `{}` (site.yaml, language `{}`)", t.name, t.lang);
         jobs.push(Job {
@@ -853,6 +875,12 @@ pub fn plan(shared: &Shared, theme: &Theme) -> (Vec<Job>, Diagnostics) {
             }
         }
     }
+}
+
+/// Each language's 404 page and manifest, campaign figures and statistics form, and
+/// calendar.
+fn language_jobs(shared: &Shared, theme: &Theme, jobs: &mut Vec<Job>) {
+    let site = &shared.site;
     for l in &site.config.languages {
         let prefix = site.config.lang_prefix(&l.code);
         jobs.push(Job {
@@ -891,36 +919,43 @@ pub fn plan(shared: &Shared, theme: &Theme) -> (Vec<Job>, Diagnostics) {
             kind: JobKind::Calendar(l.code.clone()),
         });
     }
-    if site.config.search {
-        for l in &site.config.languages {
-            let prefix = format!("{}/", site.config.lang_prefix(&l.code));
-            let prefix = prefix.trim_start_matches('/');
+}
+
+/// Each language's search page and index files. The number of files is known from the
+/// number of documents, so that planning does not have to build the index.
+fn search_jobs(site: &Site, jobs: &mut Vec<Job>) {
+    for l in &site.config.languages {
+        let prefix = format!("{}/", site.config.lang_prefix(&l.code));
+        let prefix = prefix.trim_start_matches('/');
+        jobs.push(Job {
+            out: format!("{prefix}search/index.html"),
+            origin: "the search page (site.yaml `search`)".into(),
+            kind: JobKind::SearchPage(l.code.clone()),
+        });
+        let n = crate::search::indexed_docs(site, &l.code).len();
+        let dir = format!("_search/{}", l.code);
+        let origin = || format!("the search index of `{}`", l.code);
+        let mut add = |out: String, part: SearchPart| {
             jobs.push(Job {
-                out: format!("{prefix}search/index.html"),
-                origin: "the search page (site.yaml `search`)".into(),
-                kind: JobKind::SearchPage(l.code.clone()),
-            });
-            // The number of files is known from the number of documents, so that
-            // planning does not have to build the index.
-            let n = crate::search::indexed_docs(site, &l.code).len();
-            let dir = format!("_search/{}", l.code);
-            let origin = || format!("the search index of `{}`", l.code);
-            let mut add = |out: String, part: SearchPart| {
-                jobs.push(Job {
-                    out,
-                    origin: origin(),
-                    kind: JobKind::SearchFile(l.code.clone(), part),
-                })
-            };
-            add(format!("{dir}/meta.json"), SearchPart::Meta);
-            for i in 0..crate::search::shard_count(n) {
-                add(format!("{dir}/t/{i}.json"), SearchPart::Shard(i));
-            }
-            for i in 0..crate::search::chunk_count(n) {
-                add(format!("{dir}/d/{i}.json"), SearchPart::Chunk(i));
-            }
+                out,
+                origin: origin(),
+                kind: JobKind::SearchFile(l.code.clone(), part),
+            })
+        };
+        add(format!("{dir}/meta.json"), SearchPart::Meta);
+        for i in 0..crate::search::shard_count(n) {
+            add(format!("{dir}/t/{i}.json"), SearchPart::Shard(i));
+        }
+        for i in 0..crate::search::chunk_count(n) {
+            add(format!("{dir}/d/{i}.json"), SearchPart::Chunk(i));
         }
     }
+}
+
+/// The sitemap, robots.txt, the theme's and site's static files, the content's other
+/// files and the resized photos.
+fn file_jobs(shared: &Shared, theme: &Theme, jobs: &mut Vec<Job>) {
+    let site = &shared.site;
     jobs.push(Job {
         out: "sitemap.xml".into(),
         origin: "the sitemap".into(),
@@ -948,8 +983,11 @@ pub fn plan(shared: &Shared, theme: &Theme) -> (Vec<Job>, Diagnostics) {
             kind: JobKind::Asset(cached.clone()),
         });
     }
+}
 
-    // Collisions. The site's static files may shadow robots.txt on purpose.
+/// The jobs without those whose output another already claims (an error naming both;
+/// the site's static files may shadow robots.txt on purpose).
+fn without_collisions(jobs: Vec<Job>) -> (Vec<Job>, Diagnostics) {
     let mut ds = Diagnostics::new();
     let mut seen: HashMap<String, usize> = HashMap::with_capacity(jobs.len());
     let mut keep = vec![true; jobs.len()];
