@@ -126,13 +126,8 @@ pub fn render(body: &str, cx: &MarkdownContext<'_>) -> Rendered {
     let mut first_paragraph_end: Option<usize> = None;
     let mut images_seen = 0usize;
 
-    let line_of = |offset: usize| {
-        cx.body_line_offset + 1 + body[..offset.min(body.len())].matches('\n').count()
-    };
-    let column_of = |offset: usize| {
-        let start = body[..offset.min(body.len())].rfind('\n').map_or(0, |i| i + 1);
-        body[start..offset.min(body.len())].chars().count() + 1
-    };
+    let line_of = |offset: usize| line_in_file(cx, body, offset);
+    let column_of = |offset: usize| column_in_line(body, offset);
 
     let mut i = 0;
     while i < source.len() {
@@ -272,6 +267,17 @@ pub fn render(body: &str, cx: &MarkdownContext<'_>) -> Rendered {
     out
 }
 
+/// The line of the file at byte `offset` of the body.
+fn line_in_file(cx: &MarkdownContext<'_>, body: &str, offset: usize) -> usize {
+    cx.body_line_offset + 1 + body[..offset.min(body.len())].matches('\n').count()
+}
+
+/// The column (in characters, from 1) of byte `offset` of the body.
+fn column_in_line(body: &str, offset: usize) -> usize {
+    let start = body[..offset.min(body.len())].rfind('\n').map_or(0, |i| i + 1);
+    body[start..offset.min(body.len())].chars().count() + 1
+}
+
 /// The HTML of `events`, and the summary: the HTML before event `split_at` (the
 /// `<!-- more -->` mark or the end of the first paragraph), if not empty.
 fn write_html(
@@ -323,9 +329,7 @@ fn flag_script(
     out: &mut Rendered,
 ) {
     let unsafe_here = |what: String, offset: usize, out: &mut Rendered| {
-        let line = cx.body_line_offset + 1 + body[..offset.min(body.len())].matches('\n').count();
-        let start = body[..offset.min(body.len())].rfind('\n').map_or(0, |i| i + 1);
-        let column = body[start..offset.min(body.len())].chars().count() + 1;
+        let (line, column) = (line_in_file(cx, body, offset), column_in_line(body, offset));
         out.diagnostics.push(
             Diagnostic::error(codes::E0205, format!("{what} would run script in the reader's browser"))
                 .file(cx.file)
