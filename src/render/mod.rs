@@ -1399,6 +1399,9 @@ fn paginator(site: &Site, id: DocId, n: usize, section: &Value) -> Value {
 
 /// Renders every job in parallel into the sink; results are independent of thread
 /// scheduling because each job writes only its own path.
+///
+/// With search files among the jobs, the search index is made while the other jobs
+/// render (it has parts that run on one core), and the search files are written after.
 pub fn run(
     jobs: &[Job],
     shared: &Shared,
@@ -1406,33 +1409,52 @@ pub fn run(
     theme: &Theme,
     sink: &dyn Sink,
 ) -> Diagnostics {
-    // The search index is made here, before the parallel loop: its own parallel work
-    // must not start inside a job (a worker waiting on it could be asked to run another
-    // job that waits on the same index).
-    if jobs.iter().any(|j| matches!(j.kind, JobKind::SearchFile(..))) {
-        shared.make_search_index();
+    let is_search = |job: &Job| matches!(job.kind, JobKind::SearchFile(..));
+    let one = |job: &Job| run_one(job, shared, tera, theme, sink);
+    if !jobs.iter().any(is_search) {
+        let results: Vec<Option<Diagnostic>> = jobs.par_iter().map(one).collect();
+        return ds_once(results.into_iter().flatten());
     }
-    let results: Vec<Option<Diagnostic>> = jobs
-        .par_iter()
-        .map(|job| {
-            let result = match &job.kind {
-                // Copied by the sink (a hard link or a plain copy), not read into memory.
-                JobKind::Static(crate::theme::FileSource::Disk(p)) | JobKind::Asset(p) => {
-                    sink.copy(&job.out, p)
-                }
-                _ => match render_one(job, shared, tera, theme) {
-                    Ok(Some(bytes)) => sink.write(&job.out, &bytes),
-                    Ok(None) => Ok(()),
-                    Err(d) => return Some(*d),
-                },
-            };
-            result.err().map(|e| {
-                Diagnostic::error(codes::E0010, format!("cannot write `{}`: {e}", job.out))
-                    .note(format!("from {}", job.origin))
-            })
-        })
-        .collect();
-    ds_once(results.into_iter().flatten())
+    // No job but the search files reads the index, so no job waits on it: the index's
+    // own parallel work may interleave with the other jobs without a worker blocking on
+    // work that it would itself have to run.
+    let ((), others) = rayon::join(
+        || shared.make_search_index(),
+        || {
+            jobs.par_iter()
+                .map(|j| if is_search(j) { None } else { one(j) })
+                .collect::<Vec<Option<Diagnostic>>>()
+        },
+    );
+    let search: Vec<Option<Diagnostic>> =
+        jobs.par_iter().map(|j| if is_search(j) { one(j) } else { None }).collect();
+    // In job order, as without search.
+    ds_once(others.into_iter().zip(search).filter_map(|(a, b)| a.or(b)))
+}
+
+/// Renders one job into the sink: the diagnostic that stopped it, if any.
+fn run_one(
+    job: &Job,
+    shared: &Shared,
+    tera: &Tera,
+    theme: &Theme,
+    sink: &dyn Sink,
+) -> Option<Diagnostic> {
+    let result = match &job.kind {
+        // Copied by the sink (a hard link or a plain copy), not read into memory.
+        JobKind::Static(crate::theme::FileSource::Disk(p)) | JobKind::Asset(p) => {
+            sink.copy(&job.out, p)
+        }
+        _ => match render_one(job, shared, tera, theme) {
+            Ok(Some(bytes)) => sink.write(&job.out, &bytes),
+            Ok(None) => Ok(()),
+            Err(d) => return Some(*d),
+        },
+    };
+    result.err().map(|e| {
+        Diagnostic::error(codes::E0010, format!("cannot write `{}`: {e}", job.out))
+            .note(format!("from {}", job.origin))
+    })
 }
 
 /// The same error met by many pages (a template's own mistake, such as a macro that
