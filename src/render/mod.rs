@@ -42,8 +42,13 @@ pub struct Shared {
     pub i18n: I18n,
     /// Link tables (assets, sources, the processed photos).
     pub tables: LinkTables,
-    /// Every document's Markdown body as HTML (same index as `site.docs`).
+    /// Every document's Markdown body as HTML (same index as `site.docs`); the HTML
+    /// itself is in `contents` where that holds it (read it with [`Shared::html`]).
     pub rendered: Vec<Arc<Rendered>>,
+    /// Each body's HTML as the template value `content`, moved out of `rendered` when
+    /// nothing else held the body (a build; in `serve` the Markdown cache shares it):
+    /// the HTML is held once, not once in the body and again in the document's value.
+    contents: Vec<Option<Value>>,
     /// The campaign's statistics table, read and checked.
     pub statistics: Option<crate::statistics::Table>,
     /// Campaign figures per language.
@@ -59,9 +64,16 @@ impl Shared {
         site: Site,
         i18n: I18n,
         tables: LinkTables,
-        rendered: Vec<Arc<Rendered>>,
+        mut rendered: Vec<Arc<Rendered>>,
         statistics: Option<crate::statistics::Table>,
     ) -> Shared {
+        let contents = rendered
+            .par_iter_mut()
+            .map(|r| {
+                let html = std::mem::take(&mut Arc::get_mut(r)?.html);
+                Some(Value::safe_string(&html))
+            })
+            .collect();
         let values = site.docs.iter().map(|_| OnceLock::new()).collect();
         let section_values = site.docs.iter().map(|_| OnceLock::new()).collect();
         let site_values = site
@@ -87,6 +99,7 @@ impl Shared {
             i18n,
             tables,
             rendered,
+            contents,
             statistics,
             figures,
             search: OnceLock::new(),
@@ -118,7 +131,13 @@ impl Shared {
                         };
                         (
                             l.code.clone(),
-                            crate::search::build(&self.site, &self.rendered, &l.code, &label),
+                            crate::search::build(
+                                &self.site,
+                                &self.rendered,
+                                &|id| self.html(id),
+                                &l.code,
+                                &label,
+                            ),
                         )
                     })
                     .collect()
@@ -132,11 +151,23 @@ impl Shared {
         self.values.iter().chain(&self.section_values).filter(|v| v.get().is_some()).count()
     }
 
+    /// A document's body as HTML.
+    pub fn html(&self, id: DocId) -> &str {
+        match self.contents.get(id) {
+            Some(Some(v)) => v.as_str().unwrap_or_default(),
+            _ => self.rendered.get(id).map_or("", |r| r.html.as_str()),
+        }
+    }
+
     /// The template value of a document.
     pub fn value(&self, id: DocId) -> &Value {
         self.values[id].get_or_init(|| {
             let doc = &self.site.docs[id];
-            values::doc_value(&self.site, doc, &self.tables, self.rendered.get(id))
+            let content = match self.contents.get(id) {
+                Some(Some(v)) => v.clone(),
+                _ => Value::safe_string(self.html(id)),
+            };
+            values::doc_value(&self.site, doc, &self.tables, self.rendered.get(id), content)
         })
     }
 
@@ -1130,7 +1161,7 @@ fn render_job(job: &Job, shared: &Shared, tera: &Tera, theme: &Theme) -> JobOutp
             Ok(Some(output::alias_page(&site.permalink(&site.docs[*id])).into_bytes()))
         }
         JobKind::Feed(src) => {
-            Ok(Some(output::feeds::atom(site, &shared.rendered, src).into_bytes()))
+            Ok(Some(output::feeds::atom(site, &|i| shared.html(i), src).into_bytes()))
         }
         JobKind::Sitemap => Ok(Some(output::sitemap::sitemap(site).into_bytes())),
         JobKind::FiguresCsv(lang) => Ok(figures_csv(shared, lang)),

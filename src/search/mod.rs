@@ -410,14 +410,15 @@ struct Stretch<'a> {
 
 /// One document's terms with their weights, its length in terms, and the start of its
 /// body's text (all an excerpt can show).
-fn analyse_doc(
+fn analyse_doc<'a>(
     site: &Site,
     rendered: &[Arc<Rendered>],
+    html: &(dyn Fn(DocId) -> &'a str + Sync),
     id: DocId,
     shards: usize,
 ) -> (DocTerms, u32, String) {
     let d = &site.docs[id];
-    let body = rendered.get(id).map(|r| html_text(&r.html)).unwrap_or_default();
+    let body = if rendered.get(id).is_some() { html_text(html(id)) } else { String::new() };
     // Every occurrence, its text one after the other in `occ_text` (no string per term:
     // a page has hundreds).
     let mut occ_text = String::new();
@@ -493,9 +494,10 @@ fn doc_info<'a>(
 }
 
 /// Analyses the documents `ids`, numbered from `first` in the index.
-fn analyse_stretch<'a>(
+fn analyse_stretch<'a, 'h>(
     site: &'a Site,
     rendered: &[Arc<Rendered>],
+    html: &(dyn Fn(DocId) -> &'h str + Sync),
     ids: &[DocId],
     first: usize,
     shards: usize,
@@ -506,7 +508,7 @@ fn analyse_stretch<'a>(
         shards: (0..shards).map(|_| Postings::default()).collect(),
     };
     for (i, &id) in ids.iter().enumerate() {
-        let (terms, len, body) = analyse_doc(site, rendered, id, shards);
+        let (terms, len, body) = analyse_doc(site, rendered, html, id, shards);
         let n = (first + i) as u32;
         for (t, shard, w) in terms.each() {
             let p = &mut out.shards[shard as usize];
@@ -585,13 +587,15 @@ fn meta_and_shown<'a>(
 }
 
 /// Builds the index of `lang` from the model and the rendered bodies (`rendered`, by
-/// document id). `kind_label` names a kind in that language.
+/// document id, for their headings; `html` gives a body's HTML). `kind_label` names a
+/// kind in that language.
 ///
 /// Stretches of documents are analysed in parallel, each into per-shard postings; each
 /// shard's file is then made from its parts, in parallel, freeing them as it goes.
-pub fn build(
+pub fn build<'h>(
     site: &Site,
     rendered: &[Arc<Rendered>],
+    html: &(dyn Fn(DocId) -> &'h str + Sync),
     lang: &str,
     kind_label: &(dyn Fn(&str) -> String + Sync),
 ) -> Index {
@@ -601,7 +605,9 @@ pub fn build(
     let stretches: Vec<Stretch<'_>> = ids
         .par_chunks(STRETCH)
         .enumerate()
-        .map(|(i, chunk)| analyse_stretch(site, rendered, chunk, i * STRETCH, shards, kind_label))
+        .map(|(i, chunk)| {
+            analyse_stretch(site, rendered, html, chunk, i * STRETCH, shards, kind_label)
+        })
         .collect();
     let mut by_shard: Vec<Vec<Postings>> =
         (0..shards).map(|_| Vec::with_capacity(stretches.len())).collect();
