@@ -106,43 +106,42 @@ impl Shared {
         }
     }
 
-    /// Makes the search indexes now (see [`run`]).
+    /// Makes the search indexes now (`serve` does, before its parallel loop).
     pub fn make_search_index(&self) {
         let _ = self.search_index("");
     }
 
-    /// The search index of `lang` (all languages are made together, in parallel).
+    /// The search index of `lang` (all languages are made together, and kept).
     pub fn search_index(&self, lang: &str) -> Option<&crate::search::Index> {
-        self.search
-            .get_or_init(|| {
-                self.site
-                    .config
-                    .languages
-                    .par_iter()
-                    .map(|l| {
-                        // The theme's interface string, else the kind file's label.
-                        let label = |kind: &str| {
-                            self.i18n
-                                .get(&format!("search_kind_{kind}"), &l.code)
-                                .map(str::to_owned)
-                                .ok()
-                                .or_else(|| self.site.kinds.get(kind)?.label.get(&l.code).cloned())
-                                .unwrap_or_else(|| kind.to_owned())
-                        };
-                        (
-                            l.code.clone(),
-                            crate::search::build(
-                                &self.site,
-                                &self.rendered,
-                                &|id| self.html(id),
-                                &l.code,
-                                &label,
-                            ),
-                        )
-                    })
-                    .collect()
+        self.search.get_or_init(|| self.search_indexes()).get(lang)
+    }
+
+    /// Every language's search index, made now and not kept (a build writes the files
+    /// and frees them; see [`run`]). One language after the other, each in parallel:
+    /// the postings being gathered (about 16 bytes each, 45 million per language at
+    /// 100,000 pages) are held for one language at a time.
+    fn search_indexes(&self) -> BTreeMap<String, crate::search::Index> {
+        self.site
+            .config
+            .languages
+            .iter()
+            .map(|l| {
+                // The theme's interface string, else the kind file's label.
+                let label = |kind: &str| {
+                    self.i18n
+                        .get(&format!("search_kind_{kind}"), &l.code)
+                        .map(str::to_owned)
+                        .ok()
+                        .or_else(|| self.site.kinds.get(kind)?.label.get(&l.code).cloned())
+                        .unwrap_or_else(|| kind.to_owned())
+                };
+                let html = |id| self.html(id);
+                (
+                    l.code.clone(),
+                    crate::search::build(&self.site, &self.rendered, &html, &l.code, &label),
+                )
             })
-            .get(lang)
+            .collect()
     }
 
     /// How many document values (plain and with their section lists) have been made so
@@ -1432,7 +1431,8 @@ fn paginator(site: &Site, id: DocId, n: usize, section: &Value) -> Value {
 /// scheduling because each job writes only its own path.
 ///
 /// With search files among the jobs, the search index is made while the other jobs
-/// render (it has parts that run on one core), and the search files are written after.
+/// render (it has parts that run on one core), its files are written as soon as it is
+/// made, and it is not kept.
 pub fn run(
     jobs: &[Job],
     shared: &Shared,
@@ -1446,21 +1446,57 @@ pub fn run(
         let results: Vec<Option<Diagnostic>> = jobs.par_iter().map(one).collect();
         return ds_once(results.into_iter().flatten());
     }
-    // No job but the search files reads the index, so no job waits on it: the index's
-    // own parallel work may interleave with the other jobs without a worker blocking on
-    // work that it would itself have to run.
-    let ((), others) = rayon::join(
-        || shared.make_search_index(),
+    // No job but the search files reads the index, and those are written by
+    // `write_search` itself: no job waits on the index, so its own parallel work may
+    // interleave with the other jobs without a worker blocking on work that it would
+    // itself have to run.
+    let (search, mut results) = rayon::join(
+        || write_search(jobs, shared, sink),
         || {
             jobs.par_iter()
                 .map(|j| if is_search(j) { None } else { one(j) })
                 .collect::<Vec<Option<Diagnostic>>>()
         },
     );
-    let search: Vec<Option<Diagnostic>> =
-        jobs.par_iter().map(|j| if is_search(j) { one(j) } else { None }).collect();
     // In job order, as without search.
-    ds_once(others.into_iter().zip(search).filter_map(|(a, b)| a.or(b)))
+    for (i, d) in search {
+        results[i] = d;
+    }
+    ds_once(results.into_iter().flatten())
+}
+
+/// Makes the search indexes and writes the search files among `jobs`, each file's
+/// bytes freed once written; returns each search job's position and its write error.
+fn write_search(
+    jobs: &[Job],
+    shared: &Shared,
+    sink: &dyn Sink,
+) -> Vec<(usize, Option<Diagnostic>)> {
+    let mut indexes = shared.search_indexes();
+    let files: Vec<(usize, &Job, Option<Vec<u8>>)> = jobs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, job)| match &job.kind {
+            JobKind::SearchFile(lang, part) => {
+                let index = indexes.get_mut(lang);
+                let bytes = index.and_then(|x| match part {
+                    SearchPart::Meta => Some(std::mem::take(&mut x.meta)),
+                    SearchPart::Shard(n) => x.shards.get_mut(*n).map(std::mem::take),
+                    SearchPart::Chunk(n) => x.chunks.get_mut(*n).map(std::mem::take),
+                });
+                Some((i, job, bytes))
+            }
+            _ => None,
+        })
+        .collect();
+    drop(indexes);
+    files
+        .into_par_iter()
+        .map(|(i, job, bytes)| {
+            let written = bytes.map_or(Ok(()), |b| sink.write(&job.out, &b));
+            (i, written.err().map(|e| write_error(job, e)))
+        })
+        .collect()
 }
 
 /// Renders one job into the sink: the diagnostic that stopped it, if any.
@@ -1482,10 +1518,13 @@ fn run_one(
             Err(d) => return Some(*d),
         },
     };
-    result.err().map(|e| {
-        Diagnostic::error(codes::E0010, format!("cannot write `{}`: {e}", job.out))
-            .note(format!("from {}", job.origin))
-    })
+    result.err().map(|e| write_error(job, e))
+}
+
+/// A job's output could not be written.
+fn write_error(job: &Job, e: std::io::Error) -> Diagnostic {
+    Diagnostic::error(codes::E0010, format!("cannot write `{}`: {e}", job.out))
+        .note(format!("from {}", job.origin))
 }
 
 /// The same error met by many pages (a template's own mistake, such as a macro that
