@@ -88,6 +88,26 @@ pub fn is_han(c: char) -> bool {
 /// Marks that a run of Chinese characters carries on through.
 pub const QUOTES: &str = "“”‘’「」『』《》〈〉\"'";
 
+/// One of [`QUOTES`] (a match, not a search of the string for every character of a run).
+fn is_quote(c: char) -> bool {
+    matches!(
+        c,
+        '“' | '”'
+            | '‘'
+            | '’'
+            | '「'
+            | '」'
+            | '『'
+            | '』'
+            | '《'
+            | '》'
+            | '〈'
+            | '〉'
+            | '"'
+            | '\''
+    )
+}
+
 /// Cuts normalised text into terms: Han characters and pairs, words of letters and digits.
 /// `query`: a Han run of two or more characters gives only its pairs.
 pub fn tokenize(text: &str, query: bool) -> Vec<String> {
@@ -133,7 +153,7 @@ fn each_term(text: &str, singles: Singles, f: &mut dyn FnMut(&str)) {
     };
     for c in text.chars() {
         // Quotation marks inside Chinese text do not end a run: 新“食”尚 gives 食尚.
-        if !han.is_empty() && word.is_empty() && QUOTES.contains(c) {
+        if !han.is_empty() && word.is_empty() && is_quote(c) {
             continue;
         }
         if is_han(c) {
@@ -287,8 +307,19 @@ pub fn html_text(html: &str) -> String {
     }
     out.push_str(rest);
     // &nbsp; first: `&amp;nbsp;` is the text "&nbsp;", not a space.
-    let decoded = crate::escape::unescape(&out.replace("&nbsp;", " "));
-    decoded.split_whitespace().collect::<Vec<_>>().join(" ")
+    if out.contains("&nbsp;") {
+        out = out.replace("&nbsp;", " ");
+    }
+    let decoded = crate::escape::unescape(&out);
+    // Words joined by one space, without a list of them first.
+    let mut text = String::with_capacity(decoded.len());
+    for word in decoded.split_whitespace() {
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        text.push_str(word);
+    }
+    text
 }
 
 /// The name of a document: its kind's `name` field, else its title.
@@ -678,8 +709,20 @@ mod tests {
     }
 
     #[test]
+    fn is_quote_is_quotes() {
+        for c in QUOTES.chars() {
+            assert!(is_quote(c), "{c}");
+        }
+        for c in ['a', '中', '。', '，', ' ', '-', '\u{2018}'] {
+            assert_eq!(is_quote(c), QUOTES.contains(c), "{c}");
+        }
+        assert_eq!(QUOTES.chars().count(), 14);
+    }
+
+    #[test]
     fn html_becomes_text() {
         assert_eq!(html_text("<p>劳模<b>工匠</b></p>\n<p>A &amp; B</p>"), "劳模工匠 A & B");
         assert_eq!(html_text("a<BR>b<Br/>c<brx>d</P >e<h2 id=x>f"), "a b cd e f");
+        assert_eq!(html_text("a&nbsp;b &amp;nbsp; &lt;c&gt;\n\t d "), "a b &nbsp; <c> d");
     }
 }
