@@ -4,7 +4,6 @@
 
 use std::fmt::Write as _;
 
-use crate::content::markdown::Rendered;
 use crate::dates::rfc3339;
 use crate::model::{DocId, Site};
 use crate::output::{ascii_url, escape_attr};
@@ -21,7 +20,7 @@ pub enum FeedSource {
 }
 
 /// The feed as XML.
-pub fn atom(site: &Site, rendered: &[std::sync::Arc<Rendered>], source: &FeedSource) -> String {
+pub fn atom<'a>(site: &Site, html: &dyn Fn(DocId) -> &'a str, source: &FeedSource) -> String {
     let c = &site.config;
     let (lang, title, self_path, alt_path, ids) = feed_of(site, source);
     let hreflang = c.language(lang).map(|l| l.hreflang.as_str()).unwrap_or(lang);
@@ -58,7 +57,7 @@ pub fn atom(site: &Site, rendered: &[std::sync::Arc<Rendered>], source: &FeedSou
         if let Some(desc) = &d.description {
             let _ = writeln!(x, "<summary>{}</summary>", escape_attr(desc));
         }
-        let html = rendered.get(i).map(|r| r.html.as_str()).unwrap_or("");
+        let html = html(i);
         let _ = writeln!(
             x,
             "<content type=\"html\" xml:base=\"{url}\">{}</content>\n</entry>",

@@ -42,8 +42,13 @@ pub struct Shared {
     pub i18n: I18n,
     /// Link tables (assets, sources, the processed photos).
     pub tables: LinkTables,
-    /// Every document's Markdown body as HTML (same index as `site.docs`).
+    /// Every document's Markdown body as HTML (same index as `site.docs`); the HTML
+    /// itself is in `contents` where that holds it (read it with [`Shared::html`]).
     pub rendered: Vec<Arc<Rendered>>,
+    /// Each body's HTML as the template value `content`, moved out of `rendered` when
+    /// nothing else held the body (a build; in `serve` the Markdown cache shares it):
+    /// the HTML is held once, not once in the body and again in the document's value.
+    contents: Vec<Option<Value>>,
     /// The campaign's statistics table, read and checked.
     pub statistics: Option<crate::statistics::Table>,
     /// Campaign figures per language.
@@ -59,9 +64,16 @@ impl Shared {
         site: Site,
         i18n: I18n,
         tables: LinkTables,
-        rendered: Vec<Arc<Rendered>>,
+        mut rendered: Vec<Arc<Rendered>>,
         statistics: Option<crate::statistics::Table>,
     ) -> Shared {
+        let contents = rendered
+            .par_iter_mut()
+            .map(|r| {
+                let html = std::mem::take(&mut Arc::get_mut(r)?.html);
+                Some(Value::safe_string(&html))
+            })
+            .collect();
         let values = site.docs.iter().map(|_| OnceLock::new()).collect();
         let section_values = site.docs.iter().map(|_| OnceLock::new()).collect();
         let site_values = site
@@ -87,43 +99,49 @@ impl Shared {
             i18n,
             tables,
             rendered,
+            contents,
             statistics,
             figures,
             search: OnceLock::new(),
         }
     }
 
-    /// Makes the search indexes now (see [`run`]).
+    /// Makes the search indexes now (`serve` does, before its parallel loop).
     pub fn make_search_index(&self) {
         let _ = self.search_index("");
     }
 
-    /// The search index of `lang` (all languages are made together, in parallel).
+    /// The search index of `lang` (all languages are made together, and kept).
     pub fn search_index(&self, lang: &str) -> Option<&crate::search::Index> {
-        self.search
-            .get_or_init(|| {
-                self.site
-                    .config
-                    .languages
-                    .par_iter()
-                    .map(|l| {
-                        // The theme's interface string, else the kind file's label.
-                        let label = |kind: &str| {
-                            self.i18n
-                                .get(&format!("search_kind_{kind}"), &l.code)
-                                .map(str::to_owned)
-                                .ok()
-                                .or_else(|| self.site.kinds.get(kind)?.label.get(&l.code).cloned())
-                                .unwrap_or_else(|| kind.to_owned())
-                        };
-                        (
-                            l.code.clone(),
-                            crate::search::build(&self.site, &self.rendered, &l.code, &label),
-                        )
-                    })
-                    .collect()
+        self.search.get_or_init(|| self.search_indexes()).get(lang)
+    }
+
+    /// Every language's search index, made now and not kept (a build writes the files
+    /// and frees them; see [`run`]). One language after the other, each in parallel:
+    /// the postings being gathered (about 16 bytes each, 45 million per language at
+    /// 100,000 pages) are held for one language at a time.
+    fn search_indexes(&self) -> BTreeMap<String, crate::search::Index> {
+        self.site
+            .config
+            .languages
+            .iter()
+            .map(|l| {
+                // The theme's interface string, else the kind file's label.
+                let label = |kind: &str| {
+                    self.i18n
+                        .get(&format!("search_kind_{kind}"), &l.code)
+                        .map(str::to_owned)
+                        .ok()
+                        .or_else(|| self.site.kinds.get(kind)?.label.get(&l.code).cloned())
+                        .unwrap_or_else(|| kind.to_owned())
+                };
+                let html = |id| self.html(id);
+                (
+                    l.code.clone(),
+                    crate::search::build(&self.site, &self.rendered, &html, &l.code, &label),
+                )
             })
-            .get(lang)
+            .collect()
     }
 
     /// How many document values (plain and with their section lists) have been made so
@@ -132,11 +150,23 @@ impl Shared {
         self.values.iter().chain(&self.section_values).filter(|v| v.get().is_some()).count()
     }
 
+    /// A document's body as HTML.
+    pub fn html(&self, id: DocId) -> &str {
+        match self.contents.get(id) {
+            Some(Some(v)) => v.as_str().unwrap_or_default(),
+            _ => self.rendered.get(id).map_or("", |r| r.html.as_str()),
+        }
+    }
+
     /// The template value of a document.
     pub fn value(&self, id: DocId) -> &Value {
         self.values[id].get_or_init(|| {
             let doc = &self.site.docs[id];
-            values::doc_value(&self.site, doc, &self.tables, self.rendered.get(id))
+            let content = match self.contents.get(id) {
+                Some(Some(v)) => v.clone(),
+                _ => Value::safe_string(self.html(id)),
+            };
+            values::doc_value(&self.site, doc, &self.tables, self.rendered.get(id), content)
         })
     }
 
@@ -1190,7 +1220,7 @@ fn render_job(job: &Job, shared: &Shared, tera: &Tera, theme: &Theme) -> JobOutp
             Ok(Some(output::alias_page(&site.permalink(&site.docs[*id])).into_bytes()))
         }
         JobKind::Feed(src) => {
-            Ok(Some(output::feeds::atom(site, &shared.rendered, src).into_bytes()))
+            Ok(Some(output::feeds::atom(site, &|i| shared.html(i), src).into_bytes()))
         }
         JobKind::Sitemap => Ok(Some(output::sitemap::sitemap(site).into_bytes())),
         JobKind::FiguresCsv(lang) => Ok(figures_csv(shared, lang)),
@@ -1459,6 +1489,10 @@ fn paginator(site: &Site, id: DocId, n: usize, section: &Value) -> Value {
 
 /// Renders every job in parallel into the sink; results are independent of thread
 /// scheduling because each job writes only its own path.
+///
+/// With search files among the jobs, the search index is made while the other jobs
+/// render (it has parts that run on one core), its files are written as soon as it is
+/// made, and it is not kept.
 pub fn run(
     jobs: &[Job],
     shared: &Shared,
@@ -1466,33 +1500,91 @@ pub fn run(
     theme: &Theme,
     sink: &dyn Sink,
 ) -> Diagnostics {
-    // The search index is made here, before the parallel loop: its own parallel work
-    // must not start inside a job (a worker waiting on it could be asked to run another
-    // job that waits on the same index).
-    if jobs.iter().any(|j| matches!(j.kind, JobKind::SearchFile(..))) {
-        shared.make_search_index();
+    let is_search = |job: &Job| matches!(job.kind, JobKind::SearchFile(..));
+    let one = |job: &Job| run_one(job, shared, tera, theme, sink);
+    if !jobs.iter().any(is_search) {
+        let results: Vec<Option<Diagnostic>> = jobs.par_iter().map(one).collect();
+        return ds_once(results.into_iter().flatten());
     }
-    let results: Vec<Option<Diagnostic>> = jobs
-        .par_iter()
-        .map(|job| {
-            let result = match &job.kind {
-                // Copied by the sink (a hard link or a plain copy), not read into memory.
-                JobKind::Static(crate::theme::FileSource::Disk(p)) | JobKind::Asset(p) => {
-                    sink.copy(&job.out, p)
-                }
-                _ => match render_one(job, shared, tera, theme) {
-                    Ok(Some(bytes)) => sink.write(&job.out, &bytes),
-                    Ok(None) => Ok(()),
-                    Err(d) => return Some(*d),
-                },
-            };
-            result.err().map(|e| {
-                Diagnostic::error(codes::E0010, format!("cannot write `{}`: {e}", job.out))
-                    .note(format!("from {}", job.origin))
-            })
+    // No job but the search files reads the index, and those are written by
+    // `write_search` itself: no job waits on the index, so its own parallel work may
+    // interleave with the other jobs without a worker blocking on work that it would
+    // itself have to run.
+    let (search, mut results) = rayon::join(
+        || write_search(jobs, shared, sink),
+        || {
+            jobs.par_iter()
+                .map(|j| if is_search(j) { None } else { one(j) })
+                .collect::<Vec<Option<Diagnostic>>>()
+        },
+    );
+    // In job order, as without search.
+    for (i, d) in search {
+        results[i] = d;
+    }
+    ds_once(results.into_iter().flatten())
+}
+
+/// Makes the search indexes and writes the search files among `jobs`, each file's
+/// bytes freed once written; returns each search job's position and its write error.
+fn write_search(
+    jobs: &[Job],
+    shared: &Shared,
+    sink: &dyn Sink,
+) -> Vec<(usize, Option<Diagnostic>)> {
+    let mut indexes = shared.search_indexes();
+    let files: Vec<(usize, &Job, Option<Vec<u8>>)> = jobs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, job)| match &job.kind {
+            JobKind::SearchFile(lang, part) => {
+                let index = indexes.get_mut(lang);
+                let bytes = index.and_then(|x| match part {
+                    SearchPart::Meta => Some(std::mem::take(&mut x.meta)),
+                    SearchPart::Shard(n) => x.shards.get_mut(*n).map(std::mem::take),
+                    SearchPart::Chunk(n) => x.chunks.get_mut(*n).map(std::mem::take),
+                });
+                Some((i, job, bytes))
+            }
+            _ => None,
         })
         .collect();
-    ds_once(results.into_iter().flatten())
+    drop(indexes);
+    files
+        .into_par_iter()
+        .map(|(i, job, bytes)| {
+            let written = bytes.map_or(Ok(()), |b| sink.write(&job.out, &b));
+            (i, written.err().map(|e| write_error(job, e)))
+        })
+        .collect()
+}
+
+/// Renders one job into the sink: the diagnostic that stopped it, if any.
+fn run_one(
+    job: &Job,
+    shared: &Shared,
+    tera: &Tera,
+    theme: &Theme,
+    sink: &dyn Sink,
+) -> Option<Diagnostic> {
+    let result = match &job.kind {
+        // Copied by the sink (a hard link or a plain copy), not read into memory.
+        JobKind::Static(crate::theme::FileSource::Disk(p)) | JobKind::Asset(p) => {
+            sink.copy(&job.out, p)
+        }
+        _ => match render_one(job, shared, tera, theme) {
+            Ok(Some(bytes)) => sink.write(&job.out, &bytes),
+            Ok(None) => Ok(()),
+            Err(d) => return Some(*d),
+        },
+    };
+    result.err().map(|e| write_error(job, e))
+}
+
+/// A job's output could not be written.
+fn write_error(job: &Job, e: std::io::Error) -> Diagnostic {
+    Diagnostic::error(codes::E0010, format!("cannot write `{}`: {e}", job.out))
+        .note(format!("from {}", job.origin))
 }
 
 /// The same error met by many pages (a template's own mistake, such as a macro that

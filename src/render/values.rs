@@ -91,12 +91,14 @@ struct RefItem<'a> {
     sample: bool,
 }
 
-/// The value of one document, without its section's page lists.
+/// The value of one document, without its section's page lists; `content` is its body
+/// as HTML (a string value, shared, not copied).
 pub fn doc_value(
     site: &Site,
     doc: &Doc,
     tables: &super::LinkTables,
     rendered: Option<&std::sync::Arc<crate::content::markdown::Rendered>>,
+    content: Value,
 ) -> Value {
     let hreflang =
         site.config.language(&doc.lang).map(|l| l.hreflang.as_str()).unwrap_or(&doc.lang);
@@ -174,7 +176,7 @@ pub fn doc_value(
         word_count: rendered.map_or(0, |r| r.word_count),
         reading_time: rendered.map_or(0, |r| r.reading_time),
         page_kind: doc.data.name(),
-        has_code: rendered.is_some_and(|r| r.html.contains("<pre class=\"code\"")),
+        has_code: content.as_str().is_some_and(|h| h.contains("<pre class=\"code\"")),
         data: &doc.data,
         dates: dates_value(doc),
         starts: doc.kind_dates.window(&doc.data).map(|(s, _)| rfc3339(s)),
@@ -210,11 +212,8 @@ pub fn doc_value(
     };
     let base = Value::from_serializable(&v);
     let mut map = base.into_map().unwrap_or_default();
-    let (content, summary) = match rendered {
-        Some(r) => (r.html.as_str(), r.summary.as_deref()),
-        None => ("", None),
-    };
-    map.insert("content".into(), Value::safe_string(content));
+    let summary = rendered.and_then(|r| r.summary.as_deref());
+    map.insert("content".into(), content);
     map.insert("summary".into(), summary.map(Value::safe_string).unwrap_or_else(Value::none));
     Value::from(map)
 }

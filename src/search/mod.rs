@@ -88,6 +88,26 @@ pub fn is_han(c: char) -> bool {
 /// Marks that a run of Chinese characters carries on through.
 pub const QUOTES: &str = "“”‘’「」『』《》〈〉\"'";
 
+/// One of [`QUOTES`] (a match, not a search of the string for every character of a run).
+fn is_quote(c: char) -> bool {
+    matches!(
+        c,
+        '“' | '”'
+            | '‘'
+            | '’'
+            | '「'
+            | '」'
+            | '『'
+            | '』'
+            | '《'
+            | '》'
+            | '〈'
+            | '〉'
+            | '"'
+            | '\''
+    )
+}
+
 /// Cuts normalised text into terms: Han characters and pairs, words of letters and digits.
 /// `query`: a Han run of two or more characters gives only its pairs.
 pub fn tokenize(text: &str, query: bool) -> Vec<String> {
@@ -133,7 +153,7 @@ fn each_term(text: &str, singles: Singles, f: &mut dyn FnMut(&str)) {
     };
     for c in text.chars() {
         // Quotation marks inside Chinese text do not end a run: 新“食”尚 gives 食尚.
-        if !han.is_empty() && word.is_empty() && QUOTES.contains(c) {
+        if !han.is_empty() && word.is_empty() && is_quote(c) {
             continue;
         }
         if is_han(c) {
@@ -287,8 +307,19 @@ pub fn html_text(html: &str) -> String {
     }
     out.push_str(rest);
     // &nbsp; first: `&amp;nbsp;` is the text "&nbsp;", not a space.
-    let decoded = crate::escape::unescape(&out.replace("&nbsp;", " "));
-    decoded.split_whitespace().collect::<Vec<_>>().join(" ")
+    if out.contains("&nbsp;") {
+        out = out.replace("&nbsp;", " ");
+    }
+    let decoded = crate::escape::unescape(&out);
+    // Words joined by one space, without a list of them first.
+    let mut text = String::with_capacity(decoded.len());
+    for word in decoded.split_whitespace() {
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        text.push_str(word);
+    }
+    text
 }
 
 /// The name of a document: its kind's `name` field, else its title.
@@ -368,188 +399,264 @@ impl DocTerms {
         }
         DocTerms { text, terms }
     }
+
+    /// Each term with its shard and weight.
+    fn each(&self) -> impl Iterator<Item = (&str, u32, u32)> {
+        let mut start = 0;
+        self.terms.iter().map(move |&(end, shard, w)| {
+            let t = &self.text[start..end as usize];
+            start = end as usize;
+            (t, shard, w)
+        })
+    }
 }
 
-/// Builds the index of `lang` from the model and the rendered bodies (`rendered`, by
-/// document id). `kind_label` names a kind in that language.
-pub fn build(
+/// Documents analysed by one task: their terms go straight into per-shard lists, so a
+/// document's terms are held once (not per document and again per shard).
+const STRETCH: usize = 512;
+
+/// Postings of one shard from one stretch of documents: the terms' text one after
+/// another, and per posting its document number, weight and where its term ends in
+/// `text`; in document order.
+#[derive(Default)]
+struct Postings {
+    text: String,
+    entries: Vec<(u32, u32, u32)>,
+}
+
+/// What the index keeps of a document besides its terms.
+struct DocInfo<'a> {
+    /// Number of terms (with repeats), for BM25.
+    len: u32,
+    kind: &'a str,
+    city: Option<String>,
+    shown: Shown,
+}
+
+/// A stretch of documents, analysed: each document's info and the shards' postings.
+struct Stretch<'a> {
+    docs: Vec<DocInfo<'a>>,
+    shards: Vec<Postings>,
+}
+
+/// One document's terms with their weights, its length in terms, and the start of its
+/// body's text (all an excerpt can show).
+fn analyse_doc<'a>(
     site: &Site,
     rendered: &[Arc<Rendered>],
-    lang: &str,
-    kind_label: &dyn Fn(&str) -> String,
-) -> Index {
-    let ids = indexed_docs(site, lang);
-    let shards = shard_count(ids.len());
+    html: &(dyn Fn(DocId) -> &'a str + Sync),
+    id: DocId,
+    shards: usize,
+) -> (DocTerms, u32, String) {
+    let d = &site.docs[id];
+    let body = if rendered.get(id).is_some() { html_text(html(id)) } else { String::new() };
+    // Every occurrence, its text one after the other in `occ_text` (no string per term:
+    // a page has hundreds).
+    let mut occ_text = String::new();
+    let mut occ: Vec<(u32, u32, u32)> = Vec::new();
+    let mut len = 0;
+    let mut add = |text: &str, w: u32| {
+        let singles = if w == BODY { Singles::OnlyAlone } else { Singles::All };
+        each_term(text, singles, &mut |t| {
+            let start = occ_text.len() as u32;
+            occ_text.push_str(t);
+            occ.push((start, occ_text.len() as u32, w));
+            len += 1;
+        });
+    };
+    add(&d.title, TITLE);
+    if let Some(desc) = &d.description {
+        add(desc, DESCRIPTION);
+    }
+    fn headings(toc: &[crate::content::markdown::TocEntry], add: &mut dyn FnMut(&str, u32)) {
+        for h in toc {
+            add(&h.title, HEADING);
+            headings(&h.children, add);
+        }
+    }
+    if let Some(r) = rendered.get(id) {
+        headings(&r.toc, &mut add);
+    }
+    for (f, w) in kind_fields(&d.data) {
+        add(&f, w);
+    }
+    add(&body, BODY);
+    // Only the start of the body can reach the excerpt (TEXT characters; one more keeps
+    // a space at the cut, which the trim in `doc_info` would remove, as it is in the
+    // whole text): the rest need not be kept until then.
+    let body = match body.char_indices().nth(TEXT + 1) {
+        Some((cut, _)) => body[..cut].to_owned(),
+        None => body,
+    };
+    (DocTerms::from_occurrences(&occ_text, occ, shards), len, body)
+}
+
+/// A document's kind, place and what a result shows (`body`: the start of its text).
+fn doc_info<'a>(
+    site: &'a Site,
+    id: DocId,
+    len: u32,
+    body: &str,
+    kind_label: &(dyn Fn(&str) -> String + Sync),
+) -> DocInfo<'a> {
+    let d = &site.docs[id];
+    let kind = if d.is_section { "section" } else { d.data.name() };
+    let city = city_of(site, id);
+    let date = d.date.as_ref().map(|t| t.date().to_string());
+    // What the excerpt can show: the description, the kind's named fields (a lecturer's
+    // honours), then the body.
+    let mut text = d.description.clone().unwrap_or_default();
+    for (f, _) in kind_fields(&d.data) {
+        text = format!("{text} {f}");
+    }
+    let mut text = format!("{} {body}", text.trim()).trim().to_owned();
+    if text.chars().count() > TEXT {
+        text = text.chars().take(TEXT).collect();
+    }
+    let shown = Shown {
+        u: site.permalink(d),
+        t: d.title.clone(),
+        k: kind_label(kind),
+        c: city.clone().unwrap_or_default(),
+        d: date.unwrap_or_default(),
+        x: text,
+    };
+    DocInfo { len, kind, city, shown }
+}
+
+/// Analyses the documents `ids`, numbered from `first` in the index.
+fn analyse_stretch<'a, 'h>(
+    site: &'a Site,
+    rendered: &[Arc<Rendered>],
+    html: &(dyn Fn(DocId) -> &'h str + Sync),
+    ids: &[DocId],
+    first: usize,
+    shards: usize,
+    kind_label: &(dyn Fn(&str) -> String + Sync),
+) -> Stretch<'a> {
+    let mut out = Stretch {
+        docs: Vec::with_capacity(ids.len()),
+        shards: (0..shards).map(|_| Postings::default()).collect(),
+    };
+    for (i, &id) in ids.iter().enumerate() {
+        let (terms, len, body) = analyse_doc(site, rendered, html, id, shards);
+        let n = (first + i) as u32;
+        for (t, shard, w) in terms.each() {
+            let p = &mut out.shards[shard as usize];
+            p.text.push_str(t);
+            p.entries.push((n, w, p.text.len() as u32));
+        }
+        out.docs.push(doc_info(site, id, len, &body, kind_label));
+    }
+    out
+}
+
+/// One shard's file from its postings (one part per stretch, in document order): a
+/// JSON object of term → `[doc delta, weight, …]`, terms in order (the output must not
+/// depend on hashing).
+fn shard_file(parts: &[Postings]) -> Vec<u8> {
+    let mut terms: FxHashMap<&str, (u32, Vec<u32>)> = FxHashMap::default();
+    for p in parts {
+        let mut start = 0;
+        for &(n, w, end) in &p.entries {
+            let t = &p.text[start..end as usize];
+            start = end as usize;
+            let e = terms.entry(t).or_insert((0, Vec::new()));
+            e.1.push(n - e.0);
+            e.1.push(w);
+            e.0 = n;
+        }
+    }
+    let mut sorted: Vec<(&str, Vec<u32>)> = terms.into_iter().map(|(t, (_, v))| (t, v)).collect();
+    sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let mut out = Vec::with_capacity(sorted.iter().map(|(t, v)| t.len() + v.len() * 4 + 8).sum());
+    out.push(b'{');
+    for (i, (t, v)) in sorted.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend(crate::escape::safe_json(t));
+        out.push(b':');
+        out.extend(crate::escape::safe_json(v));
+    }
+    out.push(b'}');
+    out
+}
+
+/// `meta.json` and the shown documents, in document order, from the stretches' infos.
+fn meta_and_shown<'a>(
+    docs: impl Iterator<Item = DocInfo<'a>>,
+    n: usize,
+    shards: usize,
+) -> (Vec<u8>, Vec<Shown>) {
     let mut kinds: Vec<&str> = Vec::new();
     let mut cities: Vec<String> = Vec::new();
-    let mut meta_k = Vec::with_capacity(ids.len());
-    let mut meta_c = Vec::with_capacity(ids.len());
-    let mut meta_l = Vec::with_capacity(ids.len());
-    // term → (doc number, weight), in doc order.
-    let mut shown = Vec::with_capacity(ids.len());
-
-    use rayon::prelude::*;
-    // Per document: its terms with weights, sorted by shard, and where each shard's
-    // terms start; its length; its text.
-    type Analysed = (DocTerms, u32, String);
-    let analysed: Vec<Analysed> = ids
-        .par_iter()
-        .map(|&id| {
-            let d = &site.docs[id];
-            let body = rendered.get(id).map(|r| html_text(&r.html)).unwrap_or_default();
-            // Every occurrence, its text one after the other in `occ_text` (no string
-            // per term: a page has hundreds).
-            let mut occ_text = String::new();
-            let mut occ: Vec<(u32, u32, u32)> = Vec::new();
-            let mut len = 0;
-            let mut add = |text: &str, w: u32| {
-                let singles = if w == BODY { Singles::OnlyAlone } else { Singles::All };
-                each_term(text, singles, &mut |t| {
-                    let start = occ_text.len() as u32;
-                    occ_text.push_str(t);
-                    occ.push((start, occ_text.len() as u32, w));
-                    len += 1;
-                });
-            };
-            add(&d.title, TITLE);
-            if let Some(desc) = &d.description {
-                add(desc, DESCRIPTION);
-            }
-            fn headings(
-                toc: &[crate::content::markdown::TocEntry],
-                add: &mut dyn FnMut(&str, u32),
-            ) {
-                for h in toc {
-                    add(&h.title, HEADING);
-                    headings(&h.children, add);
-                }
-            }
-            if let Some(r) = rendered.get(id) {
-                headings(&r.toc, &mut add);
-            }
-            for (f, w) in kind_fields(&d.data) {
-                add(&f, w);
-            }
-            add(&body, BODY);
-            // Only the start of the body can reach the excerpt (TEXT characters; one
-            // more keeps a space at the cut, which the trim below would remove, as it
-            // is in the whole text): the rest need not be kept until then.
-            let body = match body.char_indices().nth(TEXT + 1) {
-                Some((cut, _)) => body[..cut].to_owned(),
-                None => body,
-            };
-            (DocTerms::from_occurrences(&occ_text, occ, shards), len, body)
-        })
-        .collect();
-
-    let mut lists = Vec::with_capacity(ids.len());
-    for (&id, (terms, len, body)) in ids.iter().zip(analysed) {
-        lists.push(terms);
-        let d = &site.docs[id];
-        let kind = if d.is_section { "section" } else { d.data.name() };
-        let ki = kinds.iter().position(|k| *k == kind).unwrap_or_else(|| {
-            kinds.push(kind);
+    let (mut k, mut c, mut l) =
+        (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
+    let mut shown = Vec::with_capacity(n);
+    for info in docs {
+        let ki = kinds.iter().position(|x| *x == info.kind).unwrap_or_else(|| {
+            kinds.push(info.kind);
             kinds.len() - 1
         });
-        let city = city_of(site, id);
-        let ci = match &city {
-            Some(c) => cities.iter().position(|x| x == c).unwrap_or_else(|| {
-                cities.push(c.clone());
+        let ci = match info.city {
+            Some(city) => cities.iter().position(|x| *x == city).unwrap_or_else(|| {
+                cities.push(city);
                 cities.len() - 1
             }) as i64,
             None => -1,
         };
-        meta_k.push(ki);
-        meta_c.push(ci);
-        meta_l.push(len);
-        let date = d.date.as_ref().map(|t| t.date().to_string());
-        // What the excerpt can show: the description, the kind's named fields (a
-        // lecturer's honours), then the body.
-        let mut text = d.description.clone().unwrap_or_default();
-        for (f, _) in kind_fields(&d.data) {
-            text = format!("{text} {f}");
-        }
-        let mut text = format!("{} {body}", text.trim()).trim().to_owned();
-        if text.chars().count() > TEXT {
-            text = text.chars().take(TEXT).collect();
-        }
-        shown.push(Shown {
-            u: site.permalink(d),
-            t: d.title.clone(),
-            k: kind_label(kind),
-            c: city.unwrap_or_default(),
-            d: date.unwrap_or_default(),
-            x: text,
-        });
+        k.push(ki);
+        c.push(ci);
+        l.push(info.len);
+        shown.push(info.shown);
     }
+    let total: u64 = l.iter().map(|&x| u64::from(x)).sum();
+    let avgdl = if n == 0 { 0.0 } else { (total as f64 / n as f64 * 100.0).round() / 100.0 };
+    let meta = Meta { v: 1, n, shards, chunk: CHUNK, avgdl, kinds, cities, k, c, l };
+    (crate::escape::safe_json(&meta), shown)
+}
 
-    let total: u64 = meta_l.iter().map(|&l| u64::from(l)).sum();
-    let avgdl = if ids.is_empty() {
-        0.0
-    } else {
-        (total as f64 / ids.len() as f64 * 100.0).round() / 100.0
-    };
-    // The documents' terms by shard, in document order (one pass over all of them).
-    let mut buckets: Vec<Vec<(u32, u32, &str)>> = (0..shards).map(|_| Vec::new()).collect();
-    for (n, doc) in lists.iter().enumerate() {
-        let mut start = 0;
-        for &(end, shard, w) in &doc.terms {
-            buckets[shard as usize].push((n as u32, w, &doc.text[start..end as usize]));
-            start = end as usize;
-        }
-    }
-    // Each shard on its own.
-    let shard_files: Vec<Vec<u8>> = buckets
-        .into_par_iter()
-        .map(|bucket| {
-            let mut terms: FxHashMap<&str, (u32, Vec<u32>)> = FxHashMap::default();
-            for (n, w, t) in bucket {
-                let e = terms.entry(t).or_insert((0, Vec::new()));
-                e.1.push(n - e.0);
-                e.1.push(w);
-                e.0 = n;
-            }
-            let mut sorted: Vec<(&str, Vec<u32>)> =
-                terms.into_iter().map(|(t, (_, v))| (t, v)).collect();
-            sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
-            // A JSON object, terms in order (the output must not depend on hashing).
-            let mut out =
-                Vec::with_capacity(sorted.iter().map(|(t, v)| t.len() + v.len() * 4 + 8).sum());
-            out.push(b'{');
-            for (i, (t, v)) in sorted.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                out.extend(crate::escape::safe_json(t));
-                out.push(b':');
-                out.extend(crate::escape::safe_json(v));
-            }
-            out.push(b'}');
-            out
+/// Builds the index of `lang` from the model and the rendered bodies (`rendered`, by
+/// document id, for their headings; `html` gives a body's HTML). `kind_label` names a
+/// kind in that language.
+///
+/// Stretches of documents are analysed in parallel, each into per-shard postings; each
+/// shard's file is then made from its parts, in parallel, freeing them as it goes.
+pub fn build<'h>(
+    site: &Site,
+    rendered: &[Arc<Rendered>],
+    html: &(dyn Fn(DocId) -> &'h str + Sync),
+    lang: &str,
+    kind_label: &(dyn Fn(&str) -> String + Sync),
+) -> Index {
+    use rayon::prelude::*;
+    let ids = indexed_docs(site, lang);
+    let shards = shard_count(ids.len());
+    let stretches: Vec<Stretch<'_>> = ids
+        .par_chunks(STRETCH)
+        .enumerate()
+        .map(|(i, chunk)| {
+            analyse_stretch(site, rendered, html, chunk, i * STRETCH, shards, kind_label)
         })
         .collect();
-    let meta = Meta {
-        v: 1,
-        n: ids.len(),
-        shards,
-        chunk: CHUNK,
-        avgdl,
-        kinds,
-        cities,
-        k: meta_k,
-        c: meta_c,
-        l: meta_l,
-    };
-    Index {
-        meta: crate::escape::safe_json(&meta),
-        shards: shard_files,
-        chunks: shown
-            .chunks(CHUNK)
-            .map(crate::escape::safe_json)
-            .chain(std::iter::once(b"[]".to_vec()))
-            .take(chunk_count(ids.len()))
-            .collect(),
+    let mut by_shard: Vec<Vec<Postings>> =
+        (0..shards).map(|_| Vec::with_capacity(stretches.len())).collect();
+    let mut infos = Vec::with_capacity(stretches.len());
+    for s in stretches {
+        for (parts, p) in by_shard.iter_mut().zip(s.shards) {
+            parts.push(p);
+        }
+        infos.push(s.docs);
     }
+    let (meta, shown) = meta_and_shown(infos.into_iter().flatten(), ids.len(), shards);
+    let shard_files: Vec<Vec<u8>> =
+        by_shard.into_par_iter().map(|parts| shard_file(&parts)).collect();
+    let mut chunks: Vec<Vec<u8>> = shown.par_chunks(CHUNK).map(crate::escape::safe_json).collect();
+    if chunks.is_empty() {
+        chunks.push(b"[]".to_vec());
+    }
+    Index { meta, shards: shard_files, chunks }
 }
 
 #[cfg(test)]
@@ -602,8 +709,20 @@ mod tests {
     }
 
     #[test]
+    fn is_quote_is_quotes() {
+        for c in QUOTES.chars() {
+            assert!(is_quote(c), "{c}");
+        }
+        for c in ['a', '中', '。', '，', ' ', '-', '\u{2018}'] {
+            assert_eq!(is_quote(c), QUOTES.contains(c), "{c}");
+        }
+        assert_eq!(QUOTES.chars().count(), 14);
+    }
+
+    #[test]
     fn html_becomes_text() {
         assert_eq!(html_text("<p>劳模<b>工匠</b></p>\n<p>A &amp; B</p>"), "劳模工匠 A & B");
         assert_eq!(html_text("a<BR>b<Br/>c<brx>d</P >e<h2 id=x>f"), "a b cd e f");
+        assert_eq!(html_text("a&nbsp;b &amp;nbsp; &lt;c&gt;\n\t d "), "a b &nbsp; <c> d");
     }
 }
