@@ -249,3 +249,129 @@ fn the_modules_table_is_in_the_order_of_imports() {
         }
     }
 }
+
+/// The longest a function may be without a reason written above it.
+const LONG: usize = 80;
+
+/// Every function of `source` longer than [`LONG`] lines (from `fn` to its closing brace)
+/// without a `// Long: <reason>` line among the comments and attributes right above it,
+/// as (line, name, length). Test modules are left out.
+fn long_functions_without_a_reason(source: &str) -> Vec<(usize, String, usize)> {
+    let lines: Vec<&str> = source.lines().collect();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i];
+        if line.starts_with("#[cfg(test)]")
+            && lines.get(i + 1).is_some_and(|l| l.starts_with("mod "))
+        {
+            break;
+        }
+        let trimmed = line.trim_start();
+        let indent = &line[..line.len() - trimmed.len()];
+        let name = trimmed
+            .split("fn ")
+            .nth(1)
+            .filter(|_| {
+                let before = trimmed.split("fn ").next().unwrap_or("");
+                before.split_whitespace().all(|w| {
+                    w.starts_with("pub") || matches!(w, "const" | "async" | "unsafe" | "extern")
+                })
+            })
+            .and_then(|rest| rest.split(['(', '<']).next())
+            .filter(|n| !n.is_empty() && n.chars().all(|c| c.is_alphanumeric() || c == '_'));
+        let Some(name) = name else {
+            i += 1;
+            continue;
+        };
+        // The body opens before any `;` (a declaration without one is skipped).
+        let opens = lines[i..].iter().position(|l| l.contains('{'));
+        let ends_decl = lines[i..].iter().position(|l| l.trim_end().ends_with(';'));
+        if opens.is_none() || ends_decl.is_some_and(|d| d < opens.unwrap()) {
+            i += 1;
+            continue;
+        }
+        if line.trim_end().ends_with('}') {
+            i += 1;
+            continue;
+        }
+        let close = format!("{indent}}}");
+        let Some(len) = lines[i..].iter().position(|l| *l == close) else {
+            i += 1;
+            continue;
+        };
+        let length = len + 1;
+        let reasoned = lines[..i]
+            .iter()
+            .rev()
+            .take_while(|l| {
+                let t = l.trim_start();
+                t.starts_with("//") || t.starts_with("#[")
+            })
+            .any(|l| {
+                l.trim_start()
+                    .strip_prefix("// Long:")
+                    .is_some_and(|reason| reason.trim().len() >= 20)
+            });
+        if length > LONG && !reasoned {
+            found.push((i + 1, name.to_owned(), length));
+        }
+        i += len + 1;
+    }
+    found
+}
+
+/// Point 3 of issue 16: a function over 80 lines says why it is long (a list of arms, a
+/// parser of one key per arm) or is split into named steps.
+#[test]
+fn long_functions_say_why() {
+    let mut found = Vec::new();
+    let mut files = 0;
+    let mut stack = vec![repo("src")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files += 1;
+                let text = std::fs::read_to_string(&path).unwrap();
+                for (line, name, length) in long_functions_without_a_reason(&text) {
+                    let rel = path.strip_prefix(repo("")).unwrap_or(&path);
+                    found.push(format!("{}:{line} `{name}` is {length} lines", rel.display()));
+                }
+            }
+        }
+    }
+    assert!(files > 50, "{files} files");
+    found.sort();
+    assert!(
+        found.is_empty(),
+        "functions over {LONG} lines without a `// Long: <reason>` line above them \
+         (split them into named steps, or write why they are long):\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn a_long_function_is_found_and_a_reason_clears_it() {
+    let body = "    let x = 1;\n".repeat(LONG);
+    let short = format!("fn short() {{\n{}}}\n", "    let x = 1;\n".repeat(LONG - 2));
+    let long = format!("/// Docs.\n#[inline]\npub(crate) fn long(a: u8) -> u8 {{\n{body}}}\n");
+    let source =
+        format!("{short}\n{long}\nimpl X {{\n    fn method<T>(&self) {{\n{body}    }}\n}}\n");
+    let found = long_functions_without_a_reason(&source);
+    let names: Vec<(&str, usize)> = found.iter().map(|(_, n, l)| (n.as_str(), *l)).collect();
+    assert_eq!(names, [("long", LONG + 2), ("method", LONG + 2)], "{found:?}");
+    let reasoned = source.replace(
+        "/// Docs.\n",
+        "/// Docs.\n// Long: one arm per key of the format, read side by side.\n",
+    );
+    let found = long_functions_without_a_reason(&reasoned);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].1, "method");
+    let vague = source.replace("/// Docs.\n", "// Long: it is.\n");
+    assert_eq!(long_functions_without_a_reason(&vague).len(), 2, "a reason says something");
+    let tests = format!("#[cfg(test)]\nmod tests {{\n{long}}}\n");
+    assert!(long_functions_without_a_reason(&tests).is_empty(), "tests are left out");
+}

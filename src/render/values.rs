@@ -102,50 +102,6 @@ pub fn doc_value(
 ) -> Value {
     let hreflang =
         site.config.language(&doc.lang).map(|l| l.hreflang.as_str()).unwrap_or(&doc.lang);
-    // Every configured taxonomy is present (empty when the page has no terms), so
-    // templates can loop over `page.taxonomies.tags` without testing for it.
-    let taxonomies = site
-        .config
-        .taxonomies
-        .iter()
-        .map(|tc| {
-            let name = tc.name.as_str();
-            let terms = doc.taxonomies.get(name).map(Vec::as_slice).unwrap_or(&[]);
-            let refs = terms
-                .iter()
-                .filter_map(|t| {
-                    let slug = crate::slug::slugify(t);
-                    let tax =
-                        site.taxonomies.iter().find(|x| x.name == name && x.lang == doc.lang)?;
-                    let term = tax.terms.iter().find(|x| x.slug == slug)?;
-                    Some(TermRef {
-                        name: t,
-                        slug: &term.slug,
-                        permalink: site.config.permalink(&term.path),
-                    })
-                })
-                .collect();
-            (name, refs)
-        })
-        .collect();
-    let translations = site
-        .translations(doc)
-        .into_iter()
-        .map(|t| Link {
-            lang: &t.lang,
-            hreflang: site.config.language(&t.lang).map(|l| l.hreflang.as_str()).unwrap_or(&t.lang),
-            title: &t.title,
-            permalink: site.permalink(t),
-        })
-        .collect();
-    let mut ancestors = Vec::new();
-    let mut p = doc.parent;
-    while let Some(id) = p {
-        let a = &site.docs[id];
-        ancestors.push(Crumb { title: &a.title, permalink: site.permalink(a) });
-        p = a.parent;
-    }
-    ancestors.reverse();
     let image = doc.image.as_deref().map(|img| resolve_image(site, doc, img, tables));
     let v = DocValue {
         title: &doc.title,
@@ -169,9 +125,9 @@ pub fn doc_value(
         cover: crate::images::fields::cover(site, &tables.images, doc),
         images: crate::images::fields::images(site, &tables.images, doc),
         extra: &doc.extra,
-        taxonomies,
-        translations,
-        ancestors,
+        taxonomies: taxonomies_value(site, doc),
+        translations: translations_value(site, doc),
+        ancestors: ancestors_value(site, doc),
         toc: rendered.map(|r| r.toc.as_slice()).unwrap_or(&[]),
         word_count: rendered.map_or(0, |r| r.word_count),
         reading_time: rendered.map_or(0, |r| r.reading_time),
@@ -183,28 +139,7 @@ pub fn doc_value(
         ends: doc.kind_dates.window(&doc.data).map(|(_, e)| rfc3339(e)),
         status: crate::model::refs::window_status(doc, site.now),
         links: links_value(site, doc),
-        refs: site.refs.incoming.get(&doc.id).map(|by_kind| {
-            // Every kind is present, so templates can test `page.refs.lecturer`.
-            let mut out: BTreeMap<&str, Vec<RefItem<'_>>> =
-                site.kinds.names().map(|k| (k, Vec::new())).collect();
-            for (kind, ids) in by_kind {
-                let items = ids
-                    .iter()
-                    .map(|&i| {
-                        let d = &site.docs[i];
-                        RefItem {
-                            title: &d.title,
-                            permalink: site.permalink(d),
-                            date: d.date.as_ref().map(rfc3339),
-                            data: &d.data,
-                            sample: d.sample,
-                        }
-                    })
-                    .collect();
-                out.insert(kind.as_str(), items);
-            }
-            out
-        }),
+        refs: refs_value(site, doc),
         files: files_value(site, doc, tables),
         kind: doc.section.kind.as_deref(),
         section_kind: doc.parent.and_then(|p| site.docs[p].section.kind.as_deref()),
@@ -216,6 +151,86 @@ pub fn doc_value(
     map.insert("content".into(), content);
     map.insert("summary".into(), summary.map(Value::safe_string).unwrap_or_else(Value::none));
     Value::from(map)
+}
+
+/// Every configured taxonomy with the page's terms (empty when it has none), so templates
+/// can loop over `page.taxonomies.tags` without testing for it.
+fn taxonomies_value<'a>(site: &'a Site, doc: &'a Doc) -> BTreeMap<&'a str, Vec<TermRef<'a>>> {
+    site.config
+        .taxonomies
+        .iter()
+        .map(|tc| {
+            let name = tc.name.as_str();
+            let terms = doc.taxonomies.get(name).map(Vec::as_slice).unwrap_or(&[]);
+            let refs = terms
+                .iter()
+                .filter_map(|t| {
+                    let slug = crate::slug::slugify(t);
+                    let tax =
+                        site.taxonomies.iter().find(|x| x.name == name && x.lang == doc.lang)?;
+                    let term = tax.terms.iter().find(|x| x.slug == slug)?;
+                    Some(TermRef {
+                        name: t,
+                        slug: &term.slug,
+                        permalink: site.config.permalink(&term.path),
+                    })
+                })
+                .collect();
+            (name, refs)
+        })
+        .collect()
+}
+
+/// The page in the site's other languages.
+fn translations_value<'a>(site: &'a Site, doc: &'a Doc) -> Vec<Link<'a>> {
+    site.translations(doc)
+        .into_iter()
+        .map(|t| Link {
+            lang: &t.lang,
+            hreflang: site.config.language(&t.lang).map(|l| l.hreflang.as_str()).unwrap_or(&t.lang),
+            title: &t.title,
+            permalink: site.permalink(t),
+        })
+        .collect()
+}
+
+/// The sections above the page, from the home down.
+fn ancestors_value<'a>(site: &'a Site, doc: &'a Doc) -> Vec<Crumb<'a>> {
+    let mut ancestors = Vec::new();
+    let mut p = doc.parent;
+    while let Some(id) = p {
+        let a = &site.docs[id];
+        ancestors.push(Crumb { title: &a.title, permalink: site.permalink(a) });
+        p = a.parent;
+    }
+    ancestors.reverse();
+    ancestors
+}
+
+/// The pages of each kind whose `ref` fields name this one (every kind present, so
+/// templates can test `page.refs.lecturer`); None when none do.
+fn refs_value<'a>(site: &'a Site, doc: &'a Doc) -> Option<BTreeMap<&'a str, Vec<RefItem<'a>>>> {
+    site.refs.incoming.get(&doc.id).map(|by_kind| {
+        let mut out: BTreeMap<&str, Vec<RefItem<'_>>> =
+            site.kinds.names().map(|k| (k, Vec::new())).collect();
+        for (kind, ids) in by_kind {
+            let items = ids
+                .iter()
+                .map(|&i| {
+                    let d = &site.docs[i];
+                    RefItem {
+                        title: &d.title,
+                        permalink: site.permalink(d),
+                        date: d.date.as_ref().map(rfc3339),
+                        data: &d.data,
+                        sample: d.sample,
+                    }
+                })
+                .collect();
+            out.insert(kind.as_str(), items);
+        }
+        out
+    })
 }
 
 /// A cover image: absolute URLs as written, site paths made absolute, and relative
