@@ -67,7 +67,7 @@ pub fn check_site(opts: &BuildOptions) -> Result<CheckReport, BuildError> {
     let templates: Vec<TextFile> = crate::theme::Theme::load(&opts.root, &site.config.theme)
         .map(|t| t.templates.into_values().collect())
         .unwrap_or_default();
-    let ctx = Rendered::new(site, &files, &pages, &templates, images);
+    let ctx = BuiltSite::new(site, &files, &pages, &templates, images);
 
     let found = links::links(&ctx, &mut ds);
     pages::alt_text(&ctx, &mut ds);
@@ -90,7 +90,7 @@ fn scan_pages(files: &BTreeMap<String, Vec<u8>>) -> BTreeMap<&str, html::Scanned
 }
 
 /// What the checks of the rendered site share.
-struct Rendered<'a> {
+struct BuiltSite<'a> {
     /// Every output file: output path → bytes.
     files: &'a BTreeMap<String, Vec<u8>>,
     /// Every HTML file, read.
@@ -117,7 +117,7 @@ struct Page<'a> {
     src: Option<&'a SourceDoc>,
 }
 
-impl<'a> Rendered<'a> {
+impl<'a> BuiltSite<'a> {
     /// What the checks need of the site and its output.
     fn new(
         site: &'a Site,
@@ -125,7 +125,7 @@ impl<'a> Rendered<'a> {
         pages: &'a BTreeMap<&'a str, html::Scanned>,
         templates: &'a [TextFile],
         images: &'a Images,
-    ) -> Rendered<'a> {
+    ) -> BuiltSite<'a> {
         let mut source_of: HashMap<String, usize> = HashMap::new(); // output path → doc
         for d in &site.docs {
             source_of.insert(format!("{}index.html", d.path.trim_start_matches('/')), d.id);
@@ -137,7 +137,7 @@ impl<'a> Rendered<'a> {
         let expired =
             site.skipped.iter().filter(|s| s.expired).map(|s| (s.path.clone(), s)).collect();
         let base = site.config.base_url.as_str();
-        Rendered { files, pages, sources, base, templates, expired, images }
+        BuiltSite { files, pages, sources, base, templates, expired, images }
     }
 
     /// The pages to check, in order of output path: all but alias redirects, which point
@@ -313,7 +313,7 @@ mod tests {
     pub(super) fn on_output<T>(
         files: &[(&str, &str)],
         expired: &[(&str, &str)],
-        check: impl FnOnce(&Rendered, &mut Diagnostics) -> T,
+        check: impl FnOnce(&BuiltSite, &mut Diagnostics) -> T,
     ) -> (Vec<Diagnostic>, T) {
         let files: BTreeMap<String, Vec<u8>> =
             files.iter().map(|(p, h)| ((*p).to_owned(), h.as_bytes().to_vec())).collect();
@@ -329,7 +329,7 @@ mod tests {
             })
             .collect();
         let images = Images::default();
-        let ctx = Rendered {
+        let ctx = BuiltSite {
             files: &files,
             pages: &pages,
             sources: HashMap::new(),

@@ -11,7 +11,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use super::{Page, Rendered, html::UrlRef};
+use super::{BuiltSite, Page, html::UrlRef};
 use crate::diagnostics::{Diagnostic, Diagnostics, codes};
 
 /// What a URL of a page is, before anything is looked up.
@@ -105,7 +105,7 @@ pub(super) fn target(local: &str) -> Target {
 
 /// What the links check finds besides problems.
 #[derive(Debug, Default)]
-pub(super) struct Found {
+pub(super) struct LinkReport {
     /// External links: URL → the pages that have it (their source file, else `/path`).
     pub external: BTreeMap<String, BTreeSet<String>>,
     /// Every output file a page links to or shows, for the unused-image warning.
@@ -113,8 +113,8 @@ pub(super) struct Found {
 }
 
 /// Checks every URL of every page (alias redirects point at pages checked on their own).
-pub(super) fn links(ctx: &Rendered, ds: &mut Diagnostics) -> Found {
-    let mut found = Found::default();
+pub(super) fn links(ctx: &BuiltSite, ds: &mut Diagnostics) -> LinkReport {
+    let mut found = LinkReport::default();
     for page in ctx.pages() {
         for r in &page.scanned.urls {
             url(ctx, &page, r, &mut found, ds);
@@ -124,7 +124,7 @@ pub(super) fn links(ctx: &Rendered, ds: &mut Diagnostics) -> Found {
 }
 
 /// Checks one URL of a page.
-fn url(ctx: &Rendered, page: &Page, r: &UrlRef, found: &mut Found, ds: &mut Diagnostics) {
+fn url(ctx: &BuiltSite, page: &Page, r: &UrlRef, found: &mut LinkReport, ds: &mut Diagnostics) {
     let value = r.url.trim_matches(|c: char| c.is_ascii_whitespace() || c.is_ascii_control());
     let local = match classify(value, ctx.base, page.path) {
         Url::Script(scheme) => {
@@ -158,7 +158,7 @@ fn url(ctx: &Rendered, page: &Page, r: &UrlRef, found: &mut Found, ds: &mut Diag
 
 /// E0409: a link that runs a script, at the value as written, else at its scheme as most
 /// people write it.
-fn script_link(ctx: &Rendered, page: &Page, r: &UrlRef, value: &str, scheme: &str) -> Diagnostic {
+fn script_link(ctx: &BuiltSite, page: &Page, r: &UrlRef, value: &str, scheme: &str) -> Diagnostic {
     let written = if page.src.is_some_and(|s| s.text.contains(value))
         || ctx.templates.iter().any(|t| t.text.contains(value))
     {
@@ -176,7 +176,7 @@ fn script_link(ctx: &Rendered, page: &Page, r: &UrlRef, value: &str, scheme: &st
 }
 
 /// W0409: a `data:` URL where a browser would open it (not an `<img src>` or `<link>`).
-fn data_link(ctx: &Rendered, page: &Page, r: &UrlRef, value: &str) -> Option<Diagnostic> {
+fn data_link(ctx: &BuiltSite, page: &Page, r: &UrlRef, value: &str) -> Option<Diagnostic> {
     if !matches!(r.attr.as_str(), "href" | "action" | "formaction") || r.tag == "link" {
         return None;
     }
@@ -193,7 +193,7 @@ fn data_link(ctx: &Rendered, page: &Page, r: &UrlRef, value: &str) -> Option<Dia
 /// is a page that expired, E0408 for a preview image (`og:image`), else E0401. It is
 /// placed at the URL's path in the source, or at a resized image's original name.
 pub(super) fn missing_target(
-    ctx: &Rendered,
+    ctx: &BuiltSite,
     page: &Page,
     r: &UrlRef,
     value: &str,
@@ -231,7 +231,7 @@ pub(super) fn missing_target(
 
 /// E0402: the fragment of `t` (an existing file) is no `id` of the page it names. An
 /// empty fragment and `#top` always exist; files that are not pages have no ids to check.
-pub(super) fn missing_anchor(ctx: &Rendered, page: &Page, t: &Target) -> Option<Diagnostic> {
+pub(super) fn missing_anchor(ctx: &BuiltSite, page: &Page, t: &Target) -> Option<Diagnostic> {
     let f = t.fragment.as_deref().filter(|f| !f.is_empty() && *f != "top")?;
     let f = percent_encoding::percent_decode_str(f).decode_utf8_lossy().into_owned();
     let target_page = if ctx.files.contains_key(&t.file) {

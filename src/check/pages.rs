@@ -3,12 +3,12 @@
 
 use std::collections::BTreeMap;
 
-use super::{Rendered, html::Scanned};
+use super::{BuiltSite, html::Scanned};
 use crate::diagnostics::{Diagnostic, Diagnostics, codes};
 
 /// W0402: an `<img>` without `alt`, or with an empty one on an image that is not marked
 /// decorative. A resized copy is named, and found in the source, by its original.
-pub(super) fn alt_text(ctx: &Rendered, ds: &mut Diagnostics) {
+pub(super) fn alt_text(ctx: &BuiltSite, ds: &mut Diagnostics) {
     for page in ctx.pages() {
         for img in &page.scanned.images {
             let missing = img.alt.is_none() || (img.alt.as_deref() == Some("") && !img.decorative);

@@ -144,7 +144,7 @@ pub fn load(
         let base = rel.rsplit('/').next().unwrap_or(rel);
         base == "_index.md" || (base.starts_with("_index.") && base.ends_with(".md"))
     });
-    let reader = Reader {
+    let reader = ContentReader {
         root,
         config,
         kinds,
@@ -254,7 +254,7 @@ impl SourceCache {
 }
 
 /// What reading a Markdown file needs of the site.
-struct Reader<'a> {
+struct ContentReader<'a> {
     root: &'a Path,
     config: &'a Config,
     kinds: &'a Kinds,
@@ -263,7 +263,7 @@ struct Reader<'a> {
     cache: Option<&'a SourceCache>,
 }
 
-impl Reader<'_> {
+impl ContentReader<'_> {
     /// Reads and parses the files of `list` in parallel, each as the kind `folders` gives
     /// it, reusing the cache's result for a file that did not change. Each result comes
     /// with the cache entry to keep, when the file was read.

@@ -23,7 +23,7 @@ pub(super) fn make_doc(
     fm: FrontMatter,
     ds: &mut Diagnostics,
 ) -> Option<Doc> {
-    let mut r = Reader { config, src, ds, ok: true };
+    let mut r = DocMaker { config, src, ds, ok: true };
     let title = r.title(&fm);
     let date = r.date("date", fm.date.as_ref());
     let updated = r.date("updated", fm.updated.as_ref());
@@ -85,14 +85,14 @@ pub(super) fn make_doc(
 
 /// One source's front matter being read: its errors go to `ds`, located in the file, and
 /// any error clears `ok` (the document is then left out).
-struct Reader<'a> {
+struct DocMaker<'a> {
     config: &'a Config,
     src: &'a SourceDoc,
     ds: &'a mut Diagnostics,
     ok: bool,
 }
 
-impl Reader<'_> {
+impl DocMaker<'_> {
     /// The line and column of `key` in the front matter (its first line when absent).
     fn locate(&self, key: &str) -> (usize, usize) {
         let yaml_start = self.src.front_matter_line;
