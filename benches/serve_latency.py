@@ -13,6 +13,7 @@ timed instead. SERVE_LOG=FILE keeps serve's messages (each rebuild's time and ho
 files it read and bodies it rendered) and the time of each save; SERVE_GAP=SECONDS
 sets the pause between saves (default 0.5; serve starts its background work after
 0.75 s of quiet, so a longer pause measures saves made while that work runs).
+FENJIN=PATH times another binary (an older build, for a before-and-after figure).
 """
 import os
 import re
@@ -26,7 +27,7 @@ from pathlib import Path
 def main():
     site, target = sys.argv[1], sys.argv[2]
     runs = int(sys.argv[3]) if len(sys.argv) > 3 else 5
-    binary = Path(__file__).resolve().parent.parent / "target" / "release" / "fenjin"
+    binary = os.environ.get("FENJIN") or Path(__file__).resolve().parent.parent / "target" / "release" / "fenjin"
     proc = subprocess.Popen([str(binary), "serve", "--root", site, "--port", "0", "--stop-after", "600"],
                             stdout=subprocess.PIPE, stderr=open(os.environ['SERVE_LOG'], 'w') if os.environ.get('SERVE_LOG') else subprocess.DEVNULL,
                             text=True)

@@ -3,7 +3,7 @@
 //! Serve is build plus a loop: the same pipeline ([`crate::build::prepare`]) makes the
 //! site in memory and pages are served from memory, so no request can ever read a file
 //! outside the built site (there is no disk path to traverse to). A watcher (notify,
-//! debounced) rebuilds after each change; open pages reload through server-sent events
+//! after 50 ms of quiet) rebuilds after each change; open pages reload through server-sent events
 //! on the same port. A failed rebuild keeps serving the last good site and shows the
 //! error, with file, line and hint, as an overlay on every open page until it is fixed.
 //!
@@ -288,6 +288,11 @@ fn rebuild(
         Ok(prepared) => {
             crate::diagnostics::eprint(prepared.warnings());
             let documents = prepared.shared.site.docs.len();
+            let stages: Vec<String> = prepared
+                .timings()
+                .iter()
+                .map(|(stage, d)| format!("{stage} {}", d.as_millis()))
+                .collect();
             let generation = Arc::new(Generation::new(prepared));
             if let Some(old) = state.current.replace(generation.clone()) {
                 old.superseded.store(true, Ordering::Relaxed);
@@ -303,9 +308,10 @@ fn rebuild(
             state.error = None;
             let (read, parsed) = cache.last_reads();
             eprintln!(
-                "rebuilt {documents} pages in {} ms ({read} files read, {parsed} parsed, {} bodies rendered)",
+                "rebuilt {documents} pages in {} ms ({read} files read, {parsed} parsed, {} bodies rendered; ms: {})",
                 started.elapsed().as_millis(),
                 cache.last_rendered(),
+                stages.join(", "),
             );
             // Render everything in the background: template errors show up, and later
             // requests are answered from memory.
@@ -372,20 +378,54 @@ fn verify(generation: Arc<Generation>, shared: &LiveSite) {
 /// The site's inputs: site.yaml and these folders.
 const WATCHED: &[&str] = &["content", "themes", "templates", "static", "i18n", "kinds", "data"];
 
+/// How long the inputs must stay quiet before a rebuild starts. An editor's save is a
+/// write, or a write to a temporary file and a rename, all within a few milliseconds; a
+/// rebuild that starts on a half-written file is followed by another (the content hash
+/// changes again), so a short wait costs nothing but a rare extra rebuild.
+const QUIET: Duration = Duration::from_millis(50);
+
+/// A stream of events that never goes quiet (a tool writing without pause) still
+/// rebuilds this often.
+const LONGEST_WAIT: Duration = Duration::from_secs(1);
+
+/// Whether a watcher event only reports a read. Every rebuild opens the folders it
+/// lists and the files it reads, and so does looking at a reported folder: if such
+/// events counted, serve would rebuild (or look again) forever on its own reads.
+fn is_read(kind: &notify::EventKind) -> bool {
+    use notify::event::{AccessKind, AccessMode, EventKind};
+    matches!(
+        kind,
+        EventKind::Access(
+            AccessKind::Open(_) | AccessKind::Read | AccessKind::Close(AccessMode::Read)
+        )
+    )
+}
+
+/// A file watcher that sends every event but reads to `tx`.
+fn watcher(
+    tx: std::sync::mpsc::Sender<notify::Result<notify::Event>>,
+) -> notify::Result<notify::RecommendedWatcher> {
+    notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        if !event.as_ref().is_ok_and(|e| is_read(&e.kind)) {
+            // The receiver is gone only when serve stops.
+            let _ = tx.send(event);
+        }
+    })
+}
+
 /// Starts watching, runs the first build, and rebuilds in a thread after each change.
 fn watch(root: &Path, opts: BuildOptions, shared: Arc<LiveSite>) -> Result<(), BuildError> {
-    use notify_debouncer_mini::notify::RecursiveMode;
+    use notify::{RecursiveMode, Watcher};
     let (tx, rx) = std::sync::mpsc::channel();
-    let mut debouncer = notify_debouncer_mini::new_debouncer(Duration::from_millis(50), tx)
+    let mut watcher = watcher(tx)
         .map_err(|e| BuildError::Usage(format!("cannot watch the site's files: {e}")))?;
     // The root itself, not recursively: site.yaml (editors often save by replacing the
     // file) and folders such as i18n/ that appear while serving.
-    debouncer
-        .watcher()
+    watcher
         .watch(root, RecursiveMode::NonRecursive)
         .map_err(|e| BuildError::Usage(format!("cannot watch {}: {e}", root.display())))?;
     let mut watching = std::collections::BTreeSet::new();
-    ensure_watched(&mut debouncer, root, &mut watching);
+    ensure_watched(&mut watcher, root, &mut watching);
     let root = root.to_path_buf();
     // Content hashes of the inputs, taken before the first build: a change made while it
     // runs is seen by the next one.
@@ -393,24 +433,12 @@ fn watch(root: &Path, opts: BuildOptions, shared: Arc<LiveSite>) -> Result<(), B
     let mut cache = BuildCache::new();
     rebuild(&opts, &mut cache, None, &shared);
     std::thread::spawn(move || {
-        while let Ok(first) = rx.recv() {
+        while let Some(reported) = next_changes(&rx, &root) {
             if shared.stopping.load(Ordering::SeqCst) {
                 break;
             }
-            // Everything reported so far, in one rebuild.
-            let mut reported = std::collections::BTreeSet::new();
-            for events in std::iter::once(first).chain(rx.try_iter()) {
-                match events {
-                    Ok(events) => reported.extend(events.into_iter().map(|e| e.path)),
-                    // The watcher lost track (an overflow): check every file.
-                    Err(_) => {
-                        reported.insert(root.clone());
-                    }
-                }
-            }
-            ensure_watched(&mut debouncer, &root, &mut watching);
-            // Reading files for a rebuild raises access events on some platforms; only a
-            // change of a file's content or presence triggers a rebuild.
+            ensure_watched(&mut watcher, &root, &mut watching);
+            // Only a change of a file's content or presence triggers a rebuild.
             let reported: Vec<PathBuf> = reported.into_iter().collect();
             let changed = known.update(&root, &reported);
             if changed.is_empty() {
@@ -420,6 +448,34 @@ fn watch(root: &Path, opts: BuildOptions, shared: Arc<LiveSite>) -> Result<(), B
         }
     });
     Ok(())
+}
+
+/// Waits for the next change and returns every path reported until the inputs have been
+/// quiet for [`QUIET`] (or for [`LONGEST_WAIT`] in all); `None` once the watcher is gone.
+/// A lost track (an overflow, an error) reports the root: every file is looked at.
+fn next_changes(
+    rx: &std::sync::mpsc::Receiver<notify::Result<notify::Event>>,
+    root: &Path,
+) -> Option<std::collections::BTreeSet<PathBuf>> {
+    use std::sync::mpsc::RecvTimeoutError;
+    let first = rx.recv().ok()?;
+    let started = Instant::now();
+    let mut reported = std::collections::BTreeSet::new();
+    let mut add = |event: notify::Result<notify::Event>| match event {
+        Ok(e) if !e.need_rescan() => reported.extend(e.paths),
+        _ => {
+            reported.insert(root.to_path_buf());
+        }
+    };
+    add(first);
+    while started.elapsed() < LONGEST_WAIT {
+        match rx.recv_timeout(QUIET) {
+            Ok(event) => add(event),
+            Err(RecvTimeoutError::Timeout) => break,
+            Err(RecvTimeoutError::Disconnected) => return None,
+        }
+    }
+    Some(reported)
 }
 
 /// Size, modification time and content hash of every input file, kept up to date
@@ -524,18 +580,16 @@ impl Inputs {
 /// Watches each input folder that exists and is not watched yet (folders can appear
 /// while serving).
 fn ensure_watched(
-    debouncer: &mut notify_debouncer_mini::Debouncer<
-        notify_debouncer_mini::notify::RecommendedWatcher,
-    >,
+    watcher: &mut notify::RecommendedWatcher,
     root: &Path,
     watching: &mut std::collections::BTreeSet<&'static str>,
 ) {
-    use notify_debouncer_mini::notify::RecursiveMode;
+    use notify::{RecursiveMode, Watcher};
     for name in WATCHED {
         let p = root.join(name);
         if !watching.contains(name)
             && p.is_dir()
-            && debouncer.watcher().watch(&p, RecursiveMode::Recursive).is_ok()
+            && watcher.watch(&p, RecursiveMode::Recursive).is_ok()
         {
             watching.insert(name);
         }
@@ -757,6 +811,34 @@ fn open_browser(url: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reading_the_site_is_no_change_but_writing_is() {
+        use notify::{RecursiveMode, Watcher};
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::create_dir(root.join("content")).unwrap();
+        std::fs::write(root.join("content/a.md"), "---\ntitle: A\n---\n").unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let mut w = watcher(tx).unwrap();
+        w.watch(&root, RecursiveMode::Recursive).unwrap();
+        // What a rebuild does: list the folders and read the files. Before, each of
+        // these raised events that started another look at the folders, for ever.
+        for _ in 0..3 {
+            for entry in walkdir::WalkDir::new(&root) {
+                let entry = entry.unwrap();
+                if entry.file_type().is_file() {
+                    std::fs::read(entry.path()).unwrap();
+                }
+            }
+        }
+        assert!(rx.recv_timeout(Duration::from_millis(300)).is_err(), "reading raised an event");
+        std::fs::write(root.join("content/a.md"), "---\ntitle: B\n---\n").unwrap();
+        let changes = next_changes(&rx, &root).unwrap();
+        assert!(changes.contains(&root.join("content/a.md")), "{changes:?}");
+        // One save, one batch: nothing is left over for a second rebuild.
+        assert!(rx.recv_timeout(Duration::from_millis(300)).is_err());
+    }
 
     #[test]
     fn paths_cannot_leave_the_site() {
