@@ -307,6 +307,15 @@ fn unresolved_internal_links() {
 }
 
 #[test]
+fn an_alias_that_takes_a_list_page_names_both() {
+    let e = fails("err-alias-collision", &[], 1);
+    assert_summary(&e, 1);
+    assert!(e.contains("two sources claim the output `/news/page/2/index.html`"), "{e}");
+    assert!(e.contains("first: page 2 of the list of content/news/_index.md"), "{e}");
+    assert!(e.contains("second: alias `/news/page/2/` in content/old.md"), "{e}");
+}
+
+#[test]
 fn two_files_claim_one_url() {
     let e = fails("err-url-collision", &[], 1);
     assert!(e.contains("content/a.md") && e.contains("content/b.md"), "{e}");

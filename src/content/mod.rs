@@ -88,6 +88,8 @@ pub struct Loaded {
 #[derive(Debug, Default)]
 pub struct SourceCache {
     entries: HashMap<String, Cached>,
+    /// The last listing of `content/`, reused while no file appears or disappears.
+    listing: Option<Arc<Listing>>,
     /// Files changed since the last load, as the watcher reported them (absolute paths).
     /// `None`: not known, so every file is read and its hash compared.
     changed: Option<HashSet<PathBuf>>,
@@ -116,6 +118,22 @@ impl SourceCache {
     /// Forgets everything (after a change of site.yaml, which parsing depends on).
     pub fn clear(&mut self) {
         self.entries.clear();
+        self.listing = None;
+    }
+
+    /// The last listing of `content/`, when the files reported changed since are all in
+    /// it and are still plain files: only their content changed, so a walk would find
+    /// the same files (a file that appeared, went away or became a link is walked for).
+    /// Listing 20,000 files is a fifth of a one-page rebuild in `serve`.
+    fn unchanged_listing(&self) -> Option<Arc<Listing>> {
+        let listing = self.listing.as_ref()?;
+        let changed = self.changed.as_ref()?;
+        let same = changed.iter().all(|p| {
+            !p.starts_with(&listing.dir)
+                || (listing.files.contains(p)
+                    && std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_file()))
+        });
+        same.then(|| listing.clone())
     }
 }
 
@@ -135,10 +153,21 @@ pub fn load(
     root: &Path,
     config: &Config,
     kinds: &Kinds,
-    cache: Option<&mut SourceCache>,
+    mut cache: Option<&mut SourceCache>,
 ) -> (Loaded, Diagnostics) {
     let mut ds = Diagnostics::new();
-    let (md_files, assets) = list(content_dir, root, &mut ds);
+    let listing = match cache.as_deref().and_then(SourceCache::unchanged_listing) {
+        Some(listing) => listing,
+        None => {
+            let listing = Arc::new(Listing::new(content_dir, root));
+            if let Some(c) = cache.as_deref_mut() {
+                c.listing = Some(listing.clone());
+            }
+            listing
+        }
+    };
+    ds.extend(listing.diagnostics.iter().cloned());
+    let (md_files, assets) = (&listing.md_files, listing.assets.clone());
     // Sections first: their `kind:` decides how the pages below them are read.
     let (sections, pages): (Vec<_>, Vec<_>) = md_files.iter().partition(|(rel, _)| {
         let base = rel.rsplit('/').next().unwrap_or(rel);
@@ -170,9 +199,43 @@ pub fn load(
         }
     }
     if let Some(cache) = cache {
-        cache.update(&md_files, fresh);
+        cache.update(md_files, fresh);
     }
     (Loaded { docs, assets, kinds: kinds.clone() }, ds)
+}
+
+/// The files of `content/`, as one walk found them.
+#[derive(Debug)]
+struct Listing {
+    /// The folder listed.
+    dir: PathBuf,
+    /// The Markdown files: path below `content/`, absolute path.
+    md_files: Vec<(String, PathBuf)>,
+    /// The other files.
+    assets: Vec<SourceAsset>,
+    /// What the walk reported (links that leave the site, names that are not UTF-8).
+    diagnostics: Vec<Diagnostic>,
+    /// Every file above, by absolute path.
+    files: HashSet<PathBuf>,
+}
+
+impl Listing {
+    fn new(content_dir: &Path, root: &Path) -> Listing {
+        let mut ds = Diagnostics::new();
+        let (md_files, assets) = list(content_dir, root, &mut ds);
+        let files = md_files
+            .iter()
+            .map(|(_, abs)| abs.clone())
+            .chain(assets.iter().map(|a| a.abs.clone()))
+            .collect();
+        Listing {
+            dir: content_dir.to_path_buf(),
+            md_files,
+            assets,
+            diagnostics: ds.into_iter().collect(),
+            files,
+        }
+    }
 }
 
 /// The Markdown files below `content_dir` (path below it, absolute path) and the other
@@ -274,7 +337,6 @@ impl ContentReader<'_> {
     ) -> Vec<(Parsed, Option<Cached>)> {
         list.par_iter()
             .map(|(rel, abs)| {
-                let file = crate::diagnostics::relative_to(abs, self.root);
                 let kind = kind_of(rel, folders);
                 let cached = self.cache.and_then(|c| c.entries.get(rel)).filter(|e| e.kind == kind);
                 if let (Some(e), Some(changed)) =
@@ -283,6 +345,7 @@ impl ContentReader<'_> {
                 {
                     return (e.result.clone(), None);
                 }
+                let file = crate::diagnostics::relative_to(abs, self.root);
                 let bytes = match std::fs::read(abs) {
                     Ok(b) => b,
                     Err(e) => {
@@ -475,6 +538,40 @@ fn language_of(rel: &str, default: &str, langs: &[&str]) -> Result<(String, Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn content_is_listed_again_only_when_a_file_appears_goes_or_becomes_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        let content = root.join("content");
+        std::fs::create_dir_all(content.join("news")).unwrap();
+        for f in ["_index.md", "news/a.md", "news/photo.jpg"] {
+            std::fs::write(content.join(f), "x").unwrap();
+        }
+        let listing = Arc::new(Listing::new(&content, &root));
+        assert_eq!(listing.md_files.len(), 2);
+        assert_eq!(listing.assets.len(), 1);
+        let mut cache = SourceCache { listing: Some(listing.clone()), ..SourceCache::default() };
+        let reused = |cache: &mut SourceCache, changed: &[PathBuf]| {
+            cache.set_changed(Some(changed.iter().cloned().collect()));
+            cache.unchanged_listing().is_some_and(|l| Arc::ptr_eq(&l, &listing))
+        };
+        // Changed content, and files outside content/: the same files.
+        std::fs::write(content.join("news/a.md"), "y").unwrap();
+        assert!(reused(&mut cache, &[content.join("news/a.md"), content.join("news/photo.jpg")]));
+        assert!(reused(&mut cache, &[root.join("templates/base.html"), root.join("site.yaml")]));
+        // A new file, a file gone, a file that became a link: walked again.
+        std::fs::write(content.join("news/b.md"), "x").unwrap();
+        assert!(!reused(&mut cache, &[content.join("news/b.md")]));
+        std::fs::remove_file(content.join("news/photo.jpg")).unwrap();
+        assert!(!reused(&mut cache, &[content.join("news/photo.jpg")]));
+        std::fs::remove_file(content.join("news/a.md")).unwrap();
+        std::os::unix::fs::symlink(content.join("_index.md"), content.join("news/a.md")).unwrap();
+        assert!(!reused(&mut cache, &[content.join("news/a.md")]));
+        // Not known what changed (the first build, a lost track): walked.
+        cache.set_changed(None);
+        assert!(cache.unchanged_listing().is_none());
+    }
 
     #[test]
     fn language_from_file_name() {

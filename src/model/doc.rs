@@ -28,14 +28,13 @@ pub(super) fn make_doc(
     let date = r.date("date", fm.date.as_ref());
     let updated = r.date("updated", fm.updated.as_ref());
     let expires = r.date("expires", fm.expires.as_ref());
-    let mut data = fm.data.clone();
+    let path = r.url_path(&fm);
+    let mut data = fm.data;
     data.apply_defaults();
     let kind_dates = r.kind_dates(&data);
     r.required_fields(&data);
-    let path = r.url_path(&fm);
     let aliases = fm
         .aliases
-        .clone()
         .map(|a| a.into_vec())
         .unwrap_or_default()
         .into_iter()
@@ -56,7 +55,7 @@ pub(super) fn make_doc(
         is_section: src.is_section,
         fallback: false,
         title,
-        description: fm.description.clone().map(|d| d.trim().to_owned()).filter(|d| !d.is_empty()),
+        description: fm.description.map(|d| d.trim().to_owned()).filter(|d| !d.is_empty()),
         date,
         updated,
         expires,
@@ -65,11 +64,11 @@ pub(super) fn make_doc(
         weight: fm.weight,
         draft: fm.draft.unwrap_or(false),
         sample: fm.sample.unwrap_or(false),
-        image: fm.image.clone(),
+        image: fm.image,
         aliases,
-        template: fm.template.clone(),
-        extra: fm.extra.clone().unwrap_or_default(),
-        taxonomies: fm.taxonomies.clone(),
+        template: fm.template,
+        extra: fm.extra.unwrap_or_default(),
+        taxonomies: fm.taxonomies,
         path,
         parent: None,
         section: SectionData {
@@ -77,8 +76,8 @@ pub(super) fn make_doc(
             subsections: Vec::new(),
             sort_by: fm.sort_by.unwrap_or_default(),
             paginate_by: fm.paginate_by.unwrap_or(config.paginate_by),
-            page_template: fm.page_template.clone(),
-            kind: fm.kind.clone(),
+            page_template: fm.page_template,
+            kind: fm.kind,
         },
     })
 }

@@ -774,10 +774,39 @@ pub enum SearchPart {
 pub struct Job {
     /// Output path relative to the output folder, `/`-separated.
     pub out: String,
-    /// Where it comes from, for collision messages.
-    pub origin: String,
+    /// Where it comes from, for messages.
+    pub origin: Origin,
     /// What to make.
     pub kind: JobKind,
+}
+
+/// Where a job comes from, for messages.
+#[derive(Debug, Clone)]
+pub enum Origin {
+    /// A document's page, pager, feed or alias (the job's kind says which). Its file,
+    /// and the line of a `path:` that moved it, are looked up only when a message
+    /// needs them: making that text for every page was a tenth of a rebuild in `serve`.
+    Doc(DocId),
+    /// Anything else, in words.
+    Text(String),
+}
+
+impl Job {
+    /// Where the job comes from, in words: `content/a.md:3 (`path: x`)`, `the feed of
+    /// content/news/_index.md`, `the sitemap`.
+    pub fn origin(&self, site: &Site) -> String {
+        let id = match &self.origin {
+            Origin::Text(t) => return t.clone(),
+            Origin::Doc(id) => *id,
+        };
+        let doc = origin_of(site, id);
+        match &self.kind {
+            JobKind::Pager(_, n) => format!("page {n} of the list of {doc}"),
+            JobKind::Feed(_) => format!("the feed of {doc}"),
+            JobKind::Alias(_, a) => format!("alias `{a}` in {doc}"),
+            _ => doc,
+        }
+    }
 }
 
 /// The template of the web app manifest, rendered once per language to
@@ -813,7 +842,7 @@ pub fn plan(shared: &Shared, theme: &Theme) -> (Vec<Job>, Diagnostics) {
         search_jobs(site, &mut jobs);
     }
     file_jobs(shared, theme, &mut jobs);
-    without_collisions(jobs)
+    without_collisions(site, jobs)
 }
 
 /// Where a document's outputs come from, for messages: its file, with the line of a
@@ -844,14 +873,14 @@ fn doc_jobs(site: &Site, jobs: &mut Vec<Job>) {
     for d in &site.docs {
         jobs.push(Job {
             out: index_path(&d.path),
-            origin: origin_of(site, d.id),
+            origin: Origin::Doc(d.id),
             kind: JobKind::Doc(d.id),
         });
         if d.is_section {
             for n in 2..=pager_count(site, d.id) {
                 jobs.push(Job {
                     out: index_path(&pager_path(&d.path, n)),
-                    origin: format!("page {n} of the list of {}", origin_of(site, d.id)),
+                    origin: Origin::Doc(d.id),
                     kind: JobKind::Pager(d.id, n),
                 });
             }
@@ -862,7 +891,7 @@ fn doc_jobs(site: &Site, jobs: &mut Vec<Job>) {
             };
             jobs.push(Job {
                 out: format!("{}atom.xml", d.path.trim_start_matches('/')),
-                origin: format!("the feed of {}", origin_of(site, d.id)),
+                origin: Origin::Doc(d.id),
                 kind: JobKind::Feed(feed),
             });
         }
@@ -874,7 +903,7 @@ fn doc_jobs(site: &Site, jobs: &mut Vec<Job>) {
             };
             jobs.push(Job {
                 out,
-                origin: format!("alias `{a}` in {}", origin_of(site, d.id)),
+                origin: Origin::Doc(d.id),
                 kind: JobKind::Alias(d.id, a.clone()),
             });
         }
@@ -887,19 +916,22 @@ fn taxonomy_jobs(site: &Site, jobs: &mut Vec<Job>) {
         let origin = format!("the taxonomy `{}` (site.yaml, language `{}`)", t.name, t.lang);
         jobs.push(Job {
             out: index_path(&t.path),
-            origin: origin.clone(),
+            origin: Origin::Text(origin.clone()),
             kind: JobKind::Taxonomy(ti),
         });
         for (i, term) in t.terms.iter().enumerate() {
             jobs.push(Job {
                 out: index_path(&term.path),
-                origin: format!("the term `{}` of {origin}", term.name),
+                origin: Origin::Text(format!("the term `{}` of {origin}", term.name)),
                 kind: JobKind::Term(ti, i),
             });
             if t.feed {
                 jobs.push(Job {
                     out: format!("{}atom.xml", term.path.trim_start_matches('/')),
-                    origin: format!("the feed of the term `{}` of {origin}", term.name),
+                    origin: Origin::Text(format!(
+                        "the feed of the term `{}` of {origin}",
+                        term.name
+                    )),
                     kind: JobKind::Feed(output::feeds::FeedSource::Term(ti, i)),
                 });
             }
@@ -915,13 +947,13 @@ fn language_jobs(shared: &Shared, theme: &Theme, jobs: &mut Vec<Job>) {
         let prefix = site.config.lang_prefix(&l.code);
         jobs.push(Job {
             out: format!("{}404.html", format!("{prefix}/").trim_start_matches('/')),
-            origin: "the 404 page".into(),
+            origin: Origin::Text("the 404 page".into()),
             kind: JobKind::NotFound(l.code.clone()),
         });
         if theme.templates.contains_key(MANIFEST) {
             jobs.push(Job {
                 out: format!("{}{MANIFEST}", format!("{prefix}/").trim_start_matches('/')),
-                origin: format!("the web app manifest (templates/{MANIFEST})"),
+                origin: Origin::Text(format!("the web app manifest (templates/{MANIFEST})")),
                 kind: JobKind::Manifest(l.code.clone()),
             });
         }
@@ -932,20 +964,20 @@ fn language_jobs(shared: &Shared, theme: &Theme, jobs: &mut Vec<Job>) {
         if site.config.campaign.is_some() {
             jobs.push(Job {
                 out: format!("{prefix}figures/participation.csv"),
-                origin: "the campaign figures (site.yaml `campaign`)".into(),
+                origin: Origin::Text("the campaign figures (site.yaml `campaign`)".into()),
                 kind: JobKind::FiguresCsv(l.code.clone()),
             });
         }
         if shared.statistics.is_some() {
             jobs.push(Job {
                 out: format!("{prefix}figures/{}", crate::statistics::form::FILE),
-                origin: "the statistics form (data/statistics.csv)".into(),
+                origin: Origin::Text("the statistics form (data/statistics.csv)".into()),
                 kind: JobKind::FiguresForm(l.code.clone()),
             });
         }
         jobs.push(Job {
             out: format!("{prefix}calendar.ics"),
-            origin: "the calendar of activities and talks".into(),
+            origin: Origin::Text("the calendar of activities and talks".into()),
             kind: JobKind::Calendar(l.code.clone()),
         });
     }
@@ -959,7 +991,7 @@ fn search_jobs(site: &Site, jobs: &mut Vec<Job>) {
         let prefix = prefix.trim_start_matches('/');
         jobs.push(Job {
             out: format!("{prefix}search/index.html"),
-            origin: "the search page (site.yaml `search`)".into(),
+            origin: Origin::Text("the search page (site.yaml `search`)".into()),
             kind: JobKind::SearchPage(l.code.clone()),
         });
         let n = crate::search::indexed_docs(site, &l.code).len();
@@ -968,7 +1000,7 @@ fn search_jobs(site: &Site, jobs: &mut Vec<Job>) {
         let mut add = |out: String, part: SearchPart| {
             jobs.push(Job {
                 out,
-                origin: origin(),
+                origin: Origin::Text(origin()),
                 kind: JobKind::SearchFile(l.code.clone(), part),
             })
         };
@@ -988,28 +1020,32 @@ fn file_jobs(shared: &Shared, theme: &Theme, jobs: &mut Vec<Job>) {
     let site = &shared.site;
     jobs.push(Job {
         out: "sitemap.xml".into(),
-        origin: "the sitemap".into(),
+        origin: Origin::Text("the sitemap".into()),
         kind: JobKind::Sitemap,
     });
-    jobs.push(Job { out: "robots.txt".into(), origin: "robots.txt".into(), kind: JobKind::Robots });
+    jobs.push(Job {
+        out: "robots.txt".into(),
+        origin: Origin::Text("robots.txt".into()),
+        kind: JobKind::Robots,
+    });
     for (rel, (src, display)) in &theme.statics {
         jobs.push(Job {
             out: theme.fingerprints.get(rel).unwrap_or(rel).clone(),
-            origin: display.display().to_string(),
+            origin: Origin::Text(display.display().to_string()),
             kind: JobKind::Static(src.clone()),
         });
     }
     for a in &site.assets {
         jobs.push(Job {
             out: a.out.clone(),
-            origin: format!("content/{}", a.rel),
+            origin: Origin::Text(format!("content/{}", a.rel)),
             kind: JobKind::Asset(a.abs.clone()),
         });
     }
     for (out, cached) in &shared.tables.images.files {
         jobs.push(Job {
             out: out.clone(),
-            origin: format!("a resized copy of an image of content/ ({out})"),
+            origin: Origin::Text(format!("a resized copy of an image of content/ ({out})")),
             kind: JobKind::Asset(cached.clone()),
         });
     }
@@ -1017,7 +1053,7 @@ fn file_jobs(shared: &Shared, theme: &Theme, jobs: &mut Vec<Job>) {
 
 /// The jobs without those whose output another already claims (an error naming both;
 /// the site's static files may shadow robots.txt on purpose).
-fn without_collisions(jobs: Vec<Job>) -> (Vec<Job>, Diagnostics) {
+fn without_collisions(site: &Site, jobs: Vec<Job>) -> (Vec<Job>, Diagnostics) {
     let mut ds = Diagnostics::new();
     let mut seen: HashMap<String, usize> = HashMap::with_capacity(jobs.len());
     let mut keep = vec![true; jobs.len()];
@@ -1032,8 +1068,8 @@ fn without_collisions(jobs: Vec<Job>) -> (Vec<Job>, Diagnostics) {
             }
             ds.push(
                 Diagnostic::error(codes::E0201, format!("two sources claim the output `/{}`", j.out))
-                    .note(format!("first: {}", jobs[first].origin))
-                    .note(format!("second: {}", j.origin))
+                    .note(format!("first: {}", jobs[first].origin(site)))
+                    .note(format!("second: {}", j.origin(site)))
                     .hint("give one of them another `slug:` or `path:` (a section: `path:` in its `_index.md`), or rename the file, folder or taxonomy"),
             );
         } else {
@@ -1174,7 +1210,7 @@ pub fn render_one(
             std::fs::read(p).map(Some).map_err(|e| {
                 Box::new(
                     Diagnostic::error(codes::E0010, format!("cannot read `{}`: {e}", p.display()))
-                        .note(format!("for {}", job.origin)),
+                        .note(format!("for {}", job.origin(&shared.site))),
                 )
             })
         }
@@ -1554,7 +1590,7 @@ fn write_search(
         .into_par_iter()
         .map(|(i, job, bytes)| {
             let written = bytes.map_or(Ok(()), |b| sink.write(&job.out, &b));
-            (i, written.err().map(|e| write_error(job, e)))
+            (i, written.err().map(|e| write_error(&shared.site, job, e)))
         })
         .collect()
 }
@@ -1578,13 +1614,13 @@ fn run_one(
             Err(d) => return Some(*d),
         },
     };
-    result.err().map(|e| write_error(job, e))
+    result.err().map(|e| write_error(&shared.site, job, e))
 }
 
 /// A job's output could not be written.
-fn write_error(job: &Job, e: std::io::Error) -> Diagnostic {
+fn write_error(site: &Site, job: &Job, e: std::io::Error) -> Diagnostic {
     Diagnostic::error(codes::E0010, format!("cannot write `{}`: {e}", job.out))
-        .note(format!("from {}", job.origin))
+        .note(format!("from {}", job.origin(site)))
 }
 
 /// The same error met by many pages (a template's own mistake, such as a macro that
