@@ -3,8 +3,8 @@
 //! Serve is build plus a loop: the same pipeline ([`crate::build::prepare`]) makes the
 //! site in memory and pages are served from memory, so no request can ever read a file
 //! outside the built site (there is no disk path to traverse to). A watcher (notify,
-//! after 50 ms of quiet) rebuilds after each change; open pages reload through server-sent events
-//! on the same port. A failed rebuild keeps serving the last good site and shows the
+//! after 50 ms of quiet, reads left out) rebuilds after each change; open pages reload
+//! through server-sent events on the same port. A failed rebuild keeps serving the last good site and shows the
 //! error, with file, line and hint, as an overlay on every open page until it is fixed.
 //!
 //! A rebuild reuses what did not change ([`crate::cache`]): only the files the watcher
