@@ -141,7 +141,7 @@ pub struct Prepared {
     /// The theme the templates come from.
     pub theme: Theme,
     /// Every output file.
-    pub jobs: Vec<render::Job>,
+    pub jobs: Arc<Vec<render::Job>>,
     warnings: Diagnostics,
     timer: Timer,
 }
@@ -160,7 +160,7 @@ impl Prepared {
         warnings.extend(ds.into_iter().filter(|d| d.severity == Severity::Warning));
         let report = BuildReport {
             warnings,
-            skipped: self.shared.site.skipped.clone(),
+            skipped: self.shared.site.skipped.to_vec(),
             files: self.jobs.len(),
             documents: self.shared.site.docs.len(),
             timings: self.timer.timings,
@@ -293,19 +293,8 @@ fn render_markdown(
             if let Some(hit) = md_cache.and_then(|c| c.get(&src.rel, &doc.lang, src.hash, &links)) {
                 return (hit, None);
             }
-            let recording = Recording::new(&links);
-            let cx = MarkdownContext {
-                file: &src.file,
-                file_text: &src.text,
-                body_line_offset: src.body_line_offset,
-                highlighter: &highlighter,
-                resolver: &recording,
-                trusted_html: site.config.trusted_html,
-            };
-            let rendered = Arc::new(markdown::render(src.body(), &cx));
-            let entry = md_cache
-                .map(|_| CachedBody::new(src.hash, recording.into_links(), rendered.clone()));
-            (rendered, entry)
+            let (rendered, entry) = render_body(site, src, &links, &highlighter);
+            (rendered, md_cache.map(|_| entry))
         })
         .collect();
     let rendered: Vec<Arc<Rendered>> = match cache {
@@ -345,6 +334,147 @@ fn render_markdown(
     (rendered, warnings)
 }
 
+/// One body to HTML, with the cache entry that remembers the links it resolved.
+fn render_body(
+    site: &model::Site,
+    src: &crate::content::SourceDoc,
+    links: &DocLinks<'_>,
+    highlighter: &Highlighter,
+) -> (Arc<Rendered>, CachedBody) {
+    let recording = Recording::new(links);
+    let cx = MarkdownContext {
+        file: &src.file,
+        file_text: &src.text,
+        body_line_offset: src.body_line_offset,
+        highlighter,
+        resolver: &recording,
+        trusted_html: site.config.trusted_html,
+    };
+    let rendered = Arc::new(markdown::render(src.body(), &cx));
+    let entry = CachedBody::new(src.hash, recording.into_links(), rendered.clone());
+    (rendered, entry)
+}
+
+/// A save of Markdown bodies only, made from the last build (see [`crate::cache`]).
+struct BodiesEdit {
+    shared: Arc<Shared>,
+    sources: crate::content::ChangedBodies,
+    markdown: Vec<((String, String), CachedBody)>,
+    warnings: Diagnostics,
+}
+
+/// The next site, when this save changed Markdown bodies and nothing else and the last
+/// build's model still holds under `rules` (see [`crate::cache::LastBuild`]): the last
+/// build's model with the changed sources and the clock put in, its link tables and
+/// statistics, its bodies with the changed ones rendered again. `None` when that does not
+/// hold, or when a changed body has an error (the full path then reports it with the
+/// rest). Only reads the cache; [`keep_bodies_edit`] stores the result.
+fn bodies_edit(
+    root: &Path,
+    cache: &BuildCache,
+    config: &Config,
+    kinds: &crate::content::kinds::Kinds,
+    rules: &PublishRules,
+    i18n: &I18n,
+) -> Option<BodiesEdit> {
+    let last = cache.last.as_ref().filter(|l| l.same_model_under(rules))?;
+    let sources = cache.sources.changed_bodies(root, config, kinds)?;
+    let old = &last.shared;
+    let mut site = old.site.clone();
+    site.now = rules.now;
+    let mut changed = Vec::new();
+    for src in &sources.docs {
+        let i = site.sources.iter().position(|s| s.rel == src.rel)?;
+        site.sources[i] = src.clone();
+        changed.push(i);
+    }
+    let highlighter = Highlighter::new();
+    let mut rendered = old.rendered.clone();
+    let mut markdown = Vec::new();
+    for doc in site.docs.iter().filter(|d| d.source.is_some_and(|s| changed.contains(&s))) {
+        let src = &site.sources[doc.source?];
+        let links = DocLinks::new(&site, doc, &old.tables);
+        let (body, entry) = render_body(&site, src, &links, &highlighter);
+        if body.diagnostics.iter().any(|d| d.severity == Severity::Error) {
+            return None;
+        }
+        rendered[doc.id] = body;
+        markdown.push(((src.rel.clone(), doc.lang.clone()), entry));
+    }
+    // In the order the full path gives them: the bodies' warnings, then the others.
+    let mut warnings = Diagnostics::new();
+    warnings.extend(rendered.iter().flat_map(|r| r.diagnostics.iter().cloned()));
+    warnings.extend(last.warnings.iter().cloned());
+    let shared = Arc::new(Shared::new(
+        site,
+        i18n.clone(),
+        old.tables.clone(),
+        rendered,
+        old.statistics.clone(),
+    ));
+    Some(BodiesEdit { shared, sources, markdown, warnings })
+}
+
+/// `serve`'s path for a save of bodies only: the site, templates, jobs and warnings made
+/// from the last build, when [`bodies_edit`] can make them (`ready`: the theme and
+/// strings loaded without a problem); the cache takes the changed files and bodies.
+/// `None` otherwise, and the cache forgets the last build: the full path makes the next.
+fn from_last_build(
+    root: &Path,
+    cache: &mut BuildCache,
+    (config, kinds, rules): (&Config, &crate::content::kinds::Kinds, &PublishRules),
+    ready: Option<(&Theme, &I18n)>,
+) -> Option<FromLast> {
+    let made = ready.and_then(|(theme, i18n)| {
+        let edit = bodies_edit(root, cache, config, kinds, rules, i18n)?;
+        let tera = render::make_tera(theme, &edit.shared).ok()?;
+        Some((edit, tera))
+    });
+    let (Some((edit, tera)), Some(last)) = (made, cache.last.as_mut()) else {
+        cache.forget_last();
+        return None;
+    };
+    last.shared = edit.shared.clone();
+    last.rules = rules.clone();
+    let jobs = last.jobs.clone();
+    cache.bodies_only = true;
+    cache.sources.take_bodies(edit.sources);
+    cache.markdown.insert(edit.markdown);
+    Some(FromLast { shared: edit.shared, tera, jobs, warnings: edit.warnings })
+}
+
+/// What the path of bodies only makes for [`Prepared`] (all but the theme and timings).
+struct FromLast {
+    shared: Arc<Shared>,
+    tera: tera::Tera,
+    jobs: Arc<Vec<render::Job>>,
+    warnings: Diagnostics,
+}
+
+/// The content step of [`prepare`]: every file of `content/` read (with a cache, only
+/// the changed ones); its problems go to `ds`. No `content/` folder is an error.
+fn load_content(
+    root: &Path,
+    config: &Config,
+    kinds: &crate::content::kinds::Kinds,
+    cache: Option<&mut BuildCache>,
+    ds: &mut Diagnostics,
+) -> Result<crate::content::Loaded, BuildError> {
+    let content_dir = root.join("content");
+    if !content_dir.is_dir() {
+        ds.push(
+            Diagnostic::error(codes::E0006, "the site has no content/ folder")
+                .file("content/")
+                .hint("create content/_index.md with a `title:`; every page lives under content/"),
+        );
+        return Err(BuildError::Content(std::mem::take(ds)));
+    }
+    let (loaded, load_ds) =
+        crate::content::load(&content_dir, root, config, kinds, cache.map(|c| &mut c.sources));
+    ds.extend(load_ds);
+    Ok(loaded)
+}
+
 /// Runs the pipeline up to rendering. With a cache (from `serve`), files that did not
 /// change are neither read nor parsed again and Markdown bodies whose file and links did
 /// not change are not rendered again; the result is the same as without one.
@@ -361,23 +491,17 @@ pub fn prepare(
     let (theme, i18n, kinds) = load_theme(root, &config, &mut ds)?;
     timer.lap("theme");
 
-    let content_dir = root.join("content");
-    if !content_dir.is_dir() {
-        ds.push(
-            Diagnostic::error(codes::E0006, "the site has no content/ folder")
-                .file("content/")
-                .hint("create content/_index.md with a `title:`; every page lives under content/"),
-        );
-        return Err(BuildError::Content(ds));
+    let ready = theme.as_ref().zip(i18n.as_ref()).filter(|_| ds.is_empty());
+    if let Some(c) = cache.as_deref_mut()
+        && let Some(FromLast { shared, tera, jobs, warnings }) =
+            from_last_build(root, c, (&config, &kinds, &rules), ready)
+    {
+        timer.lap("bodies");
+        let theme = theme.expect("checked above");
+        return Ok(Prepared { shared, tera, theme, jobs, warnings, timer });
     }
-    let (loaded, load_ds) = crate::content::load(
-        &content_dir,
-        root,
-        &config,
-        &kinds,
-        cache.as_deref_mut().map(|c| &mut c.sources),
-    );
-    ds.extend(load_ds);
+
+    let loaded = load_content(root, &config, &kinds, cache.as_deref_mut(), &mut ds)?;
     timer.lap("load");
 
     let (site, model_ds) = model::build(config, loaded, &rules);
@@ -396,8 +520,8 @@ pub fn prepare(
     ds.extend(stat_ds);
     timer.lap("statistics");
 
-    let tables = LinkTables::new(&site, images);
-    let (rendered, mut warnings) = render_markdown(&site, &tables, cache, &mut ds);
+    let tables = Arc::new(LinkTables::new(&site, images));
+    let (rendered, mut warnings) = render_markdown(&site, &tables, cache.as_deref_mut(), &mut ds);
     timer.lap("markdown");
 
     let (Some(theme), Some(i18n)) = (theme, i18n) else {
@@ -417,10 +541,16 @@ pub fn prepare(
     ds.extend(plan_ds);
     fail_if_errors(&ds)?;
     let tera = tera.expect("no template errors");
+    let jobs = Arc::new(jobs);
     timer.lap("templates");
     // Warnings of the stages before Markdown (control characters removed, an unusable
     // image cache).
-    warnings.extend(ds.into_iter().filter(|d| d.severity == Severity::Warning));
+    let mut others = Diagnostics::new();
+    others.extend(ds.into_iter().filter(|d| d.severity == Severity::Warning));
+    if let Some(c) = cache {
+        c.remember(&shared, &jobs, &others, rules);
+    }
+    warnings.extend(others);
 
     Ok(Prepared { shared, tera, theme, jobs, warnings, timer })
 }

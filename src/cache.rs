@@ -13,12 +13,22 @@
 //! Everything else — the model, the values, the pages — is made again from these on
 //! every build, so an incremental build is the full build with some work skipped, and
 //! a test holds the two to byte equality. A change of site.yaml clears both caches.
+//!
+//! One exception: a save that changes only Markdown bodies (the same files, each with
+//! the same front matter, byte for byte, and nothing else changed) cannot change the
+//! model, which never reads a body. [`LastBuild`] keeps what the last build made after
+//! the model; such a save starts from it and renders only the changed bodies (see
+//! `build::prepare`). The clock is the one input of the model that moves by itself: a
+//! save after a page's publication, expiry or window opening takes the full path.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use crate::content::SourceCache;
 use crate::content::markdown::{LinkAction, LinkResolver, PictureAction, Rendered};
+use crate::diagnostics::Diagnostics;
+use crate::model::PublishRules;
+use crate::render::{Job, Shared};
 
 /// Everything kept between builds.
 #[derive(Debug, Default)]
@@ -29,6 +39,46 @@ pub struct BuildCache {
     pub sources: SourceCache,
     /// Rendered Markdown.
     pub(crate) markdown: MarkdownCache,
+    /// The last build, when it succeeded.
+    pub(crate) last: Option<LastBuild>,
+    /// Whether the last build started from the one before (a save of bodies only).
+    pub(crate) bodies_only: bool,
+}
+
+/// What a build made after the model, kept for the next save.
+pub(crate) struct LastBuild {
+    /// The model, link tables, bodies and statistics.
+    pub(crate) shared: Arc<Shared>,
+    /// The output files.
+    pub(crate) jobs: Arc<Vec<Job>>,
+    /// The warnings of every stage but Markdown (the bodies' own are taken from them).
+    pub(crate) warnings: Diagnostics,
+    /// The switches of the build (`--drafts`, `--future`) and its clock.
+    pub(crate) rules: PublishRules,
+    /// The first moment after `rules.now` at which the same sources make another model
+    /// (a page is published or expires, a window opens or closes); `None`: never.
+    pub(crate) until: Option<jiff::Timestamp>,
+}
+
+impl LastBuild {
+    /// Whether the model made under `rules` from the same sources is this one.
+    pub(crate) fn same_model_under(&self, rules: &PublishRules) -> bool {
+        rules.drafts == self.rules.drafts
+            && rules.future == self.rules.future
+            && rules.now >= self.rules.now
+            && self.until.is_none_or(|t| rules.now < t)
+    }
+}
+
+impl std::fmt::Debug for LastBuild {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LastBuild")
+            .field("documents", &self.shared.site.docs.len())
+            .field("jobs", &self.jobs.len())
+            .field("rules", &self.rules)
+            .field("until", &self.until)
+            .finish_non_exhaustive()
+    }
 }
 
 impl BuildCache {
@@ -44,6 +94,7 @@ impl BuildCache {
         if self.config != Some(hash) {
             self.sources.clear();
             self.markdown.entries.clear();
+            self.last = None;
             self.config = Some(hash);
         }
     }
@@ -56,6 +107,35 @@ impl BuildCache {
     /// How many bodies the last build rendered (the rest came from the cache).
     pub fn last_rendered(&self) -> usize {
         self.markdown.last_rendered
+    }
+
+    /// Keeps what a full build made after the model, for the next save.
+    pub(crate) fn remember(
+        &mut self,
+        shared: &Arc<Shared>,
+        jobs: &Arc<Vec<Job>>,
+        warnings: &Diagnostics,
+        rules: PublishRules,
+    ) {
+        self.last = Some(LastBuild {
+            shared: shared.clone(),
+            jobs: jobs.clone(),
+            warnings: warnings.clone(),
+            until: crate::schedule::next_change(&shared.site).map(|n| n.timestamp()),
+            rules,
+        });
+    }
+
+    /// Forgets the last build: a build that does not start from it replaces it (or,
+    /// failing, leaves none).
+    pub(crate) fn forget_last(&mut self) {
+        self.last = None;
+        self.bodies_only = false;
+    }
+
+    /// Whether the last build was a save of bodies only, made from the build before.
+    pub fn last_was_bodies_only(&self) -> bool {
+        self.bodies_only
     }
 }
 
@@ -92,6 +172,12 @@ impl MarkdownCache {
     /// Removes and returns an entry (to carry it into the next cache).
     pub(crate) fn take(&mut self, key: &(String, String)) -> Option<CachedBody> {
         self.entries.remove(key)
+    }
+
+    /// Puts the bodies rendered for a save of bodies only in place of their old entries.
+    pub(crate) fn insert(&mut self, bodies: Vec<((String, String), CachedBody)>) {
+        self.last_rendered = bodies.len();
+        self.entries.extend(bodies);
     }
 
     /// Replaces the cache with the bodies of this build.

@@ -127,7 +127,7 @@ impl<'a> BuiltSite<'a> {
         images: &'a Images,
     ) -> BuiltSite<'a> {
         let mut source_of: HashMap<String, usize> = HashMap::new(); // output path → doc
-        for d in &site.docs {
+        for d in site.docs.iter() {
             source_of.insert(format!("{}index.html", d.path.trim_start_matches('/')), d.id);
         }
         let sources = source_of

@@ -27,6 +27,11 @@ impl NextChange {
     pub fn describe(&self) -> String {
         format!("{} — {} {}", self.when.strftime("%Y-%m-%d %H:%M %:z"), self.title, self.event)
     }
+
+    /// The moment itself.
+    pub fn timestamp(&self) -> jiff::Timestamp {
+        self.when.timestamp()
+    }
 }
 
 /// The earliest change after the build's clock, or `None` when nothing is scheduled.
@@ -36,40 +41,42 @@ pub fn next_change(site: &Site) -> Option<NextChange> {
     let tz = &site.config.timezone;
     let default = &site.config.default_language;
     let mut found: Vec<(bool, NextChange)> = Vec::new();
-    let mut add = |when: &Zoned, event: &'static str, title: &str, file: String, other: bool| {
-        if when.timestamp() > now {
-            let when = when.with_time_zone(tz.clone());
-            found.push((
-                other,
-                NextChange {
-                    at: crate::dates::rfc3339(&when),
-                    event,
-                    title: title.to_owned(),
-                    file,
-                    when,
-                },
-            ));
-        }
-    };
+    // A file's name is written only for a change that is to come (few of a site's pages).
+    let mut add =
+        |when: &Zoned, event: &'static str, title: &str, file: &dyn Fn() -> String, other: bool| {
+            if when.timestamp() > now {
+                let when = when.with_time_zone(tz.clone());
+                found.push((
+                    other,
+                    NextChange {
+                        at: crate::dates::rfc3339(&when),
+                        event,
+                        title: title.to_owned(),
+                        file: file(),
+                        when,
+                    },
+                ));
+            }
+        };
     for d in site.docs.iter().filter(|d| !d.fallback) {
-        let file = site.file_of(d).display().to_string();
+        let file = || site.file_of(d).display().to_string();
         let other = &d.lang != default;
         if let Some(e) = &d.expires {
-            add(e, "expires", &d.title, file.clone(), other);
+            add(e, "expires", &d.title, &file, other);
         }
         if let Some((opens, closes)) = crate::model::refs::window(d) {
-            add(&opens, "opens", &d.title, file.clone(), other);
-            add(&closes, "closes", &d.title, file, other);
+            add(&opens, "opens", &d.title, &file, other);
+            add(&closes, "closes", &d.title, &file, other);
         }
     }
-    for s in &site.skipped {
+    for s in site.skipped.iter() {
         if let Some((when, title)) = &s.publishes {
             let file = s.file.display().to_string();
             // A translation's file name has a language suffix (`x.en.md`).
             let other = file.trim_end_matches(".md").rsplit_once('.').is_some_and(|(_, l)| {
                 site.config.languages.iter().any(|c| c.code == l && &c.code != default)
             });
-            add(when, "publishes", title, file, other);
+            add(when, "publishes", title, &|| file.clone(), other);
         }
     }
     found

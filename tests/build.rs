@@ -715,3 +715,154 @@ fn the_next_change_is_printed_and_written_outside_the_published_tree() {
         stderr(&out)
     );
 }
+
+/// Every output file of a prepared site, rendered: path and bytes (or the error's text).
+fn outputs_of(p: &fenjin::build::Prepared) -> String {
+    let files: Vec<_> = p
+        .jobs
+        .iter()
+        .map(|j| (j.out.clone(), p.render_job(j).map_err(|d| d.render_human())))
+        .collect();
+    format!("{files:?}")
+}
+
+/// What a build made, comparable: its files and warnings, or its errors.
+fn made(r: Result<fenjin::build::Prepared, fenjin::build::BuildError>) -> String {
+    match r {
+        Ok(p) => {
+            let warnings: Vec<String> = p.warnings().iter().map(|d| d.render_human()).collect();
+            format!("{}\nwarnings: {warnings:?}", outputs_of(&p))
+        }
+        Err(fenjin::build::BuildError::Content(ds)) => {
+            let errors: Vec<String> = ds.sorted().iter().map(|d| d.render_human()).collect();
+            format!("errors: {errors:?}")
+        }
+        Err(e) => format!("{e:?}"),
+    }
+}
+
+/// `serve`'s builds, after each save: whether the save took the path of bodies only,
+/// and that what it made equals a fresh full build of the same files at the same clock.
+struct Saves {
+    t: SiteTest,
+    cache: fenjin::cache::BuildCache,
+}
+
+impl Saves {
+    fn new(site: &str, now: &str) -> Saves {
+        let t = SiteTest::new(site);
+        let mut cache = fenjin::cache::BuildCache::new();
+        fenjin::build::prepare(&Saves::options(&t, now), Some(&mut cache)).expect("builds");
+        Saves { t, cache }
+    }
+
+    fn options(t: &SiteTest, now: &str) -> fenjin::build::BuildOptions {
+        fenjin::build::BuildOptions { root: t.root(), now: Some(now.into()), ..Default::default() }
+    }
+
+    /// Applies `edit` to the files `rel` and builds as serve does; returns whether the
+    /// build took the path of bodies only.
+    fn save(&mut self, step: &str, rel: &[&str], now: &str, edit: impl Fn(&str) -> String) -> bool {
+        let root = self.t.root();
+        for r in rel {
+            let text = std::fs::read_to_string(root.join(r)).unwrap_or_default();
+            self.t.write(r, &edit(&text));
+        }
+        self.build(step, rel, now)
+    }
+
+    /// Builds as serve does after the files `rel` changed; as [`Saves::save`].
+    fn build(&mut self, step: &str, rel: &[&str], now: &str) -> bool {
+        let root = self.t.root();
+        let opts = Saves::options(&self.t, now);
+        self.cache.sources.set_changed(Some(rel.iter().map(|r| root.join(r)).collect()));
+        let incremental = made(fenjin::build::prepare(&opts, Some(&mut self.cache)));
+        let full = made(fenjin::build::prepare(&opts, None));
+        assert!(incremental == full, "{step}: serve's build differs from a full build");
+        self.cache.last_was_bodies_only()
+    }
+}
+
+#[test]
+fn a_save_of_bodies_only_starts_from_the_last_build_and_equals_a_full_build() {
+    const NOW: &str = "2026-11-24";
+    let mut s = Saves::new("kitchen-sink", NOW);
+    let add = |more: &'static str| move |text: &str| format!("{text}\n{more}\n");
+
+    assert!(s.save("a paragraph", &["content/news/third.md"], NOW, add("又一段。")));
+    assert!(s.save(
+        "a link and a code block",
+        &["content/news/third.md"],
+        NOW,
+        add("见[第二条](@/news/second.md)。\n\n```rust\nfn main() {}\n```")
+    ));
+    assert!(s.save(
+        "a translation and a section, together",
+        &["content/news/first.en.md", "content/news/_index.md"],
+        NOW,
+        add("More.")
+    ));
+    // Errors take the full path, which reports them with everything else.
+    assert!(!s.save("a broken link", &["content/news/third.md"], NOW, add("[坏](@/nope.md)")));
+    assert!(!s.save("the link mended", &["content/news/third.md"], NOW, |t| {
+        t.replace("[坏](@/nope.md)", "")
+    }));
+    assert!(s.save("after a full build, bodies again", &["content/about.md"], NOW, add("关于。")));
+    // Whatever can change the model takes the full path.
+    assert!(!s.save("a title", &["content/news/third.md"], NOW, |t| {
+        t.replace("title: 第三条新闻", "title: 第三条")
+    }));
+    assert!(!s.save("a control character", &["content/about.md"], NOW, add("响\u{7}铃")));
+    assert!(!s.save("a new page", &["content/news/fourth.md"], NOW, |_| {
+        "---\ntitle: 第四条\ndate: 2022-10-01\n---\n第四条。\n".into()
+    }));
+    assert!(!s.save("a template", &["templates/index.html"], NOW, |t| t.replace("override", "o")));
+    assert!(s.save("bodies, once more", &["content/news/second.md"], NOW, add("再一段。")));
+    // The clock passes future.md's date (2030-01-01): the page is published.
+    assert!(!s.save("a later clock", &["content/news/second.md"], "2030-01-02", add("后来。")));
+    assert!(s.save(
+        "a later clock, nothing due",
+        &["content/news/second.md"],
+        "2030-02-01",
+        add("。")
+    ));
+    assert!(!s.save("an earlier clock", &["content/news/second.md"], "2026-11-24", add("早。")));
+}
+
+#[test]
+fn a_save_of_bodies_only_equals_a_full_build_with_kinds_references_and_statistics() {
+    const NOW: &str = "2022-08-01";
+    let mut s = Saves::new("kinds", NOW);
+    let add = |text: &str| format!("{text}\n一段新的正文。\n");
+    assert!(s.save("a lecturer", &["content/lecturers/a.md"], NOW, add));
+    assert!(s.save("an activity", &["content/activities/open.md"], NOW, add));
+    // A later clock with nothing published or expired: the same model, the new clock
+    // (a lecturer's talk on 2022-08-16 is now past).
+    assert!(s.save("a later clock", &["content/lecturers/a.md"], "2022-09-01", add));
+    // The activity closes on 2022-10-16: after that, the full path.
+    assert!(!s.save("after the activity", &["content/activities/open.md"], "2022-10-20", add));
+    let mut s = Saves::new("statistics", NOW);
+    assert!(s.save("a city with figures", &["content/cities/harbin.md"], NOW, add));
+    assert!(s.save("the figures page", &["content/figures.en.md"], NOW, add));
+    // The figures count the months that have ended by the clock.
+    assert!(s.save("a month later", &["content/figures.md"], "2022-09-02", add));
+}
+
+#[test]
+fn a_save_whose_build_stops_early_is_still_read_by_the_next_build() {
+    const NOW: &str = "2022-08-01";
+    let mut s = Saves::new("kinds", NOW);
+    // One save breaks a kind file and changes a title: the build stops at the kinds,
+    // before any page is read.
+    s.t.write("kinds/broken.yaml", "fields: [\n");
+    let page = "content/lecturers/a.md";
+    let text = std::fs::read_to_string(s.t.root().join(page)).unwrap();
+    s.t.write(page, &text.replace("title: 讲师甲", "title: 讲师甲（新）"));
+    assert!(!s.build("a broken kind file and a title", &["kinds/broken.yaml", page], NOW));
+    // The next save mends the kind file alone; the title is read all the same.
+    std::fs::remove_file(s.t.root().join("kinds/broken.yaml")).unwrap();
+    assert!(!s.build("the kind file mended", &["kinds/broken.yaml"], NOW));
+    let opts = Saves::options(&s.t, NOW);
+    let p = fenjin::build::prepare(&opts, Some(&mut s.cache)).expect("builds");
+    assert!(p.shared.site.docs.iter().any(|d| d.title == "讲师甲（新）"));
+}

@@ -111,8 +111,17 @@ struct Cached {
 
 impl SourceCache {
     /// Tells the cache which files changed since the last load; only those are read.
+    /// Files told of before and not read yet (a build that stopped before reading
+    /// `content/`, at a broken kind file) are kept with them; `None` (not known) makes
+    /// every file be read.
     pub fn set_changed(&mut self, paths: Option<HashSet<PathBuf>>) {
-        self.changed = paths;
+        self.changed = match (self.changed.take(), paths) {
+            (Some(mut before), Some(paths)) => {
+                before.extend(paths);
+                Some(before)
+            }
+            (_, paths) => paths,
+        };
     }
 
     /// Forgets everything (after a change of site.yaml, which parsing depends on).
@@ -134,6 +143,79 @@ impl SourceCache {
                     && std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_file()))
         });
         same.then(|| listing.clone())
+    }
+}
+
+/// The files of a save that changed Markdown bodies and nothing else, read again by
+/// [`SourceCache::changed_bodies`]: the model made from the sources is the one the last
+/// load gave.
+#[derive(Debug, Default)]
+pub(crate) struct ChangedBodies {
+    /// Each changed file as now read.
+    pub docs: Vec<Arc<SourceDoc>>,
+    /// The cache entries to keep for them.
+    fresh: Vec<(String, Cached)>,
+}
+
+impl SourceCache {
+    /// The files reported changed, read again, when each of them is a Markdown file of
+    /// the last listing, still a plain file, that the last load parsed without error or
+    /// warning and that parses again, read as the same kind, without error or warning
+    /// and with the same front matter, byte for byte. `None` when another file changed
+    /// (a template, a photo, site.yaml), a file came or went, or any of the above does
+    /// not hold: then [`load`] must run. Reads only; [`SourceCache::take_bodies`] keeps
+    /// the result.
+    pub(crate) fn changed_bodies(
+        &self,
+        root: &Path,
+        config: &Config,
+        kinds: &Kinds,
+    ) -> Option<ChangedBodies> {
+        let listing = self.unchanged_listing()?;
+        let reader = ContentReader {
+            root,
+            config,
+            kinds,
+            langs: config.languages.iter().map(|l| l.code.as_str()).collect(),
+            taxonomies: config.taxonomies.iter().map(|t| t.name.as_str()).collect(),
+            cache: None,
+        };
+        let mut out = ChangedBodies::default();
+        for abs in self.changed.as_ref()? {
+            // Only files of content/, and of those only Markdown ones.
+            let rel = abs.strip_prefix(&listing.dir).ok()?.to_str()?.replace('\\', "/");
+            let cached = self.entries.get(&rel)?;
+            let old = cached.result.as_ref().ok()?;
+            if !rel.ends_with(".md") || !old.warnings.is_empty() {
+                return None;
+            }
+            let bytes = std::fs::read(abs).ok()?;
+            let hash = blake3::hash(&bytes);
+            if hash == cached.hash {
+                continue;
+            }
+            let file = crate::diagnostics::relative_to(abs, root);
+            let new = reader.parse_doc(&rel, bytes, hash, &file, cached.kind.as_ref()).ok()?;
+            let same_front_matter = new.warnings.is_empty()
+                && new.text[..new.body_start] == old.text[..old.body_start]
+                && new.body_line_offset == old.body_line_offset;
+            if !same_front_matter {
+                return None;
+            }
+            let new = Arc::new(new);
+            out.fresh
+                .push((rel, Cached { hash, kind: cached.kind.clone(), result: Ok(new.clone()) }));
+            out.docs.push(new);
+        }
+        Some(out)
+    }
+
+    /// Keeps the files [`SourceCache::changed_bodies`] read, as [`load`] would have.
+    pub(crate) fn take_bodies(&mut self, bodies: ChangedBodies) {
+        self.last_read = bodies.fresh.len();
+        self.last_parsed = bodies.fresh.len();
+        self.entries.extend(bodies.fresh);
+        self.changed = None;
     }
 }
 
@@ -553,6 +635,7 @@ mod tests {
         assert_eq!(listing.assets.len(), 1);
         let mut cache = SourceCache { listing: Some(listing.clone()), ..SourceCache::default() };
         let reused = |cache: &mut SourceCache, changed: &[PathBuf]| {
+            cache.changed = None; // as a load leaves it
             cache.set_changed(Some(changed.iter().cloned().collect()));
             cache.unchanged_listing().is_some_and(|l| Arc::ptr_eq(&l, &listing))
         };

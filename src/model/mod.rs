@@ -184,27 +184,28 @@ pub struct Skipped {
     pub publishes: Option<(Zoned, String)>,
 }
 
-/// The whole site.
-#[derive(Debug)]
+/// The whole site. What a save of one body leaves alone is shared (`Arc`), so `serve`
+/// can make the next site from this one by replacing a source and the clock.
+#[derive(Debug, Clone)]
 pub struct Site {
     /// The configuration.
     pub config: Config,
     /// Loaded source files.
     pub sources: Vec<Arc<SourceDoc>>,
     /// Every published document in every language.
-    pub docs: Vec<Doc>,
+    pub docs: Arc<Vec<Doc>>,
     /// (canonical, lang) → document.
-    pub by_key: HashMap<(String, String), DocId>,
+    pub by_key: Arc<HashMap<(String, String), DocId>>,
     /// Taxonomies, per language in config order.
-    pub taxonomies: Vec<Taxonomy>,
+    pub taxonomies: Arc<Vec<Taxonomy>>,
     /// Files copied from `content/`.
-    pub assets: Vec<Asset>,
+    pub assets: Arc<Vec<Asset>>,
     /// Pages left out, for the build log.
-    pub skipped: Vec<Skipped>,
+    pub skipped: Arc<Vec<Skipped>>,
     /// Newest-first list of the dated pages (not sections) per language.
-    pub latest: BTreeMap<String, Vec<DocId>>,
+    pub latest: Arc<BTreeMap<String, Vec<DocId>>>,
     /// References between kinds, both ways.
-    pub refs: refs::Refs,
+    pub refs: Arc<refs::Refs>,
     /// The build's clock.
     pub now: Timestamp,
     /// The site's content kinds.
@@ -296,13 +297,13 @@ pub fn build(config: Config, loaded: Loaded, rules: &PublishRules) -> (Site, Dia
     let site = Site {
         config,
         sources,
-        docs,
-        by_key,
-        taxonomies,
-        assets,
-        skipped,
-        latest,
-        refs,
+        docs: Arc::new(docs),
+        by_key: Arc::new(by_key),
+        taxonomies: Arc::new(taxonomies),
+        assets: Arc::new(assets),
+        skipped: Arc::new(skipped),
+        latest: Arc::new(latest),
+        refs: Arc::new(refs),
         now: rules.now,
         kinds,
     };

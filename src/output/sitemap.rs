@@ -45,7 +45,7 @@ pub fn sitemap(site: &Site) -> String {
         }
         x.push_str("</url>\n");
     }
-    for t in &site.taxonomies {
+    for t in site.taxonomies.iter() {
         let _ = writeln!(x, "<url><loc>{}</loc></url>", loc(&t.path));
         for term in &t.terms {
             let _ = writeln!(x, "<url><loc>{}</loc></url>", loc(&term.path));

@@ -41,7 +41,7 @@ pub struct Shared {
     /// Interface strings.
     pub i18n: I18n,
     /// Link tables (assets, sources, the processed photos).
-    pub tables: LinkTables,
+    pub tables: Arc<LinkTables>,
     /// Every document's Markdown body as HTML (same index as `site.docs`); the HTML
     /// itself is in `contents` where that holds it (read it with [`Shared::html`]).
     pub rendered: Vec<Arc<Rendered>>,
@@ -63,7 +63,7 @@ impl Shared {
     pub fn new(
         site: Site,
         i18n: I18n,
-        tables: LinkTables,
+        tables: Arc<LinkTables>,
         mut rendered: Vec<Arc<Rendered>>,
         statistics: Option<crate::statistics::Table>,
     ) -> Shared {
@@ -417,7 +417,7 @@ fn figures_value(s: &Shared, kwargs: &Kwargs, state: &State) -> TeraResult<Value
 /// it never uses.
 fn needed_templates(site: &Site, theme: &Theme) -> BTreeMap<String, String> {
     let mut needed: BTreeMap<String, String> = BTreeMap::new(); // template → who needs it
-    for d in &site.docs {
+    for d in site.docs.iter() {
         needed
             .entry(template_for(site, theme, d))
             .or_insert_with(|| site.file_of(d).display().to_string());
@@ -870,7 +870,7 @@ fn origin_of(site: &Site, id: DocId) -> String {
 
 /// Each document's page, and a section's pagers and feed, and each alias.
 fn doc_jobs(site: &Site, jobs: &mut Vec<Job>) {
-    for d in &site.docs {
+    for d in site.docs.iter() {
         jobs.push(Job {
             out: index_path(&d.path),
             origin: Origin::Doc(d.id),
@@ -1035,7 +1035,7 @@ fn file_jobs(shared: &Shared, theme: &Theme, jobs: &mut Vec<Job>) {
             kind: JobKind::Static(src.clone()),
         });
     }
-    for a in &site.assets {
+    for a in site.assets.iter() {
         jobs.push(Job {
             out: a.out.clone(),
             origin: Origin::Text(format!("content/{}", a.rel)),
