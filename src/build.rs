@@ -360,15 +360,32 @@ struct BodiesEdit {
     shared: Arc<Shared>,
     sources: crate::content::ChangedBodies,
     markdown: Vec<((String, String), CachedBody)>,
+    /// The warnings of the Markdown and of the stages before the jobs.
     warnings: Diagnostics,
+    /// Whether a file of the theme changed: the jobs are planned again.
+    replan: bool,
 }
 
-/// The next site, when this save changed Markdown bodies and nothing else and the last
-/// build's model still holds under `rules` (see [`crate::cache::LastBuild`]): the last
-/// build's model with the changed sources and the clock put in, its link tables and
-/// statistics, its bodies with the changed ones rendered again. `None` when that does not
-/// hold, or when a changed body has an error (the full path then reports it with the
-/// rest). Only reads the cache; [`keep_bodies_edit`] stores the result.
+/// Whether `path` is a template, an interface string or a static file, of the site or of
+/// a theme: what the model, the bodies and the link tables never read.
+fn is_theme_file(root: &Path, path: &Path) -> bool {
+    const PARTS: [&str; 3] = ["templates", "i18n", "static"];
+    let Ok(rel) = path.strip_prefix(root) else { return false };
+    let parts: Vec<_> = rel.components().map(|c| c.as_os_str()).collect();
+    match parts.as_slice() {
+        [first, _, ..] if PARTS.iter().any(|p| first == p) => true,
+        [themes, _, part, _, ..] => *themes == "themes" && PARTS.iter().any(|p| part == p),
+        _ => false,
+    }
+}
+
+/// The next site, when this save changed Markdown bodies, templates, interface strings
+/// or static files and nothing else, and the last build's model still holds under
+/// `rules` (see [`crate::cache::LastBuild`]): the last build's model with the changed
+/// sources and the clock put in, its link tables and statistics, its bodies with the
+/// changed ones rendered again. `None` when that does not hold, or when a changed body
+/// has an error (the full path then reports it with the rest). Only reads the cache;
+/// [`from_last_build`] stores the result.
 fn bodies_edit(
     root: &Path,
     cache: &BuildCache,
@@ -379,6 +396,10 @@ fn bodies_edit(
 ) -> Option<BodiesEdit> {
     let last = cache.last.as_ref().filter(|l| l.same_model_under(rules))?;
     let sources = cache.sources.changed_bodies(root, config, kinds)?;
+    if !sources.elsewhere.iter().all(|p| is_theme_file(root, p)) {
+        return None;
+    }
+    let replan = !sources.elsewhere.is_empty();
     let old = &last.shared;
     let mut site = old.site.clone();
     site.now = rules.now;
@@ -401,7 +422,8 @@ fn bodies_edit(
         rendered[doc.id] = body;
         markdown.push(((src.rel.clone(), doc.lang.clone()), entry));
     }
-    // In the order the full path gives them: the bodies' warnings, then the others.
+    // In the order the full path gives them: the bodies' warnings, then the others but
+    // the jobs' (added by the caller).
     let mut warnings = Diagnostics::new();
     warnings.extend(rendered.iter().flat_map(|r| r.diagnostics.iter().cloned()));
     warnings.extend(last.warnings.iter().cloned());
@@ -412,13 +434,14 @@ fn bodies_edit(
         rendered,
         old.statistics.clone(),
     ));
-    Some(BodiesEdit { shared, sources, markdown, warnings })
+    Some(BodiesEdit { shared, sources, markdown, warnings, replan })
 }
 
-/// `serve`'s path for a save of bodies only: the site, templates, jobs and warnings made
-/// from the last build, when [`bodies_edit`] can make them (`ready`: the theme and
-/// strings loaded without a problem); the cache takes the changed files and bodies.
-/// `None` otherwise, and the cache forgets the last build: the full path makes the next.
+/// `serve`'s path for a save that leaves the model alone: the site, templates, jobs and
+/// warnings made from the last build, when [`bodies_edit`] can make them (`ready`: the
+/// theme and strings loaded without a problem); the jobs planned again if the theme
+/// changed. The cache takes the changed files and bodies. `None` otherwise, and the
+/// cache forgets the last build: the full path makes the next.
 fn from_last_build(
     root: &Path,
     cache: &mut BuildCache,
@@ -428,16 +451,25 @@ fn from_last_build(
     let made = ready.and_then(|(theme, i18n)| {
         let edit = bodies_edit(root, cache, config, kinds, rules, i18n)?;
         let tera = render::make_tera(theme, &edit.shared).ok()?;
-        Some((edit, tera))
+        let plan = match edit.replan {
+            true => Some(render::plan(&edit.shared, theme)).filter(|(_, ds)| !ds.has_errors()),
+            false => None,
+        };
+        (plan.is_some() == edit.replan).then_some((edit, tera, plan))
     });
-    let (Some((edit, tera)), Some(last)) = (made, cache.last.as_mut()) else {
+    let (Some((mut edit, tera, plan)), Some(last)) = (made, cache.last.as_mut()) else {
         cache.forget_last();
         return None;
     };
+    if let Some((jobs, plan_ds)) = plan {
+        last.jobs = Arc::new(jobs);
+        last.plan_warnings = crate::cache::warnings_of(plan_ds);
+    }
+    edit.warnings.extend(last.plan_warnings.iter().cloned());
     last.shared = edit.shared.clone();
     last.rules = rules.clone();
     let jobs = last.jobs.clone();
-    cache.bodies_only = true;
+    cache.reused_model = true;
     cache.sources.take_bodies(edit.sources);
     cache.markdown.insert(edit.markdown);
     Some(FromLast { shared: edit.shared, tera, jobs, warnings: edit.warnings })
@@ -538,19 +570,19 @@ pub fn prepare(
         }
     };
     let (jobs, plan_ds) = render::plan(&shared, &theme);
+    // Warnings of the stages before Markdown (control characters removed, an unusable
+    // image cache), then the jobs'.
+    let (before, planned) =
+        (crate::cache::warnings_of(ds.clone()), crate::cache::warnings_of(plan_ds.clone()));
     ds.extend(plan_ds);
     fail_if_errors(&ds)?;
     let tera = tera.expect("no template errors");
     let jobs = Arc::new(jobs);
     timer.lap("templates");
-    // Warnings of the stages before Markdown (control characters removed, an unusable
-    // image cache).
-    let mut others = Diagnostics::new();
-    others.extend(ds.into_iter().filter(|d| d.severity == Severity::Warning));
+    warnings.extend(before.iter().chain(planned.iter()).cloned());
     if let Some(c) = cache {
-        c.remember(&shared, &jobs, &others, rules);
+        c.remember(&shared, &jobs, before, planned, rules);
     }
-    warnings.extend(others);
 
     Ok(Prepared { shared, tera, theme, jobs, warnings, timer })
 }

@@ -15,11 +15,12 @@
 //! a test holds the two to byte equality. A change of site.yaml clears both caches.
 //!
 //! One exception: a save that changes only Markdown bodies (the same files, each with
-//! the same front matter, byte for byte, and nothing else changed) cannot change the
-//! model, which never reads a body. [`LastBuild`] keeps what the last build made after
-//! the model; such a save starts from it and renders only the changed bodies (see
-//! `build::prepare`). The clock is the one input of the model that moves by itself: a
-//! save after a page's publication, expiry or window opening takes the full path.
+//! the same front matter, byte for byte), templates, interface strings or static files
+//! cannot change the model, which never reads a body or the theme. [`LastBuild`] keeps
+//! what the last build made after the model; such a save starts from it, renders only
+//! the changed bodies, and plans the output files again only if the theme changed (see
+//! `build::bodies_edit`). The clock is the one input of the model that moves by itself:
+//! a save after a page's publication, expiry or window opening takes the full path.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -41,8 +42,8 @@ pub struct BuildCache {
     pub(crate) markdown: MarkdownCache,
     /// The last build, when it succeeded.
     pub(crate) last: Option<LastBuild>,
-    /// Whether the last build started from the one before (a save of bodies only).
-    pub(crate) bodies_only: bool,
+    /// Whether the last build started from the model of the one before.
+    pub(crate) reused_model: bool,
 }
 
 /// What a build made after the model, kept for the next save.
@@ -51,8 +52,10 @@ pub(crate) struct LastBuild {
     pub(crate) shared: Arc<Shared>,
     /// The output files.
     pub(crate) jobs: Arc<Vec<Job>>,
-    /// The warnings of every stage but Markdown (the bodies' own are taken from them).
+    /// The warnings of the stages before Markdown (the bodies' own are taken from them).
     pub(crate) warnings: Diagnostics,
+    /// The warnings of planning the jobs.
+    pub(crate) plan_warnings: Diagnostics,
     /// The switches of the build (`--drafts`, `--future`) and its clock.
     pub(crate) rules: PublishRules,
     /// The first moment after `rules.now` at which the same sources make another model
@@ -114,13 +117,15 @@ impl BuildCache {
         &mut self,
         shared: &Arc<Shared>,
         jobs: &Arc<Vec<Job>>,
-        warnings: &Diagnostics,
+        warnings: Diagnostics,
+        plan_warnings: Diagnostics,
         rules: PublishRules,
     ) {
         self.last = Some(LastBuild {
             shared: shared.clone(),
             jobs: jobs.clone(),
-            warnings: warnings.clone(),
+            warnings,
+            plan_warnings,
             until: crate::schedule::next_change(&shared.site).map(|n| n.timestamp()),
             rules,
         });
@@ -130,13 +135,21 @@ impl BuildCache {
     /// failing, leaves none).
     pub(crate) fn forget_last(&mut self) {
         self.last = None;
-        self.bodies_only = false;
+        self.reused_model = false;
     }
 
-    /// Whether the last build was a save of bodies only, made from the build before.
-    pub fn last_was_bodies_only(&self) -> bool {
-        self.bodies_only
+    /// Whether the last build started from the model of the build before (a save of
+    /// bodies, templates, interface strings or static files only).
+    pub fn last_reused_model(&self) -> bool {
+        self.reused_model
     }
+}
+
+/// The warnings among `ds`.
+pub(crate) fn warnings_of(ds: Diagnostics) -> Diagnostics {
+    let mut out = Diagnostics::new();
+    out.extend(ds.into_iter().filter(|d| d.severity == crate::diagnostics::Severity::Warning));
+    out
 }
 
 /// Rendered bodies by (source path, language).

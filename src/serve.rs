@@ -9,10 +9,11 @@
 //!
 //! A rebuild reuses what did not change ([`crate::cache`]): only the files the watcher
 //! reported are read, only bodies whose file or links changed are rendered again. The
-//! model and the list of output files are made afresh unless the save changed bodies
-//! only (then the last build's are reused, since the model never reads a body); the
-//! values are made afresh every time, and pages are rendered from them when first asked
-//! for, so a page is never older than the last save. The reload is sent as soon as the new model is ready; every page is then
+//! model is made afresh unless the save changed only bodies, templates, interface
+//! strings or static files (then the last build's is reused, since the model never
+//! reads a body or the theme); the values are made afresh every time, and pages are
+//! rendered from them when first asked for, so a page is never older than the last
+//! save. The reload is sent as soon as the new model is ready; every page is then
 //! rendered in the background, and a page that fails is served from the last good site
 //! with the error overlay. A test holds every served file to byte equality with a fresh
 //! full build after each kind of edit.
@@ -312,7 +313,7 @@ fn rebuild(
                 "rebuilt {documents} pages in {} ms ({read} files read, {parsed} parsed, {} bodies rendered{}; ms: {})",
                 started.elapsed().as_millis(),
                 cache.last_rendered(),
-                if cache.last_was_bodies_only() { ", bodies only" } else { "" },
+                if cache.last_reused_model() { ", model reused" } else { "" },
                 stages.join(", "),
             );
             // Render everything in the background: template errors show up, and later

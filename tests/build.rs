@@ -741,8 +741,9 @@ fn made(r: Result<fenjin::build::Prepared, fenjin::build::BuildError>) -> String
     }
 }
 
-/// `serve`'s builds, after each save: whether the save took the path of bodies only,
-/// and that what it made equals a fresh full build of the same files at the same clock.
+/// `serve`'s builds, after each save: whether the save started from the last build's
+/// model, and that what it made equals a fresh full build of the same files at the same
+/// clock.
 struct Saves {
     t: SiteTest,
     cache: fenjin::cache::BuildCache,
@@ -761,7 +762,7 @@ impl Saves {
     }
 
     /// Applies `edit` to the files `rel` and builds as serve does; returns whether the
-    /// build took the path of bodies only.
+    /// build started from the last build's model.
     fn save(&mut self, step: &str, rel: &[&str], now: &str, edit: impl Fn(&str) -> String) -> bool {
         let root = self.t.root();
         for r in rel {
@@ -779,12 +780,12 @@ impl Saves {
         let incremental = made(fenjin::build::prepare(&opts, Some(&mut self.cache)));
         let full = made(fenjin::build::prepare(&opts, None));
         assert!(incremental == full, "{step}: serve's build differs from a full build");
-        self.cache.last_was_bodies_only()
+        self.cache.last_reused_model()
     }
 }
 
 #[test]
-fn a_save_of_bodies_only_starts_from_the_last_build_and_equals_a_full_build() {
+fn a_save_that_leaves_the_model_alone_starts_from_the_last_build_and_equals_a_full_build() {
     const NOW: &str = "2026-11-24";
     let mut s = Saves::new("kitchen-sink", NOW);
     let add = |more: &'static str| move |text: &str| format!("{text}\n{more}\n");
@@ -816,7 +817,30 @@ fn a_save_of_bodies_only_starts_from_the_last_build_and_equals_a_full_build() {
     assert!(!s.save("a new page", &["content/news/fourth.md"], NOW, |_| {
         "---\ntitle: 第四条\ndate: 2022-10-01\n---\n第四条。\n".into()
     }));
-    assert!(!s.save("a template", &["templates/index.html"], NOW, |t| t.replace("override", "o")));
+    // Templates, interface strings and static files: the model stays, the jobs are
+    // planned again.
+    assert!(s.save("a template", &["templates/index.html"], NOW, |t| t.replace("override", "o")));
+    assert!(s.save(
+        "a template and a body, together",
+        &["templates/index.html", "content/news/second.md"],
+        NOW,
+        |t| match t.starts_with("---") {
+            true => format!("{t}\n再一段。\n"),
+            false => t.replace("<p class=\"o\">", "<p class=\"o2\">"),
+        }
+    ));
+    assert!(
+        s.save("a new interface string file", &["i18n/en.yaml"], NOW, |_| "home: Start\n".into())
+    );
+    assert!(s.save("a new static file", &["static/robots-extra.txt"], NOW, |_| "x\n".into()));
+    assert!(!s.save("a template that names none", &["templates/index.html"], NOW, |t| {
+        format!("{{% include \"nowhere.html\" %}}{t}")
+    }));
+    assert!(!s.save("the template mended", &["templates/index.html"], NOW, |t| {
+        t.replace("{% include \"nowhere.html\" %}", "")
+    }));
+    assert!(!s.save("site.yaml", &["site.yaml"], NOW, |t| t.replace("厨房水槽", "厨房")));
+    assert!(!s.save("a data file", &["data/notes.txt"], NOW, |_| "x\n".into()));
     assert!(s.save("bodies, once more", &["content/news/second.md"], NOW, add("再一段。")));
     // The clock passes future.md's date (2030-01-01): the page is published.
     assert!(!s.save("a later clock", &["content/news/second.md"], "2030-01-02", add("后来。")));

@@ -146,25 +146,28 @@ impl SourceCache {
     }
 }
 
-/// The files of a save that changed Markdown bodies and nothing else, read again by
-/// [`SourceCache::changed_bodies`]: the model made from the sources is the one the last
-/// load gave.
+/// The files of a save that changed no front matter and no file of `content/` but
+/// Markdown bodies, read again by [`SourceCache::changed_bodies`]: the model made from
+/// the sources is the one the last load gave.
 #[derive(Debug, Default)]
 pub(crate) struct ChangedBodies {
-    /// Each changed file as now read.
+    /// Each changed file of `content/` as now read.
     pub docs: Vec<Arc<SourceDoc>>,
+    /// The changed files outside `content/` (a template, site.yaml…), for the caller to
+    /// judge.
+    pub elsewhere: Vec<PathBuf>,
     /// The cache entries to keep for them.
     fresh: Vec<(String, Cached)>,
 }
 
 impl SourceCache {
-    /// The files reported changed, read again, when each of them is a Markdown file of
-    /// the last listing, still a plain file, that the last load parsed without error or
-    /// warning and that parses again, read as the same kind, without error or warning
-    /// and with the same front matter, byte for byte. `None` when another file changed
-    /// (a template, a photo, site.yaml), a file came or went, or any of the above does
-    /// not hold: then [`load`] must run. Reads only; [`SourceCache::take_bodies`] keeps
-    /// the result.
+    /// The files of `content/` reported changed, read again, when each of them is a
+    /// Markdown file of the last listing, still a plain file, that the last load parsed
+    /// without error or warning and that parses again, read as the same kind, without
+    /// error or warning and with the same front matter, byte for byte; and the files
+    /// reported outside `content/`. `None` when another file of `content/` changed (a
+    /// photo), a file came or went, or any of the above does not hold: then [`load`]
+    /// must run. Reads only; [`SourceCache::take_bodies`] keeps the result.
     pub(crate) fn changed_bodies(
         &self,
         root: &Path,
@@ -182,8 +185,12 @@ impl SourceCache {
         };
         let mut out = ChangedBodies::default();
         for abs in self.changed.as_ref()? {
-            // Only files of content/, and of those only Markdown ones.
-            let rel = abs.strip_prefix(&listing.dir).ok()?.to_str()?.replace('\\', "/");
+            let Ok(rel) = abs.strip_prefix(&listing.dir) else {
+                out.elsewhere.push(abs.clone());
+                continue;
+            };
+            // Of content/, only Markdown files.
+            let rel = rel.to_str()?.replace('\\', "/");
             let cached = self.entries.get(&rel)?;
             let old = cached.result.as_ref().ok()?;
             if !rel.ends_with(".md") || !old.warnings.is_empty() {
