@@ -355,7 +355,7 @@ fn render_body(
     (rendered, entry)
 }
 
-/// A save of Markdown bodies only, made from the last build (see [`crate::cache`]).
+/// A save that leaves the model alone, made from the last build (see [`crate::cache`]).
 struct BodiesEdit {
     shared: Arc<Shared>,
     sources: crate::content::ChangedBodies,
@@ -403,11 +403,11 @@ fn bodies_edit(
     let old = &last.shared;
     let mut site = old.site.clone();
     site.now = rules.now;
-    let mut changed = Vec::new();
+    let mut changed = std::collections::HashSet::new();
     for src in &sources.docs {
         let i = site.sources.iter().position(|s| s.rel == src.rel)?;
         site.sources[i] = src.clone();
-        changed.push(i);
+        changed.insert(i);
     }
     let highlighter = Highlighter::new();
     let mut rendered = old.rendered.clone();
@@ -475,7 +475,7 @@ fn from_last_build(
     Some(FromLast { shared: edit.shared, tera, jobs, warnings: edit.warnings })
 }
 
-/// What the path of bodies only makes for [`Prepared`] (all but the theme and timings).
+/// What [`from_last_build`] makes for [`Prepared`] (all but the theme and timings).
 struct FromLast {
     shared: Arc<Shared>,
     tera: tera::Tera,
@@ -509,7 +509,8 @@ fn load_content(
 
 /// Runs the pipeline up to rendering. With a cache (from `serve`), files that did not
 /// change are neither read nor parsed again and Markdown bodies whose file and links did
-/// not change are not rendered again; the result is the same as without one.
+/// not change are not rendered again; a save that leaves the model alone starts from the
+/// last build's (`from_last_build`). The result is the same as without a cache.
 pub fn prepare(
     opts: &BuildOptions,
     mut cache: Option<&mut BuildCache>,
@@ -528,7 +529,7 @@ pub fn prepare(
         && let Some(FromLast { shared, tera, jobs, warnings }) =
             from_last_build(root, c, (&config, &kinds, &rules), ready)
     {
-        timer.lap("bodies");
+        timer.lap("from the last build");
         let theme = theme.expect("checked above");
         return Ok(Prepared { shared, tera, theme, jobs, warnings, timer });
     }

@@ -16,7 +16,7 @@
 //!
 //! One exception: a save that changes only Markdown bodies (the same files, each with
 //! the same front matter, byte for byte), templates, interface strings or static files
-//! cannot change the model, which never reads a body or the theme. [`LastBuild`] keeps
+//! cannot change the model, which never reads a body or the theme. `LastBuild` keeps
 //! what the last build made after the model; such a save starts from it, renders only
 //! the changed bodies, and plans the output files again only if the theme changed (see
 //! `build::bodies_edit`). The clock is the one input of the model that moves by itself:

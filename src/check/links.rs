@@ -114,17 +114,17 @@ pub(super) struct LinkReport {
 
 /// Checks every URL of every page (alias redirects point at pages checked on their own).
 pub(super) fn links(ctx: &BuiltSite, ds: &mut Diagnostics) -> LinkReport {
-    let mut found = LinkReport::default();
+    let mut report = LinkReport::default();
     for page in ctx.pages() {
         for r in &page.scanned.urls {
-            url(ctx, &page, r, &mut found, ds);
+            url(ctx, &page, r, &mut report, ds);
         }
     }
-    found
+    report
 }
 
 /// Checks one URL of a page.
-fn url(ctx: &BuiltSite, page: &Page, r: &UrlRef, found: &mut LinkReport, ds: &mut Diagnostics) {
+fn url(ctx: &BuiltSite, page: &Page, r: &UrlRef, report: &mut LinkReport, ds: &mut Diagnostics) {
     let value = r.url.trim_matches(|c: char| c.is_ascii_whitespace() || c.is_ascii_control());
     let local = match classify(value, ctx.base, page.path) {
         Url::Script(scheme) => {
@@ -140,13 +140,13 @@ fn url(ctx: &BuiltSite, page: &Page, r: &UrlRef, found: &mut LinkReport, ds: &mu
             let on = page
                 .src
                 .map_or_else(|| format!("/{}", page.path), |s| s.file.display().to_string());
-            found.external.entry(value.to_owned()).or_default().insert(on);
+            report.external.entry(value.to_owned()).or_default().insert(on);
             return;
         }
         Url::Local(l) => l,
     };
     let t = target(&local);
-    found.referenced.insert(t.file.clone());
+    report.referenced.insert(t.file.clone());
     let exists = ctx.files.contains_key(&t.file)
         || ctx.files.contains_key(&format!("{}/index.html", t.file));
     if !exists {

@@ -555,32 +555,34 @@ fn build_taxonomies(config: &Config, docs: &[Doc]) -> Vec<Taxonomy> {
     // Each language's pages, newest first, sorted once: a term's pages, taken in this
     // order, are in the order a sort of each term's list would give (the sort is
     // stable and starts from the same order), without sorting every term.
-    let by_date: HashMap<&str, Vec<DocId>> = config
+    // In config order, as the languages.
+    let by_date: Vec<Vec<DocId>> = config
         .languages
         .par_iter()
         .map(|l| {
             let mut pages: Vec<DocId> =
                 docs.iter().filter(|d| d.lang == l.code && !d.is_section).map(|d| d.id).collect();
             sort_pages(&mut pages, docs, SortBy::Date);
-            (l.code.as_str(), pages)
+            pages
         })
         .collect();
     // One task per language and taxonomy, in config order.
     let pairs: Vec<_> = config
         .languages
         .iter()
-        .flat_map(|l| config.taxonomies.iter().map(move |tc| (l, tc)))
+        .zip(&by_date)
+        .flat_map(|(l, pages)| config.taxonomies.iter().map(move |tc| (l, pages, tc)))
         .collect();
     pairs
         .into_par_iter()
-        .map(|(l, tc)| {
+        .map(|(l, pages, tc)| {
             let prefix = config.lang_prefix(&l.code);
             // slug → (spelling counts, pages)
             let mut terms: BTreeMap<String, (BTreeMap<String, usize>, Vec<DocId>)> =
                 BTreeMap::new();
             // A site has few terms and many pages: each spelling is slugified once.
             let mut slugs: HashMap<&str, String> = HashMap::new();
-            for d in by_date[l.code.as_str()].iter().map(|&id| &docs[id]) {
+            for d in pages.iter().map(|&id| &docs[id]) {
                 let Some(names) = d.taxonomies.get(&tc.name) else {
                     continue;
                 };
